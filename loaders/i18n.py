@@ -1,0 +1,108 @@
+"""The one translation layer: gettext catalogs in data/locales, and locale-aware number, date and period formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from functools import lru_cache
+from pathlib import Path
+
+from babel.dates import format_date, format_datetime
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+
+LANGS = ("ar", "fr", "en")
+DEFAULT_LANG = "ar"
+LANG_LABELS = {"ar": "العربية", "fr": "Français", "en": "English"}
+RTL_LANGS = {"ar"}
+# Morocco's own locales: Latin digits, "1.234,5" in Arabic and "1 234,5" in French.
+BABEL_LOCALE = {"ar": "ar_MA", "fr": "fr_MA", "en": "en"}
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "data" / "locales"
+
+ARABIC_ORDINAL_QUARTERS = {1: "الربع الأول", 2: "الربع الثاني", 3: "الربع الثالث", 4: "الربع الرابع"}
+
+
+def norm_lang(lang: str | None) -> str:
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+@lru_cache(maxsize=None)
+def _messages(lang: str) -> dict[str, str]:
+    """msgid (English) -> translation, merged from data/locales/<lang>/*.po (one file per area of the app).
+
+    English is the source language and has no catalog.
+    """
+    out: dict[str, str] = {}
+    if lang == "en":
+        return out
+    for path in sorted((LOCALE_DIR / lang).glob("*.po")):
+        with path.open("rb") as f:
+            catalog = read_po(f, locale=lang)
+        out.update({m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy})
+    return out
+
+
+def gettext(msgid: str, lang: str, **params) -> str:
+    text = _messages(norm_lang(lang)).get(msgid, msgid)
+    return text.format(**params) if params else text
+
+
+def translator(lang: str):
+    """Return `_` bound to a language: `_("Target {year}", year=2030)`."""
+    lang = norm_lang(lang)
+
+    def _(msgid: str, **params) -> str:
+        return gettext(msgid, lang, **params)
+
+    return _
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for extraction without translating it now."""
+    return msgid
+
+
+def name_col(lang: str) -> str:
+    return f"name_{norm_lang(lang)}"
+
+
+def fmt_number(value, lang: str, decimals: int | None = None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if decimals is None:
+        a = abs(value)
+        decimals = 0 if a >= 1000 or float(value).is_integer() else (1 if a >= 10 else 2 if a >= 1 else 4)
+    fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=fmt, locale=BABEL_LOCALE[norm_lang(lang)])
+
+
+def fmt_percent(ratio, lang: str, decimals: int = 0) -> str:
+    if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
+        return "—"
+    fmt = "#,##0" + ("." + "0" * decimals if decimals else "") + " %"
+    out = format_percent(ratio, format=fmt, locale=BABEL_LOCALE[norm_lang(lang)])
+    return out.replace(" %", "\u00a0%") if lang == "fr" else out.replace(" %", "%")
+
+
+def fmt_date(value: dt.date | dt.datetime | None, lang: str, fmt: str = "medium") -> str:
+    if value is None:
+        return "—"
+    loc = BABEL_LOCALE[norm_lang(lang)]
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, "yyyy-MM-dd HH:mm", locale=loc)
+    return format_date(value, fmt, locale=loc)
+
+
+def fmt_period(period: str | None, lang: str) -> str:
+    """Canonical period ('2026-Q1' or '2026') as a person reads it in the language."""
+    if not period:
+        return "—"
+    if "-Q" not in period:
+        return period
+    year, q = period.split("-Q")
+    lang = norm_lang(lang)
+    if lang == "fr":
+        return f"T{q} {year}"
+    if lang == "ar":
+        return f"{ARABIC_ORDINAL_QUARTERS[int(q)]} {year}"
+    return f"Q{q} {year}"

@@ -1,0 +1,75 @@
+"""The one shape every data problem takes: Problem, its stable codes, and the error for unreadable files."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+# Stable codes: tools and tests match on these, so they never change meaning.
+ERROR_CODES = {
+    "unknown-indicator",
+    "bad-period",
+    "bad-number",
+    "unknown-region",
+    "old-region",
+    "conflicting-duplicate",
+    "missing-value",
+    "missing-column",
+    "unit-mismatch",
+    "total-mismatch",
+    "region-not-allowed",
+    "period-frequency",
+    "no-data",
+    "too-many-problems",
+    "catalog-field",
+    "catalog-unknown-field",
+    "catalog-reference",
+}
+WARNING_CODES = {
+    "duplicate-key",
+    "footnote-stripped",
+    "ignored-column",
+    "ignored-sheet",
+    "total-row",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem, located as a person sees it in Excel (row 1 = first line, column letter or name)."""
+
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    code: str
+    message: str
+    severity: str = "error"
+    params: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("params")
+        return d
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be read at all (not a table, corrupt, wrong type). Carries a user-facing title."""
+
+    def __init__(self, file: str, title: str):
+        super().__init__(f"{file}: {title}")
+        self.file = file
+        self.title = title
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letter (0 -> A, 26 -> AA)."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
