@@ -257,9 +257,13 @@ def load_catalog(directory: Path | str = CATALOG_DIR) -> Catalog:
             )
         seen.add(ind.code)
     by_code = {i.code: i for _, i in indicators}
+    # A row refused above already has its problem; references to it are not a second one.
+    listed_codes = {r.get("code", "").strip() for r in _read_rows(directory / "indicators.csv")[1]}
     isos = {r.iso for _, r in regions}
     for row, obs in observations:
         ind = by_code.get(obs.indicator)
+        if ind is None and obs.indicator in listed_codes:
+            continue
         if ind is None:
             problems.append(
                 Problem("observations_public.csv", None, row, "indicator", "catalog-reference",

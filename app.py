@@ -1,0 +1,26 @@
+"""Marsad entry point: sets up language, styling and the store, then routes to the pages explicitly."""
+
+import streamlit as st
+
+from pages._ui import build_ctx, language_picker, style
+
+st.set_page_config(page_title="Marsad · مرصد", page_icon="📡", layout="wide")
+
+c = build_ctx()
+_ = c._
+style(c)
+
+# (path, title, icon, section); the list is the whole routing table.
+PAGES = [
+    ("pages/overview.py", _("Overview"), "🧭", _("Roadmap")),
+]
+sections: dict[str, list] = {}
+for path, title, icon, section in PAGES:
+    sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon, default=path == PAGES[0][0]))
+
+nav = st.navigation(sections)
+with st.sidebar:
+    st.markdown(f"### 📡 {_('Marsad')}")
+    st.caption(_("Maroc IA 2030 · Maroc Digital 2030 — roadmap observatory"))
+language_picker(c)
+nav.run()

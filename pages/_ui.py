@@ -1,0 +1,129 @@
+"""What every page shares: the run context (language, translator, store), right-to-left styling and small render helpers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from loaders.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, RTL_LANGS, name_col, translator
+from loaders.store import Store, open_store, resolve_url
+
+GEO_ATTRIBUTION = "© OpenStreetMap contributors, ODbL; regions from the morocco-map project"
+
+
+def cli_options() -> argparse.Namespace:
+    """Options after `streamlit run app.py --`: --db URL, --demo (add the DEMO data at start)."""
+    p = argparse.ArgumentParser(prog="streamlit run app.py --", add_help=False)
+    p.add_argument("--db", default=None)
+    p.add_argument("--demo", action="store_true")
+    args, _ = p.parse_known_args(sys.argv[1:])
+    return args
+
+
+@st.cache_resource(show_spinner=False)
+def get_store(url: str, demo: bool) -> Store:
+    store = open_store(url)
+    if demo:
+        from loaders.catalog import load_catalog
+        from loaders.seed import add_demo, has_demo
+
+        if not has_demo(store):
+            add_demo(store, load_catalog())
+    return store
+
+
+@dataclass
+class Ctx:
+    lang: str
+    _: callable
+    store: Store
+    rtl: bool
+
+    @property
+    def name(self) -> str:
+        return name_col(self.lang)
+
+
+def current_lang() -> str:
+    qp = st.query_params.get("lang")
+    lang = st.session_state.get("lang") or (qp if qp in LANGS else DEFAULT_LANG)
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def ctx() -> Ctx:
+    """The context set up by app.py for this run."""
+    c = st.session_state.get("_ctx")
+    if c is None:  # a page opened outside app.py (tests): build it the same way
+        c = build_ctx()
+    return c
+
+
+def build_ctx() -> Ctx:
+    args = cli_options()
+    lang = current_lang()
+    store = get_store(resolve_url(args.db), args.demo)
+    c = Ctx(lang=lang, _=translator(lang), store=store, rtl=lang in RTL_LANGS)
+    st.session_state["_ctx"] = c
+    return c
+
+
+def language_picker(c: Ctx) -> str:
+    choice = st.sidebar.selectbox(
+        c._("Language"),
+        LANGS,
+        index=LANGS.index(c.lang),
+        format_func=LANG_LABELS.get,
+        key="lang_picker",
+    )
+    if choice != c.lang:
+        st.session_state["lang"] = choice
+        st.query_params["lang"] = choice
+        st.rerun()
+    st.query_params["lang"] = c.lang  # a shared link opens in the same language
+    return choice
+
+
+RTL_CSS = """
+<style>
+[data-testid="stMain"], [data-testid="stSidebar"], [data-testid="stHeader"] { direction: rtl; }
+[data-testid="stMain"] .stMarkdown, [data-testid="stSidebar"] .stMarkdown,
+[data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3,
+[data-testid="stMetric"], [data-testid="stCaptionContainer"] { text-align: right; }
+[data-testid="stSidebarNav"] a { flex-direction: row-reverse; justify-content: flex-end; }
+[data-testid="stSidebarNav"] span { text-align: right; }
+[data-testid="stExpander"] summary { flex-direction: row-reverse; }
+/* Charts and data grids keep their own left-to-right engines; their labels are Arabic already. */
+.js-plotly-plot, [data-testid="stDataFrame"], [data-testid="stTable"] { direction: ltr; }
+[data-testid="stTable"] table { direction: rtl; }
+[data-testid="stTable"] th, [data-testid="stTable"] td { text-align: right; }
+body, [data-testid="stMain"], [data-testid="stSidebar"] {
+  font-family: "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", sans-serif;
+}
+</style>
+"""
+
+BASE_CSS = """
+<style>
+.marsad-demo { background:#b45309; color:#fff; border-radius:4px; padding:0 .4em; font-size:.75em;
+  font-weight:600; letter-spacing:.05em; }
+.marsad-source { color:#555; font-size:.85em; }
+.marsad-empty { color:#666; font-style:italic; }
+</style>
+"""
+
+
+def style(c: Ctx) -> None:
+    st.html(BASE_CSS + (RTL_CSS if c.rtl else ""))
+
+
+def display_frame(c: Ctx, df: pd.DataFrame) -> pd.DataFrame:
+    """Arabic tables read right to left: the first column goes to the right edge."""
+    return df[df.columns[::-1]] if c.rtl else df
+
+
+def demo_badge(c: Ctx) -> str:
+    return f'<span class="marsad-demo">{c._("DEMO")}</span>'
