@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages._ui import build_ctx, language_picker, style
 
-st.set_page_config(page_title="Marsad · مرصد", page_icon="📡", layout="wide")
+st.set_page_config(page_title="Marsad · مرصد", page_icon=":material/radar:", layout="wide")
 
 c = build_ctx()
 _ = c._
@@ -12,7 +12,7 @@ style(c)
 
 # (path, title, icon, section); the list is the whole routing table.
 PAGES = [
-    ("pages/overview.py", _("Overview"), "🧭", _("Roadmap")),
+    ("pages/overview.py", _("Overview"), ":material/dashboard:", _("Roadmap")),
 ]
 sections: dict[str, list] = {}
 for path, title, icon, section in PAGES:
@@ -20,7 +20,7 @@ for path, title, icon, section in PAGES:
 
 nav = st.navigation(sections)
 with st.sidebar:
-    st.markdown(f"### 📡 {_('Marsad')}")
+    st.markdown(f"### :material/radar: {_('Marsad')}")
     st.caption(_("Maroc IA 2030 · Maroc Digital 2030 — roadmap observatory"))
 language_picker(c)
 nav.run()

@@ -89,7 +89,8 @@ def language_picker(c: Ctx) -> str:
 
 RTL_CSS = """
 <style>
-[data-testid="stMain"], [data-testid="stSidebar"], [data-testid="stHeader"] { direction: rtl; }
+/* rtl on the app container puts the sidebar on the right and mirrors the main column. */
+[data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stSidebar"] { direction: rtl; }
 [data-testid="stMain"] .stMarkdown, [data-testid="stSidebar"] .stMarkdown,
 [data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3,
 [data-testid="stMetric"], [data-testid="stCaptionContainer"] { text-align: right; }

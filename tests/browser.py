@@ -1,0 +1,110 @@
+"""Run the real app on a local port and drive it with headless Chromium (tests and README screenshots).
+
+As a script: `python tests/browser.py OUTDIR [--demo]` saves screenshots of every page in Arabic and French.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_app(db_path: Path, *, demo: bool = False):
+    """Yield the base URL of `streamlit run app.py -- --db db_path` on a free loopback port."""
+    port = _free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--browser.gatherUsageStats", "false", "--", "--db", str(db_path)]
+    if demo:
+        cmd.append("--demo")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(base + "/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("streamlit did not start:\n" + proc.stdout.read1(20000).decode(errors="replace"))
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextmanager
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def open_page(b, url: str, *, width: int = 1400, height: int = 1000, wait_for: str | None = "h1"):
+    page = b.new_page(viewport={"width": width, "height": height})
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stMain"]', timeout=30000)
+    # Streamlit streams elements in after load; wait until it stops running.
+    if wait_for:
+        page.wait_for_selector(wait_for, timeout=30000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"] button')", timeout=30000
+    )
+    page.wait_for_timeout(1500)
+    return page
+
+
+def screenshots(outdir: Path, demo: bool, pages: list[str]) -> list[Path]:
+    import tempfile
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    saved = []
+    with tempfile.TemporaryDirectory() as tmp, running_app(Path(tmp) / "m.duckdb", demo=demo) as base, browser() as b:
+        for slug in pages:
+            for lang in ("ar", "fr", "en"):
+                page = open_page(b, f"{base}/{slug}?lang={lang}")
+                path = outdir / f"{slug or 'overview'}_{lang}.png"
+                page.screenshot(path=str(path), full_page=True)
+                saved.append(path)
+                page.close()
+    return saved
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots/tmp")
+    slugs = [a for a in sys.argv[2:] if not a.startswith("--")] or [""]
+    for p in screenshots(out, "--demo" in sys.argv, slugs):
+        print(p)
