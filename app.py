@@ -16,7 +16,9 @@ PAGES = [
 ]
 sections: dict[str, list] = {}
 for path, title, icon, section in PAGES:
-    sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon, default=path == PAGES[0][0]))
+    sections.setdefault(section, []).append(
+        st.Page(path, title=title, icon=icon, default=path == PAGES[0][0])
+    )
 
 nav = st.navigation(sections)
 with st.sidebar:

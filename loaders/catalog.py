@@ -17,7 +17,14 @@ CATALOG_DIR = Path(__file__).resolve().parent.parent / "data" / "catalog"
 FILES = ("pillars.csv", "indicators.csv", "regions.csv", "observations_public.csv")
 
 PERIOD_RE = re.compile(r"^\d{4}(-Q[1-4])?$")
-CONFIDENCE = ("official-launch", "official-agreement", "official-index", "statement", "press", "assumption")
+CONFIDENCE = (
+    "official-launch",
+    "official-agreement",
+    "official-index",
+    "statement",
+    "press",
+    "assumption",
+)
 
 
 class _Strict(BaseModel):
@@ -90,7 +97,9 @@ class Indicator(_Strict):
             raise ValueError("must be yes or no")
         return v
 
-    @field_validator("baseline_year", "baseline_value", "target_year", "target_value", mode="before")
+    @field_validator(
+        "baseline_year", "baseline_value", "target_year", "target_value", mode="before"
+    )
     @classmethod
     def _blank_none(cls, v):
         return None if isinstance(v, str) and not v.strip() else v
@@ -248,12 +257,25 @@ def load_catalog(directory: Path | str = CATALOG_DIR) -> Catalog:
     for row, ind in indicators:
         if (ind.programme, ind.pillar) not in pillar_keys:
             problems.append(
-                Problem("indicators.csv", None, row, "pillar", "catalog-reference",
-                        f"pillar {ind.programme}/{ind.pillar} is not in pillars.csv")
+                Problem(
+                    "indicators.csv",
+                    None,
+                    row,
+                    "pillar",
+                    "catalog-reference",
+                    f"pillar {ind.programme}/{ind.pillar} is not in pillars.csv",
+                )
             )
         if ind.code in seen:
             problems.append(
-                Problem("indicators.csv", None, row, "code", "catalog-field", f"duplicate code {ind.code}")
+                Problem(
+                    "indicators.csv",
+                    None,
+                    row,
+                    "code",
+                    "catalog-field",
+                    f"duplicate code {ind.code}",
+                )
             )
         seen.add(ind.code)
     by_code = {i.code: i for _, i in indicators}
@@ -266,18 +288,36 @@ def load_catalog(directory: Path | str = CATALOG_DIR) -> Catalog:
             continue
         if ind is None:
             problems.append(
-                Problem("observations_public.csv", None, row, "indicator", "catalog-reference",
-                        f"indicator {obs.indicator} is not in indicators.csv")
+                Problem(
+                    "observations_public.csv",
+                    None,
+                    row,
+                    "indicator",
+                    "catalog-reference",
+                    f"indicator {obs.indicator} is not in indicators.csv",
+                )
             )
         elif obs.region and not ind.by_region:
             problems.append(
-                Problem("observations_public.csv", None, row, "region", "catalog-reference",
-                        f"{obs.indicator} is not reported by region")
+                Problem(
+                    "observations_public.csv",
+                    None,
+                    row,
+                    "region",
+                    "catalog-reference",
+                    f"{obs.indicator} is not reported by region",
+                )
             )
         if obs.region and obs.region not in isos:
             problems.append(
-                Problem("observations_public.csv", None, row, "region", "catalog-reference",
-                        f"region {obs.region} is not in regions.csv")
+                Problem(
+                    "observations_public.csv",
+                    None,
+                    row,
+                    "region",
+                    "catalog-reference",
+                    f"region {obs.region} is not in regions.csv",
+                )
             )
     if problems:
         raise CatalogError(problems)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime
@@ -19,14 +19,19 @@ RTL_LANGS = {"ar"}
 BABEL_LOCALE = {"ar": "ar_MA", "fr": "fr_MA", "en": "en"}
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "data" / "locales"
 
-ARABIC_ORDINAL_QUARTERS = {1: "الربع الأول", 2: "الربع الثاني", 3: "الربع الثالث", 4: "الربع الرابع"}
+ARABIC_ORDINAL_QUARTERS = {
+    1: "الربع الأول",
+    2: "الربع الثاني",
+    3: "الربع الثالث",
+    4: "الربع الرابع",
+}
 
 
 def norm_lang(lang: str | None) -> str:
     return lang if lang in LANGS else DEFAULT_LANG
 
 
-@lru_cache(maxsize=None)
+@cache
 def _messages(lang: str) -> dict[str, str]:
     """msgid (English) -> translation, merged from data/locales/<lang>/*.po (one file per area of the app).
 
@@ -71,7 +76,9 @@ def fmt_number(value, lang: str, decimals: int | None = None) -> str:
         return "—"
     if decimals is None:
         a = abs(value)
-        decimals = 0 if a >= 1000 or float(value).is_integer() else (1 if a >= 10 else 2 if a >= 1 else 4)
+        decimals = (
+            0 if a >= 1000 or float(value).is_integer() else (1 if a >= 10 else 2 if a >= 1 else 4)
+        )
     fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=fmt, locale=BABEL_LOCALE[norm_lang(lang)])
 

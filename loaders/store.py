@@ -21,56 +21,82 @@ NATIONAL = ""  # region key of national values: '' rather than NULL so keys comp
 
 md = sa.MetaData()
 
-meta = sa.Table("meta", md, sa.Column("key", sa.String, primary_key=True), sa.Column("value", sa.String))
+meta = sa.Table(
+    "meta", md, sa.Column("key", sa.String, primary_key=True), sa.Column("value", sa.String)
+)
 pillar = sa.Table(
-    "pillar", md,
+    "pillar",
+    md,
     sa.Column("programme", sa.String, primary_key=True),
     sa.Column("pillar", sa.String, primary_key=True),
-    sa.Column("name_fr", sa.String), sa.Column("name_en", sa.String), sa.Column("name_ar", sa.String),
+    sa.Column("name_fr", sa.String),
+    sa.Column("name_en", sa.String),
+    sa.Column("name_ar", sa.String),
     sa.Column("position", sa.Integer),
 )
 indicator = sa.Table(
-    "indicator", md,
+    "indicator",
+    md,
     sa.Column("code", sa.String, primary_key=True),
-    sa.Column("programme", sa.String), sa.Column("pillar", sa.String),
-    sa.Column("name_fr", sa.String), sa.Column("name_en", sa.String), sa.Column("name_ar", sa.String),
-    sa.Column("unit", sa.String), sa.Column("direction", sa.String), sa.Column("kind", sa.String),
-    sa.Column("frequency", sa.String), sa.Column("by_region", sa.Boolean),
-    sa.Column("baseline_year", sa.Integer), sa.Column("baseline_value", sa.Float),
-    sa.Column("target_year", sa.Integer), sa.Column("target_value", sa.Float),
-    sa.Column("confidence", sa.String), sa.Column("sources", sa.String), sa.Column("notes", sa.String),
+    sa.Column("programme", sa.String),
+    sa.Column("pillar", sa.String),
+    sa.Column("name_fr", sa.String),
+    sa.Column("name_en", sa.String),
+    sa.Column("name_ar", sa.String),
+    sa.Column("unit", sa.String),
+    sa.Column("direction", sa.String),
+    sa.Column("kind", sa.String),
+    sa.Column("frequency", sa.String),
+    sa.Column("by_region", sa.Boolean),
+    sa.Column("baseline_year", sa.Integer),
+    sa.Column("baseline_value", sa.Float),
+    sa.Column("target_year", sa.Integer),
+    sa.Column("target_value", sa.Float),
+    sa.Column("confidence", sa.String),
+    sa.Column("sources", sa.String),
+    sa.Column("notes", sa.String),
     sa.Column("position", sa.Integer),
 )
 milestone = sa.Table(
-    "milestone", md,
+    "milestone",
+    md,
     sa.Column("indicator", sa.String, primary_key=True),
     sa.Column("year", sa.Integer, primary_key=True),
     sa.Column("value", sa.Float),
 )
 region = sa.Table(
-    "region", md,
+    "region",
+    md,
     sa.Column("iso", sa.String, primary_key=True),
     sa.Column("hcp_code", sa.String),
-    sa.Column("name_fr", sa.String), sa.Column("name_en", sa.String), sa.Column("name_ar", sa.String),
-    sa.Column("capital", sa.String), sa.Column("population_2024", sa.BigInteger),
+    sa.Column("name_fr", sa.String),
+    sa.Column("name_en", sa.String),
+    sa.Column("name_ar", sa.String),
+    sa.Column("capital", sa.String),
+    sa.Column("population_2024", sa.BigInteger),
 )
 batch_seq = sa.Sequence("batch_id_seq", metadata=md)
 batch = sa.Table(
-    "batch", md,
+    "batch",
+    md,
     sa.Column("batch_id", sa.Integer, batch_seq, primary_key=True, autoincrement=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("user_name", sa.String, nullable=False),
     sa.Column("origin", sa.String, nullable=False),  # public | upload | demo
     sa.Column("files", sa.String, nullable=False),
     sa.Column("demo", sa.Boolean, nullable=False),
-    sa.Column("rows", sa.Integer), sa.Column("inserted", sa.Integer),
-    sa.Column("revised", sa.Integer), sa.Column("unchanged", sa.Integer),
+    sa.Column("rows", sa.Integer),
+    sa.Column("inserted", sa.Integer),
+    sa.Column("revised", sa.Integer),
+    sa.Column("unchanged", sa.Integer),
     sa.Column("content_hash", sa.String),
-    sa.Column("undone_at", sa.DateTime), sa.Column("undone_by", sa.String),
+    sa.Column("undone_at", sa.DateTime),
+    sa.Column("undone_by", sa.String),
 )
 # Append-only: a revision is a new row from a later batch; undo marks the batch, never deletes.
 observation = sa.Table(
-    "observation", md,
+    "observation",
+    md,
     sa.Column("batch_id", sa.Integer, nullable=False),
     sa.Column("indicator", sa.String, nullable=False),
     sa.Column("period", sa.String, nullable=False),
@@ -86,12 +112,22 @@ observation = sa.Table(
     sa.PrimaryKeyConstraint("batch_id", "indicator", "period", "region"),
 )
 OBS_COLUMNS = [c.name for c in observation.columns]
-OBS_ARROW_SCHEMA = pa.schema([
-    ("batch_id", pa.int32()), ("indicator", pa.string()), ("period", pa.string()),
-    ("region", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
-    ("comment", pa.string()), ("source", pa.string()), ("file", pa.string()),
-    ("sheet", pa.string()), ("row_number", pa.int32()), ("demo", pa.bool_()),
-])
+OBS_ARROW_SCHEMA = pa.schema(
+    [
+        ("batch_id", pa.int32()),
+        ("indicator", pa.string()),
+        ("period", pa.string()),
+        ("region", pa.string()),
+        ("value", pa.float64()),
+        ("unit", pa.string()),
+        ("comment", pa.string()),
+        ("source", pa.string()),
+        ("file", pa.string()),
+        ("sheet", pa.string()),
+        ("row_number", pa.int32()),
+        ("demo", pa.bool_()),
+    ]
+)
 
 
 def resolve_url(db: str | os.PathLike | None = None) -> str:
@@ -112,7 +148,11 @@ def as_of_cutoff(as_of: dt.date | dt.datetime | str | None) -> dt.datetime | Non
     if as_of is None or as_of == "":
         return None
     if isinstance(as_of, str):
-        as_of = dt.datetime.fromisoformat(as_of) if "T" in as_of or " " in as_of else dt.date.fromisoformat(as_of)
+        as_of = (
+            dt.datetime.fromisoformat(as_of)
+            if "T" in as_of or " " in as_of
+            else dt.date.fromisoformat(as_of)
+        )
     if isinstance(as_of, dt.datetime):
         return as_of
     return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
@@ -155,12 +195,18 @@ class Store:
 
     # -- schema and catalog -------------------------------------------------------------------
 
-    def ensure(self, catalog_dir: Path | str | None = None, *, seed_public: bool = True) -> Catalog | None:
+    def ensure(
+        self, catalog_dir: Path | str | None = None, *, seed_public: bool = True
+    ) -> Catalog | None:
         """Create the schema, (re)load the catalog when its files changed, seed real public observations once."""
         with self.begin() as conn:
             md.create_all(conn)
             stored = dict(conn.execute(sa.select(meta.c.key, meta.c.value)).all())
-            if catalog_dir is None and "catalog_dir" in stored and stored.get("catalog_dir") != str(CATALOG_DIR):
+            if (
+                catalog_dir is None
+                and "catalog_dir" in stored
+                and stored.get("catalog_dir") != str(CATALOG_DIR)
+            ):
                 catalog_dir = stored["catalog_dir"]  # a store built on another catalog keeps it
             catalog = load_catalog(catalog_dir or CATALOG_DIR)
             if stored.get("catalog_digest") != catalog.digest:
@@ -180,13 +226,22 @@ class Store:
     def _write_catalog(self, conn, catalog: Catalog) -> None:
         for t in (milestone, indicator, pillar, region):
             conn.execute(sa.delete(t))
-        conn.execute(sa.insert(pillar), [
-            {**p.model_dump(), "position": i} for i, p in enumerate(catalog.pillars)
-        ])
-        conn.execute(sa.insert(indicator), [
-            {**i.model_dump(exclude={"milestones"}), "position": n} for n, i in enumerate(catalog.indicators)
-        ])
-        ms = [{"indicator": i.code, "year": m.year, "value": m.value} for i in catalog.indicators for m in i.milestones]
+        conn.execute(
+            sa.insert(pillar),
+            [{**p.model_dump(), "position": i} for i, p in enumerate(catalog.pillars)],
+        )
+        conn.execute(
+            sa.insert(indicator),
+            [
+                {**i.model_dump(exclude={"milestones"}), "position": n}
+                for n, i in enumerate(catalog.indicators)
+            ],
+        )
+        ms = [
+            {"indicator": i.code, "year": m.year, "value": m.value}
+            for i in catalog.indicators
+            for m in i.milestones
+        ]
         if ms:
             conn.execute(sa.insert(milestone), ms)
         conn.execute(sa.insert(region), [r.model_dump() for r in catalog.regions])
@@ -195,13 +250,33 @@ class Store:
 
     # -- batches and bulk writes -------------------------------------------------------------
 
-    def new_batch(self, conn, *, user: str, origin: str, files: str, demo: bool,
-                  created_at: dt.datetime | None = None, content_hash: str | None = None) -> int:
+    def new_batch(
+        self,
+        conn,
+        *,
+        user: str,
+        origin: str,
+        files: str,
+        demo: bool,
+        created_at: dt.datetime | None = None,
+        content_hash: str | None = None,
+    ) -> int:
         batch_id = conn.execute(sa.select(batch_seq.next_value())).scalar_one()
-        conn.execute(sa.insert(batch).values(
-            batch_id=batch_id, created_at=created_at or utcnow(), user_name=user, origin=origin,
-            files=files, demo=demo, rows=0, inserted=0, revised=0, unchanged=0, content_hash=content_hash,
-        ))
+        conn.execute(
+            sa.insert(batch).values(
+                batch_id=batch_id,
+                created_at=created_at or utcnow(),
+                user_name=user,
+                origin=origin,
+                files=files,
+                demo=demo,
+                rows=0,
+                inserted=0,
+                revised=0,
+                unchanged=0,
+                content_hash=content_hash,
+            )
+        )
         return int(batch_id)
 
     def bulk_insert_observations(self, conn, table: pa.Table) -> int:
@@ -213,7 +288,9 @@ class Store:
             raw = conn.connection.driver_connection
             raw.register("_marsad_obs_in", table)
             try:
-                raw.execute(f"INSERT INTO observation ({', '.join(OBS_COLUMNS)}) SELECT {', '.join(OBS_COLUMNS)} FROM _marsad_obs_in")
+                raw.execute(
+                    f"INSERT INTO observation ({', '.join(OBS_COLUMNS)}) SELECT {', '.join(OBS_COLUMNS)} FROM _marsad_obs_in"
+                )
             finally:
                 raw.unregister("_marsad_obs_in")
         else:
@@ -222,9 +299,12 @@ class Store:
             import pyarrow.csv as pacsv
 
             pacsv.write_csv(table, buf, pacsv.WriteOptions(include_header=False))
-            with raw.cursor() as cur, cur.copy(
-                f"COPY observation ({', '.join(OBS_COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
-            ) as cp:
+            with (
+                raw.cursor() as cur,
+                cur.copy(
+                    f"COPY observation ({', '.join(OBS_COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
+                ) as cp,
+            ):
                 cp.write(buf.getvalue())
         return table.num_rows
 
@@ -257,14 +337,21 @@ class Store:
 
         where = "" if include_demo else "AND NOT o.demo"
         with self.begin() as conn:
-            df = pd.read_sql(sa.text(self.current_sql(where)), conn, params={"cutoff": as_of_cutoff(as_of)})
+            df = pd.read_sql(
+                sa.text(self.current_sql(where)), conn, params={"cutoff": as_of_cutoff(as_of)}
+            )
         return df.drop(columns=["rn"])
 
     def read_table(self, name: str):
         import pandas as pd
 
-        tables = {"pillar": pillar, "indicator": indicator, "milestone": milestone, "region": region,
-                  "batch": batch}
+        tables = {
+            "pillar": pillar,
+            "indicator": indicator,
+            "milestone": milestone,
+            "region": region,
+            "batch": batch,
+        }
         t = tables[name]  # allow-list
         order = [c for c in ("position", "batch_id", "iso", "indicator", "year") if c in t.c]
         with self.begin() as conn:
@@ -273,12 +360,16 @@ class Store:
     def data_version(self) -> str:
         """Changes whenever anything a page shows could change (cache key for the UI)."""
         with self.begin() as conn:
-            b = conn.execute(sa.select(sa.func.max(batch.c.batch_id), sa.func.count(batch.c.undone_at))).one()
+            b = conn.execute(
+                sa.select(sa.func.max(batch.c.batch_id), sa.func.count(batch.c.undone_at))
+            ).one()
             d = conn.execute(sa.select(meta.c.value).where(meta.c.key == "catalog_digest")).scalar()
         return f"{b[0]}-{b[1]}-{d}"
 
 
-def open_store(db: str | None = None, catalog_dir: Path | str | None = None, *, seed_public: bool = True) -> Store:
+def open_store(
+    db: str | None = None, catalog_dir: Path | str | None = None, *, seed_public: bool = True
+) -> Store:
     """Open (and on first use create and seed) the store named by --db / MARSAD_DB_URL / the default."""
     store = Store(resolve_url(db))
     store.ensure(catalog_dir, seed_public=seed_public)

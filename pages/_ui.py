@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import sys
 from dataclasses import dataclass
 
@@ -42,6 +44,8 @@ class Ctx:
     _: callable
     store: Store
     rtl: bool
+    as_of: dt.date | None = None  # None = now; else "as known on" that date
+    method: str = "trajectory"
 
     @property
     def name(self) -> str:
@@ -66,7 +70,15 @@ def build_ctx() -> Ctx:
     args = cli_options()
     lang = current_lang()
     store = get_store(resolve_url(args.db), args.demo)
-    c = Ctx(lang=lang, _=translator(lang), store=store, rtl=lang in RTL_LANGS)
+    c = Ctx(
+        lang=lang,
+        _=translator(lang),
+        store=store,
+        rtl=lang in RTL_LANGS,
+        as_of=st.session_state.get("as_of"),
+        method=st.session_state.get("method")
+        or os.environ.get("MARSAD_STATUS_METHOD", "trajectory"),
+    )
     st.session_state["_ctx"] = c
     return c
 
@@ -128,3 +140,55 @@ def display_frame(c: Ctx, df: pd.DataFrame) -> pd.DataFrame:
 
 def demo_badge(c: Ctx) -> str:
     return f'<span class="marsad-demo">{c._("DEMO")}</span>'
+
+
+def view_controls(c: Ctx, methods: dict[str, str]) -> None:
+    """Sidebar: 'as known on' date (reproduce a past presentation) and the status method."""
+    _ = c._
+    with st.sidebar:
+        today = dt.date.today()
+        picked = st.date_input(
+            _("Figures as known on"),
+            value=c.as_of or today,
+            max_value=today,
+            min_value=dt.date(2024, 1, 1),
+            key="as_of_picker",
+            format="YYYY-MM-DD",
+        )
+        as_of = None if picked == today else picked
+        method = st.selectbox(
+            _("Status method"),
+            list(methods),
+            format_func=methods.get,
+            index=list(methods).index(c.method) if c.method in methods else 0,
+            key="method_picker",
+        )
+    if as_of != c.as_of or method != c.method:
+        st.session_state["as_of"] = as_of
+        st.session_state["method"] = method
+        c.as_of, c.method = as_of, method
+
+
+def admin_panel(c: Ctx) -> None:
+    """DEMO data switch. Demo values are illustrative and marked DEMO wherever they appear."""
+    from loaders.catalog import load_catalog
+    from loaders.seed import add_demo, has_demo, remove_demo
+
+    _ = c._
+    with st.sidebar.expander(_("Administration")):
+        if has_demo(c.store):
+            st.caption(_("DEMO data is loaded: illustrative values, marked DEMO everywhere."))
+            if st.button(_("Remove DEMO data"), key="demo_remove"):
+                remove_demo(c.store)
+                st.cache_data.clear()
+                st.rerun()
+        else:
+            st.caption(
+                _(
+                    "Add illustrative quarterly data (2024-Q1 to the last complete quarter) to see every chart."
+                )
+            )
+            if st.button(_("Add DEMO data"), key="demo_add"):
+                add_demo(c.store, load_catalog())
+                st.cache_data.clear()
+                st.rerun()

@@ -18,8 +18,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
 ]
 
 
@@ -33,13 +39,30 @@ def _free_port() -> int:
 def running_app(db_path: Path, *, demo: bool = False):
     """Yield the base URL of `streamlit run app.py -- --db db_path` on a free loopback port."""
     port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--browser.gatherUsageStats", "false", "--", "--db", str(db_path)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--",
+        "--db",
+        str(db_path),
+    ]
     if demo:
         cmd.append("--demo")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -51,7 +74,9 @@ def running_app(db_path: Path, *, demo: bool = False):
             except OSError:
                 time.sleep(0.3)
         else:
-            raise RuntimeError("streamlit did not start:\n" + proc.stdout.read1(20000).decode(errors="replace"))
+            raise RuntimeError(
+                "streamlit did not start:\n" + proc.stdout.read1(20000).decode(errors="replace")
+            )
         yield base
     finally:
         proc.terminate()
@@ -92,7 +117,11 @@ def screenshots(outdir: Path, demo: bool, pages: list[str]) -> list[Path]:
 
     outdir.mkdir(parents=True, exist_ok=True)
     saved = []
-    with tempfile.TemporaryDirectory() as tmp, running_app(Path(tmp) / "m.duckdb", demo=demo) as base, browser() as b:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        running_app(Path(tmp) / "m.duckdb", demo=demo) as base,
+        browser() as b,
+    ):
         for slug in pages:
             for lang in ("ar", "fr", "en"):
                 page = open_page(b, f"{base}/{slug}?lang={lang}")

@@ -35,7 +35,9 @@ def test_loaders_and_kpis_never_import_streamlit():
 
 def test_importing_loaders_and_kpis_does_not_load_streamlit():
     code = "import sys, loaders.store, loaders.catalog, kpis; print('streamlit' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -86,4 +88,7 @@ def test_translations_keep_their_placeholders():
 
     for lang in ("fr", "ar"):
         for msgid, text in _messages(lang).items():
-            assert set(re.findall(r"\{(\w+)\}", msgid)) == set(re.findall(r"\{(\w+)\}", text)), (lang, msgid)
+            assert set(re.findall(r"\{(\w+)\}", msgid)) == set(re.findall(r"\{(\w+)\}", text)), (
+                lang,
+                msgid,
+            )

@@ -15,8 +15,20 @@ def _rows(batch_id, values, file="report.csv"):
     """values: [(indicator, period, region, value, row_number)]"""
     return pa.Table.from_pylist(
         [
-            {"batch_id": batch_id, "indicator": i, "period": p, "region": r, "value": v, "unit": None,
-             "comment": None, "source": "test", "file": file, "sheet": None, "row_number": n, "demo": False}
+            {
+                "batch_id": batch_id,
+                "indicator": i,
+                "period": p,
+                "region": r,
+                "value": v,
+                "unit": None,
+                "comment": None,
+                "source": "test",
+                "file": file,
+                "sheet": None,
+                "row_number": n,
+                "demo": False,
+            }
             for i, p, r, v, n in values
         ],
         schema=OBS_ARROW_SCHEMA,
@@ -25,7 +37,9 @@ def _rows(batch_id, values, file="report.csv"):
 
 def _load(store, when, values, file="report.csv"):
     with store.begin() as conn:
-        b = store.new_batch(conn, user="analyst", origin="upload", files=file, demo=False, created_at=when)
+        b = store.new_batch(
+            conn, user="analyst", origin="upload", files=file, demo=False, created_at=when
+        )
         store.bulk_insert_observations(conn, _rows(b, values, file))
     return b
 
@@ -61,8 +75,16 @@ def test_first_run_creates_schema_catalog_and_real_observations(tmp_path):
 
 def test_round_trip_revision_undo_and_as_of(tmp_path):
     store = open_store(str(tmp_path / "m.duckdb"))
-    t1, t2, t3 = dt.datetime(2026, 4, 10, 9), dt.datetime(2026, 7, 12, 9), dt.datetime(2026, 8, 1, 9)
-    b1 = _load(store, t1, [("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 5), ("IA.JOBS", "2026-Q1", "MA-01", 300.0, 6)])
+    t1, t2, t3 = (
+        dt.datetime(2026, 4, 10, 9),
+        dt.datetime(2026, 7, 12, 9),
+        dt.datetime(2026, 8, 1, 9),
+    )
+    b1 = _load(
+        store,
+        t1,
+        [("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 5), ("IA.JOBS", "2026-Q1", "MA-01", 300.0, 6)],
+    )
     b2 = _load(store, t2, [("IA.JOBS", "2026-Q1", "MA-06", 1250.0, 2)], file="revision.xlsx")
 
     def value(as_of=None):
@@ -72,10 +94,18 @@ def test_round_trip_revision_undo_and_as_of(tmp_path):
 
     assert value() == (1250.0, b2, "revision.xlsx", 2, 2)
     assert value(dt.date(2026, 5, 1)) == (1200.0, b1, "report.csv", 5, 1)
-    assert value(dt.date(2026, 7, 12)) == (1250.0, b2, "revision.xlsx", 2, 2)  # as known during that day
+    assert value(dt.date(2026, 7, 12)) == (
+        1250.0,
+        b2,
+        "revision.xlsx",
+        2,
+        2,
+    )  # as known during that day
 
     with store.begin() as conn:  # undo: the batch stays, marked
-        conn.execute(sa.update(batch).where(batch.c.batch_id == b2).values(undone_at=t3, undone_by="lead"))
+        conn.execute(
+            sa.update(batch).where(batch.c.batch_id == b2).values(undone_at=t3, undone_by="lead")
+        )
     assert value() == (1200.0, b1, "report.csv", 5, 1)
     assert value(dt.date(2026, 7, 20)) == (1250.0, b2, "revision.xlsx", 2, 2)  # before the undo
     assert len(store.read_table("batch")) == 3  # public + 2, nothing deleted
@@ -109,7 +139,11 @@ def test_store_keeps_its_catalog_and_reloads_when_files_change(tmp_path):
     shutil.copytree(CATALOG_DIR, d)
     url = str(tmp_path / "m.duckdb")
     store = open_store(url, catalog_dir=d)
-    text = (d / "indicators.csv").read_text(encoding="utf-8").replace(",2030,50000,press", ",2030,60000,press")
+    text = (
+        (d / "indicators.csv")
+        .read_text(encoding="utf-8")
+        .replace(",2030,50000,press", ",2030,60000,press")
+    )
     (d / "indicators.csv").write_text(text, encoding="utf-8")
     Store(resolve_url(url)).ensure()  # no catalog_dir: uses the one the store was built on
     ind = store.read_table("indicator").set_index("code")
