@@ -53,10 +53,14 @@ def test_resolve_url_accepts_path_url_and_env(tmp_path, monkeypatch):
     assert resolve_url(None).endswith("env.duckdb")
 
 
-def test_first_run_creates_schema_catalog_and_real_observations(tmp_path):
+def test_first_run_creates_the_duckdb_file_and_its_folder(tmp_path):
     path = tmp_path / "new" / "marsad.duckdb"
-    store = open_store(str(path))
+    open_store(str(path))
     assert path.exists()
+
+
+def test_first_run_creates_schema_catalog_and_real_observations(db_url):
+    store = open_store(db_url)
     assert len(store.read_table("indicator")) == 32
     assert len(store.read_table("region")) == 12
     assert len(store.read_table("milestone")) == 3  # DM.JOBS, DM.TALENTS, DM.5G
@@ -68,13 +72,13 @@ def test_first_run_creates_schema_catalog_and_real_observations(tmp_path):
     assert egdi.file == "observations_public.csv" and egdi.row_number == 10
     assert not obs.demo.any()
     # Opening again seeds nothing twice.
-    open_store(str(path))
+    open_store(db_url)
     assert len(store.read_table("batch")) == 1
     assert len(store.current_observations()) == 24
 
 
-def test_round_trip_revision_undo_and_as_of(tmp_path):
-    store = open_store(str(tmp_path / "m.duckdb"))
+def test_round_trip_revision_undo_and_as_of(db_url):
+    store = open_store(db_url)
     t1, t2, t3 = (
         dt.datetime(2026, 4, 10, 9),
         dt.datetime(2026, 7, 12, 9),
@@ -111,8 +115,8 @@ def test_round_trip_revision_undo_and_as_of(tmp_path):
     assert len(store.read_table("batch")) == 3  # public + 2, nothing deleted
 
 
-def test_demo_is_flagged_removable_and_never_hides_real_values(tmp_path):
-    store = open_store(str(tmp_path / "m.duckdb"))
+def test_demo_is_flagged_removable_and_never_hides_real_values(db_url):
+    store = open_store(db_url)
     catalog = load_catalog()
     add_demo(store, catalog, today=dt.date(2026, 11, 22))
     assert has_demo(store)
