@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from pages._ui import build_ctx, language_picker, style
+from kpis.methods import METHODS
+from pages._ui import admin_panel, build_ctx, language_picker, style, view_controls
 
 st.set_page_config(page_title="Marsad · مرصد", page_icon=":material/radar:", layout="wide")
 
@@ -22,7 +23,9 @@ for path, title, icon, section in PAGES:
 
 nav = st.navigation(sections)
 with st.sidebar:
-    st.markdown(f"### :material/radar: {_('Marsad')}")
+    st.markdown("### :material/radar: " + _("Marsad"))
     st.caption(_("Maroc IA 2030 · Maroc Digital 2030 — roadmap observatory"))
 language_picker(c)
+view_controls(c, {k: _(v) for k, v in METHODS.items()})
+admin_panel(c)
 nav.run()

@@ -83,20 +83,46 @@ def build_ctx() -> Ctx:
     return c
 
 
-def language_picker(c: Ctx) -> str:
-    choice = st.sidebar.selectbox(
-        c._("Language"),
-        LANGS,
-        index=LANGS.index(c.lang),
-        format_func=LANG_LABELS.get,
-        key="lang_picker",
+@st.cache_data(show_spinner=False, max_entries=64)
+def kpi_status(url: str, version: str, as_of: dt.date | None, method: str, by_region: bool = False):
+    """Status table for one data version; recomputed only when data, date or method change."""
+    from kpis.engine import status_table
+    from kpis.inputs import load_inputs
+
+    inputs = load_inputs(Store(url), as_of)
+    return status_table(inputs, today=as_of or dt.date.today(), method=method, by_region=by_region)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def catalog_tables(url: str, version: str) -> dict[str, pd.DataFrame]:
+    store = Store(url)
+    return {t: store.read_table(t) for t in ("pillar", "indicator", "milestone", "region")}
+
+
+def status(c: Ctx, by_region: bool = False):
+    return kpi_status(c.store.url, c.store.data_version(), c.as_of, c.method, by_region)
+
+
+def catalog(c: Ctx) -> dict[str, pd.DataFrame]:
+    return catalog_tables(c.store.url, c.store.data_version())
+
+
+def _set_lang() -> None:
+    st.session_state["lang"] = st.session_state["lang_picker"]
+    st.query_params["lang"] = st.session_state["lang"]
+
+
+def language_picker(c: Ctx) -> None:
+    """Sidebar language switch; the choice goes into the URL so a shared link opens in the same language.
+
+    The callback runs before the next script run, so the whole page is rebuilt in the new language.
+    """
+    if st.session_state.get("lang_picker") != c.lang:
+        st.session_state["lang_picker"] = c.lang
+    st.sidebar.selectbox(
+        c._("Language"), LANGS, format_func=LANG_LABELS.get, key="lang_picker", on_change=_set_lang
     )
-    if choice != c.lang:
-        st.session_state["lang"] = choice
-        st.query_params["lang"] = choice
-        st.rerun()
-    st.query_params["lang"] = c.lang  # a shared link opens in the same language
-    return choice
+    st.query_params["lang"] = c.lang
 
 
 RTL_CSS = """
@@ -113,6 +139,7 @@ RTL_CSS = """
 .js-plotly-plot, [data-testid="stDataFrame"], [data-testid="stTable"] { direction: ltr; }
 [data-testid="stTable"] table { direction: rtl; }
 [data-testid="stTable"] th, [data-testid="stTable"] td { text-align: right; }
+[data-testid="stDateInput"] input { direction: ltr; text-align: right; }
 body, [data-testid="stMain"], [data-testid="stSidebar"] {
   font-family: "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", sans-serif;
 }
@@ -169,26 +196,29 @@ def view_controls(c: Ctx, methods: dict[str, str]) -> None:
         c.as_of, c.method = as_of, method
 
 
+def _demo(store: Store, add: bool) -> None:
+    from loaders.catalog import load_catalog
+    from loaders.seed import add_demo, remove_demo
+
+    add_demo(store, load_catalog()) if add else remove_demo(store)
+    st.cache_data.clear()
+
+
 def admin_panel(c: Ctx) -> None:
     """DEMO data switch. Demo values are illustrative and marked DEMO wherever they appear."""
-    from loaders.catalog import load_catalog
-    from loaders.seed import add_demo, has_demo, remove_demo
+    from loaders.seed import has_demo
 
     _ = c._
     with st.sidebar.expander(_("Administration")):
         if has_demo(c.store):
             st.caption(_("DEMO data is loaded: illustrative values, marked DEMO everywhere."))
-            if st.button(_("Remove DEMO data"), key="demo_remove"):
-                remove_demo(c.store)
-                st.cache_data.clear()
-                st.rerun()
+            st.button(
+                _("Remove DEMO data"), key="demo_remove", on_click=_demo, args=(c.store, False)
+            )
         else:
             st.caption(
                 _(
                     "Add illustrative quarterly data (2024-Q1 to the last complete quarter) to see every chart."
                 )
             )
-            if st.button(_("Add DEMO data"), key="demo_add"):
-                add_demo(c.store, load_catalog())
-                st.cache_data.clear()
-                st.rerun()
+            st.button(_("Add DEMO data"), key="demo_add", on_click=_demo, args=(c.store, True))

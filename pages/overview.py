@@ -1,14 +1,71 @@
-"""Overview: every pillar with its indicators, latest value, target and source."""
+"""Overview: how the roadmap stands, pillar by pillar: latest value, baseline, target, progress, status, source."""
 
 import streamlit as st
 
-from pages._ui import ctx
+from kpis import charts, views
+from kpis.methods import METHODS, STATUS_BY_METHOD, STATUS_LABELS
+from loaders.i18n import fmt_date
+from pages._ui import catalog, ctx, status
 
 c = ctx()
 _ = c._
+cat = catalog(c)
+st_df = status(c)
+
 st.title(_("Roadmap progress"))
-ind = c.store.read_table("indicator")
-obs = c.store.current_observations()
-for (prog, pil), g in ind.groupby(["programme", "pillar"], sort=False):
-    st.subheader(f"{prog} · {pil}")
-    st.dataframe(g[["code", c.name, "unit", "target_value", "target_year"]], hide_index=True)
+method = _(METHODS[c.method])
+if c.as_of:
+    st.caption(
+        _(
+            "Maroc IA 2030 and Maroc Digital 2030 · figures as known on {date} · status method: {method}",
+            date=fmt_date(c.as_of, c.lang, "long"),
+            method=method,
+        )
+    )
+else:
+    st.caption(
+        _(
+            "Maroc IA 2030 and Maroc Digital 2030 · latest figures · status method: {method}",
+            method=method,
+        )
+    )
+if st_df["demo"].any():
+    st.warning(
+        _(
+            "DEMO data is shown: illustrative values, not official figures. Remove it in Administration."
+        ),
+        icon=":material/science:",
+    )
+
+counts = views.headline_counts(st_df)
+cols = st.columns(5)
+cols[0].metric(_("Indicators"), len(st_df[st_df["region"].fillna("") == ""]))
+for col, tone in zip(cols[1:], views.TONE_ORDER, strict=True):
+    col.metric(_(views.TONE_LABELS[tone]), counts[tone])
+
+order = [
+    code for code in STATUS_BY_METHOD[c.method] + STATUS_BY_METHOD["trend"] if code != "no-data"
+]
+order = list(dict.fromkeys(order + ["no-data"]))
+labels = {k: _(v) for k, v in STATUS_LABELS.items()}
+st.plotly_chart(
+    charts.status_bars(
+        views.pillar_status_counts(st_df, cat["pillar"], c.lang), c.lang, labels=labels, order=order
+    ),
+    config={"displaylogo": False},
+)
+
+programme = None
+for sec in views.overview_sections(st_df, cat["indicator"], cat["pillar"], c.lang):
+    if sec.programme != programme:
+        programme = sec.programme
+        st.header(sec.programme_label, divider="gray")
+    st.subheader(sec.pillar_label)
+    st.table(views.styled_section(sec, c.lang))
+
+st.caption(
+    _(
+        "Sources: each figure names where it was published or the file and row it was loaded from. "
+        "Catalog of targets and sources: data/catalog (see SOURCES.md)."
+    )
+)

@@ -105,14 +105,17 @@ def open_page(b, url: str, *, width: int = 1400, height: int = 1000, wait_for: s
     # Streamlit streams elements in after load; wait until it stops running.
     if wait_for:
         page.wait_for_selector(wait_for, timeout=30000)
+    # Done when no element is still a loading skeleton and the run indicator has gone.
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"] button')", timeout=30000
+        """() => !document.querySelector('[data-testid="stSkeleton"]')
+               && !document.querySelector('[data-testid="stStatusWidget"] button')""",
+        timeout=30000,
     )
     page.wait_for_timeout(1500)
     return page
 
 
-def screenshots(outdir: Path, demo: bool, pages: list[str]) -> list[Path]:
+def screenshots(outdir: Path, demo: bool, pages: list[str], tall: int = 2400) -> list[Path]:
     import tempfile
 
     outdir.mkdir(parents=True, exist_ok=True)
@@ -124,7 +127,7 @@ def screenshots(outdir: Path, demo: bool, pages: list[str]) -> list[Path]:
     ):
         for slug in pages:
             for lang in ("ar", "fr", "en"):
-                page = open_page(b, f"{base}/{slug}?lang={lang}")
+                page = open_page(b, f"{base}/{slug}?lang={lang}", height=tall)
                 path = outdir / f"{slug or 'overview'}_{lang}.png"
                 page.screenshot(path=str(path), full_page=True)
                 saved.append(path)
