@@ -2,6 +2,7 @@
 
 import datetime as dt
 import shutil
+from pathlib import Path
 
 import pyarrow as pa
 import sqlalchemy as sa
@@ -152,3 +153,33 @@ def test_store_keeps_its_catalog_and_reloads_when_files_change(tmp_path):
     Store(resolve_url(url)).ensure()  # no catalog_dir: uses the one the store was built on
     ind = store.read_table("indicator").set_index("code")
     assert ind.loc["IA.JOBS", "target_value"] == 60000.0
+
+
+def test_a_second_process_waits_for_the_lock_instead_of_failing(tmp_path):
+    """The dashboard and the CLI share one DuckDB file: a writer holding it makes the other wait, not crash."""
+    import subprocess
+    import sys
+    import time
+
+    db = tmp_path / "m.duckdb"
+    open_store(str(db))
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from loaders.store import Store, resolve_url\n"
+            f"s = Store(resolve_url({str(db)!r}))\n"
+            "with s.begin() as c:\n"
+            "    print('held', flush=True); time.sleep(2)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=str(Path(__file__).resolve().parent.parent),
+    )
+    assert holder.stdout.readline().strip() == "held"
+    start = time.monotonic()
+    assert len(open_store(str(db)).current_observations()) == 24
+    waited = time.monotonic() - start
+    holder.wait(10)
+    assert holder.returncode == 0
+    assert waited > 0.5  # it really had to wait for the other process
