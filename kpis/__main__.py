@@ -1,0 +1,310 @@
+"""Command line of the KPI engine: `python -m kpis status | explain CODE | pillars | milestones`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import sys
+
+import pandas as pd
+
+from loaders.i18n import LANGS, fmt_number, fmt_percent, fmt_period, translator
+from loaders.store import open_store
+
+from .engine import _num, indicator_detail, status_table
+from .inputs import load_inputs
+from .methods import (
+    FLAG_LABELS,
+    FORMULA_LABELS,
+    METHODS,
+    MILESTONE_STATUS_LABELS,
+    MILESTONE_TYPE_LABELS,
+    STATUS_LABELS,
+)
+from .milestones import milestones_table
+from .rollup import pillar_rollup
+
+# The record of `status --json`: exactly these keys, in this order (a contract for scripts).
+CLI_KEYS = (
+    "indicator",
+    "region",
+    "latest_period",
+    "latest_value",
+    "baseline_value",
+    "target_value",
+    "target_year",
+    "progress",
+    "expected_progress",
+    "status",
+    "projection",
+    "projection_low",
+    "projection_high",
+    "flags",
+    "explain",
+)
+
+
+def _clean(x):
+    """JSON-safe: NaN -> null, numpy scalars -> Python."""
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    if isinstance(x, str) or x is None:
+        return x
+    return _num(x)
+
+
+def _dump(obj) -> str:
+    return json.dumps(_clean(obj), ensure_ascii=False, allow_nan=False, indent=1)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from e
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", help="database URL or DuckDB file (default: MARSAD_DB_URL or data/marsad.duckdb)"
+    )
+    common.add_argument("--as-of", type=_date, help="compute as known on this date (YYYY-MM-DD)")
+    common.add_argument("--method", choices=list(METHODS), default="trajectory")
+    common.add_argument("--json", action="store_true", help="machine-readable JSON")
+    common.add_argument("--lang", choices=list(LANGS), default="en")
+    p = argparse.ArgumentParser(prog="python -m kpis", description="Marsad KPI engine")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("status", parents=[common], help="status of every indicator")
+    s.add_argument("--by-region", action="store_true", help="also one record per region")
+    e = sub.add_parser(
+        "explain", parents=[common], help="inputs and formula behind one indicator's figures"
+    )
+    e.add_argument("code")
+    e.add_argument("--region", help="ISO code of a region (MA-01..MA-12)")
+    sub.add_parser("pillars", parents=[common], help="roll-up by pillar and programme")
+    sub.add_parser(
+        "milestones", parents=[common], help="events, milestones and targets: done, due, overdue"
+    )
+    return p
+
+
+def _label(labels: dict, code: str, _) -> str:
+    """Translated label of a stable code (labels are marked N_ in kpis/methods.py)."""
+    return _(labels[code])
+
+
+def _missing(x) -> bool:
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+
+
+def _fmt(x, lang, pct=False):
+    if _missing(x):
+        return "—"
+    return fmt_percent(x, lang) if pct else fmt_number(x, lang)
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(lines)
+
+
+def _status(args, inputs, today, _) -> int:
+    df = status_table(inputs, today=today, method=args.method, by_region=args.by_region)
+    if args.json:
+        records = [{k: row[k] for k in CLI_KEYS} for row in df.to_dict("records")]
+        for r in records:
+            r["region"] = r["region"] or None
+        print(_dump(records))
+        return 0
+    lang = args.lang
+    headers = [
+        _("Indicator"),
+        _("Region"),
+        _("Period"),
+        _("Latest value"),
+        _("Baseline"),
+        _("Target"),
+        _("Progress"),
+        _("Expected"),
+        _("Status"),
+        _("Projection"),
+        _("Flags"),
+    ]
+    rows = []
+    for r in df.to_dict("records"):
+        target = (
+            "—"
+            if _missing(r["target_year"])
+            else f"{_fmt(r['target_value'], lang)} ({r['target_year']})"
+        )
+        rows.append(
+            [
+                r["indicator"],
+                r["region"] or _("National"),
+                fmt_period(r["latest_period"], lang),
+                _fmt(r["latest_value"], lang),
+                _fmt(r["baseline_value"], lang),
+                target,
+                _fmt(r["progress"], lang, pct=True),
+                _fmt(r["expected_progress"], lang, pct=True),
+                _label(STATUS_LABELS, r["status"], _),
+                _fmt(r["projection"], lang),
+                ", ".join(_label(FLAG_LABELS, f, _) for f in r["flags"]),
+            ]
+        )
+    print(_("Method: {method}", method=_label(METHODS, args.method, _)))
+    print(_("Evaluated on {date}", date=today.isoformat()))
+    print(_table(headers, rows))
+    return 0
+
+
+def _provenance(point: dict, _) -> None:
+    if point.get("from") == "catalog":
+        print("  " + _("From the catalog; sources: {sources}", sources=point["source"]))
+    elif point.get("batch_id") is not None:
+        print(
+            "  "
+            + _(
+                "Loaded in batch {batch} from {file}, row {row}",
+                batch=point["batch_id"],
+                file=point["file"] or "—",
+                row=point["row_number"] or "—",
+            )
+        )
+    elif point.get("derived"):
+        print("  " + _("Derived from {n} regions", n=point["n_regions"]))
+
+
+def _explain(args, inputs, today, _) -> int:
+    codes = set(inputs.indicators["code"])
+    if args.code not in codes:
+        print(_("Unknown indicator {code}", code=args.code), file=sys.stderr)
+        return 2
+    try:
+        d = indicator_detail(inputs, args.code, today=today, method=args.method, region=args.region)
+    except ValueError:
+        print(_("{code} is not reported by region", code=args.code), file=sys.stderr)
+        return 2
+    ex = d["explain"]
+    if args.json:
+        print(_dump(ex))
+        return 0
+    lang = args.lang
+    b, latest, t = ex["baseline"], ex["latest"], ex["target"]
+    print(
+        f"{ex['indicator']} {ex['region'] or _('National')}: {_label(STATUS_LABELS, ex['status'], _)}"
+    )
+    print(_("Formula: {formula}", formula=_label(FORMULA_LABELS, ex["formula"], _)))
+    if b:
+        print(_("Baseline: {value} ({year})", value=_fmt(b["value"], lang), year=b["year"]))
+        _provenance(b, _)
+    if latest:
+        print(
+            _(
+                "Latest: {value} ({period})",
+                value=_fmt(latest["value"], lang),
+                period=fmt_period(latest["period"], lang),
+            )
+        )
+        _provenance(latest, _)
+    if t:
+        print(
+            _(
+                "Target: {value} ({year}), confidence {confidence}",
+                value=_fmt(t["value"], lang),
+                year=t["year"],
+                confidence=t["confidence"],
+            )
+        )
+    p = ex["progress"]
+    print(
+        _(
+            "Progress {progress}, expected {expected}",
+            progress=_fmt(p["value"], lang, pct=True),
+            expected=_fmt(p["expected"], lang, pct=True),
+        )
+    )
+    pr = ex["projection"]
+    if pr["value"] is not None:
+        print(
+            _(
+                "Projection {date}: {value} (band {low} to {high}, not a probability)",
+                date=pr["date"],
+                value=_fmt(pr["value"], lang),
+                low=_fmt(pr["low"], lang),
+                high=_fmt(pr["high"], lang),
+            )
+        )
+    if ex["flags"]:
+        print(_("Flags: {flags}", flags=", ".join(_label(FLAG_LABELS, f, _) for f in ex["flags"])))
+    print(_dump(ex))
+    return 0
+
+
+def _pillars(args, inputs, today, _) -> int:
+    roll = pillar_rollup(status_table(inputs, today=today, method=args.method))
+    if args.json:
+        print(_dump(roll.to_dict("records")))
+        return 0
+    headers = [_("Programme"), _("Pillar"), _("Indicators"), _("Score")] + [
+        _label(STATUS_LABELS, s, _) for s in STATUS_LABELS
+    ]
+    rows = [
+        [r["programme"], r["pillar"] or "*", str(r["indicators"]), _fmt(r["mean_score"], args.lang)]
+        + [str(r[s]) for s in STATUS_LABELS]
+        for r in roll.to_dict("records")
+    ]
+    print(_table(headers, rows))
+    return 0
+
+
+def _milestones(args, inputs, today, _) -> int:
+    ms = milestones_table(inputs, today=today)
+    if args.json:
+        print(_dump(ms.to_dict("records")))
+        return 0
+    headers = [_("Indicator"), _("Type"), _("Due date"), _("Value"), _("Status"), _("Done on")]
+    rows = [
+        [
+            r["indicator"],
+            _label(MILESTONE_TYPE_LABELS, r["type"], _),
+            r["due_date"],
+            _fmt(r["value"], args.lang),
+            _label(MILESTONE_STATUS_LABELS, r["status"], _),
+            "—" if _missing(r["done_date"]) else r["done_date"],
+        ]
+        for r in ms.to_dict("records")
+    ]
+    print(_table(headers, rows))
+    return 0
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    _ = translator(args.lang)
+    store = open_store(args.db)
+    inputs = load_inputs(store, args.as_of)
+    today = (
+        args.as_of or dt.date.today()
+    )  # as known on D: D is "today" for every date-dependent rule
+    handler = {
+        "status": _status,
+        "explain": _explain,
+        "pillars": _pillars,
+        "milestones": _milestones,
+    }
+    return handler[args.command](args, inputs, today, _)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,140 @@
+"""Regional disparity of a regional indicator: per-capita values, coefficient of variation, max/min, lagging regions."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .inputs import KpiInputs
+from .methods import LAGGING_RATIO, PER_CAPITA_SCALE, is_intensive
+from .periods import parse_period, period_t
+from .series import native_series, period_labels, yearly_series
+
+
+def _f(x):
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
+def disparity(inputs: KpiInputs, code: str, *, period: str | None = None) -> dict:
+    """Compare the regions of a regional indicator at one period (default: the latest reported).
+
+    Compared measure: the value per PER_CAPITA_SCALE inhabitants (2024 census) for counts and amounts,
+    the value itself for percentages. Flows are compared on yearly totals (the latest complete year by
+    default). Levels and cumulative totals use each region's latest value at or before the period
+    (`carried` says so); for an event-driven cumulative count (e.g. institutes opened), a region that
+    never reported has 0. CV = population standard deviation / mean of the measure over the regions
+    with a value; max/min is undefined when a region is at 0. The reference is the national level of
+    the measure (total per capita, or the population-weighted mean of percentages); a region lags
+    below LAGGING_RATIO x reference (above reference / LAGGING_RATIO when lower is better).
+    """
+    info = inputs.indicator(code)
+    if not info["by_region"]:
+        raise ValueError(f"{code} is not reported by region")
+    sub = inputs.only([code])
+    native = native_series(sub)
+    regions = sub.regions
+    n_reg = len(regions)
+    pop = regions["population_2024"].to_numpy(float)
+    kind = info["kind"]
+    values = np.full(n_reg, np.nan)
+    demo = np.zeros(n_reg, bool)
+    carried = np.zeros(n_reg, bool)
+    incomplete = np.zeros(n_reg, bool)
+    from_period = np.full(n_reg, None, dtype=object)
+
+    if kind == "flow":
+        yearly = yearly_series(native, sub)
+        yr = yearly[yearly["reg"] > 0]
+        if period is None and len(yr):
+            complete = yr[yr["complete"]]
+            period = str(int((complete if len(complete) else yr)["year"].max()))
+        if period is not None:
+            year = parse_period(period)[0]
+            period = str(year)
+            at = yr[yr["year"] == year]
+            idx = at["reg"].to_numpy() - 1
+            values[idx] = at["value"].to_numpy(float)
+            demo[idx] = at["demo"].to_numpy(bool)
+            from_period[idx] = period
+            incomplete[idx] = ~at["complete"].to_numpy(bool)
+    else:
+        pts = native[native["reg"] > 0]
+        if period is None and len(pts):
+            last = pts.iloc[int(np.argmax(pts["t"].to_numpy()))]
+            period = period_labels([last["year"]], [last["quarter"]])[0]
+        if period is not None:
+            t = period_t(period)
+            upto = pts[pts["t"] <= t + 1e-9]
+            upto = upto.iloc[np.lexsort((upto["t"].to_numpy(), upto["reg"].to_numpy()))]
+            last = upto.drop_duplicates("reg", keep="last")
+            idx = last["reg"].to_numpy() - 1
+            values[idx] = last["value"].to_numpy(float)
+            demo[idx] = last["demo"].to_numpy(bool)
+            carried[idx] = last["t"].to_numpy() < t - 1e-9
+            from_period[idx] = period_labels(last["year"], last["quarter"])
+            if info["frequency"] == "event" and kind == "cumulative":
+                values[np.isnan(values)] = 0.0
+
+    intensive = is_intensive(info["unit"])
+    has = ~np.isnan(values)
+    per_capita = np.where(has, values / pop * PER_CAPITA_SCALE, np.nan)
+    measure = values if intensive else per_capita
+    reference = cv = ratio = np.nan
+    if has.any():
+        if intensive:
+            reference = float(np.sum(values[has] * pop[has]) / np.sum(pop[has]))
+        else:
+            reference = float(np.sum(values[has]) / np.sum(pop[has]) * PER_CAPITA_SCALE)
+        mh = measure[has]
+        if len(mh) >= 2 and np.mean(mh) != 0:
+            cv = float(np.std(mh) / np.mean(mh))
+        if len(mh) >= 2 and np.min(mh) > 0:
+            ratio = float(np.max(mh) / np.min(mh))
+    down = info["direction"] == "down"
+    with np.errstate(invalid="ignore"):
+        lagging = has & (
+            measure > reference / LAGGING_RATIO if down else measure < LAGGING_RATIO * reference
+        )
+        rel = measure / reference if reference else np.full(n_reg, np.nan)
+
+    rows = []
+    for i, r in enumerate(regions.itertuples(index=False)):
+        rows.append(
+            {
+                "iso": r.iso,
+                "name_fr": r.name_fr,
+                "name_en": r.name_en,
+                "name_ar": r.name_ar,
+                "population": int(pop[i]),
+                "value": _f(values[i]),
+                "period": from_period[i],
+                "carried": bool(carried[i]),
+                "incomplete_year": bool(incomplete[i]),
+                "per_capita": None if intensive else _f(per_capita[i]),
+                "measure": _f(measure[i]),
+                "relative_to_reference": _f(rel[i]),
+                "lagging": bool(lagging[i]),
+                "demo": bool(demo[i]),
+            }
+        )
+    return {
+        "indicator": code,
+        "period": period,
+        "unit": info["unit"],
+        "measure": "value" if intensive else "per_capita",
+        "per_capita_scale": PER_CAPITA_SCALE,
+        "reference": _f(reference),
+        "cv": _f(cv),
+        "max_min_ratio": _f(ratio),
+        "lagging": [r["iso"] for r in rows if r["lagging"]],
+        "missing": [r["iso"] for r in rows if r["value"] is None],
+        "regions": rows,
+        "flags": (["demo"] if demo.any() else [])
+        + (["incomplete-year"] if incomplete.any() else []),
+        "parameters": {
+            "lagging_ratio": LAGGING_RATIO,
+            "per_capita_scale": PER_CAPITA_SCALE,
+            "population": "2024 census (HCP RGPH 2024)",
+        },
+    }

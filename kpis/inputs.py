@@ -1,0 +1,286 @@
+"""The engine's only I/O: current observations (as of a date) and the catalog tables, read in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from loaders.store import Store, as_of_cutoff, indicator, milestone, pillar, region
+
+OBS_FIELDS = (
+    "indicator",
+    "period",
+    "region",
+    "value",
+    "demo",
+    "revised",
+    "versions",
+    "batch_id",
+    "file",
+    "sheet",
+    "row_number",
+    "source",
+    "comment",
+    "loaded_at",
+    "user_name",
+    "origin",
+)
+INDICATOR_FIELDS = (
+    "code",
+    "programme",
+    "pillar",
+    "name_fr",
+    "name_en",
+    "name_ar",
+    "unit",
+    "direction",
+    "kind",
+    "frequency",
+    "by_region",
+    "baseline_year",
+    "baseline_value",
+    "target_year",
+    "target_value",
+    "confidence",
+    "sources",
+    "notes",
+)
+
+
+@dataclass(frozen=True)
+class KpiInputs:
+    """Everything a computation reads. Pure data: the same inputs always give the same figures."""
+
+    observations: pd.DataFrame  # OBS_FIELDS; region '' = national; one current row per key
+    indicators: pd.DataFrame  # INDICATOR_FIELDS, catalog order; years/values NaN when absent
+    milestones: pd.DataFrame  # indicator, year, value
+    regions: pd.DataFrame  # iso, name_fr/en/ar, population_2024
+    pillars: pd.DataFrame  # programme, pillar, name_fr/en/ar
+    as_of: dt.date | None = None
+
+    def only(self, codes) -> KpiInputs:
+        """The same inputs restricted to some indicators (an indicator page needs no other)."""
+        codes = set([codes] if isinstance(codes, str) else codes)
+        return replace(
+            self,
+            observations=self.observations[self.observations["indicator"].isin(codes)],
+            indicators=self.indicators[self.indicators["code"].isin(codes)],
+            milestones=self.milestones[self.milestones["indicator"].isin(codes)],
+        )
+
+    def indicator(self, code: str) -> dict:
+        rows = self.indicators[self.indicators["code"] == code]
+        if rows.empty:
+            raise KeyError(f"unknown indicator {code}")
+        return rows.iloc[0].to_dict()
+
+
+def make_inputs(
+    observations, indicators, milestones, regions, pillars=None, as_of=None
+) -> KpiInputs:
+    """Normalise frames from any source (the store, a catalog, a test) into KpiInputs."""
+    obs = pd.DataFrame(observations).copy()
+    n = len(obs)
+    defaults = {
+        "region": "",
+        "demo": False,
+        "versions": 1,
+        "batch_id": np.nan,
+        "file": None,
+        "sheet": None,
+        "row_number": np.nan,
+        "source": None,
+        "comment": None,
+        "loaded_at": pd.NaT,
+        "user_name": None,
+        "origin": None,
+    }
+    for col, default in defaults.items():
+        if col not in obs.columns:
+            obs[col] = [default] * n if n else pd.Series([], dtype=object)
+    obs["region"] = obs["region"].fillna("").astype(str)
+    obs["indicator"] = obs["indicator"].astype(str)
+    obs["period"] = obs["period"].astype(str)
+    obs["value"] = obs["value"].astype(float)
+    obs["demo"] = obs["demo"].fillna(False).astype(bool)
+    obs["versions"] = obs["versions"].fillna(1).astype(int)
+    if "revised" not in obs.columns:
+        obs["revised"] = obs["versions"] > 1
+    obs["revised"] = obs["revised"].fillna(False).astype(bool)
+    obs = obs[list(OBS_FIELDS)].reset_index(drop=True)
+
+    ind = pd.DataFrame(indicators).copy()
+    for col in ("baseline_year", "baseline_value", "target_year", "target_value"):
+        ind[col] = pd.to_numeric(ind[col], errors="coerce").astype(float)
+    ind["by_region"] = ind["by_region"].astype(bool)
+    for col in ("notes", "sources"):
+        ind[col] = ind[col].fillna("")
+    ind = ind[list(INDICATOR_FIELDS)].reset_index(drop=True)
+
+    ms = pd.DataFrame(milestones, columns=["indicator", "year", "value"]).copy()
+    ms["year"] = ms["year"].astype(int)
+    ms["value"] = ms["value"].astype(float)
+    ms = ms.sort_values(["indicator", "year"]).reset_index(drop=True)
+
+    reg = pd.DataFrame(regions).copy().sort_values("iso").reset_index(drop=True)
+    reg["population_2024"] = reg["population_2024"].astype(float)
+    pil = (
+        pd.DataFrame(pillars)
+        if pillars is not None
+        else pd.DataFrame(columns=["programme", "pillar", "name_fr", "name_en", "name_ar"])
+    )
+    if isinstance(as_of, str):
+        as_of = dt.date.fromisoformat(as_of)
+    if isinstance(as_of, dt.datetime):
+        as_of = as_of.date()
+    return KpiInputs(obs, ind, ms, reg, pil.reset_index(drop=True), as_of)
+
+
+def inputs_from_catalog(catalog, observations=None, as_of=None) -> KpiInputs:
+    """KpiInputs from a loaded Catalog (no database): for tests, the benchmark and previews."""
+    inds = [i.model_dump(exclude={"milestones"}) for i in catalog.indicators]
+    ms = [
+        {"indicator": i.code, "year": m.year, "value": m.value}
+        for i in catalog.indicators
+        for m in i.milestones
+    ]
+    obs = (
+        observations
+        if observations is not None
+        else pd.DataFrame(columns=["indicator", "period", "region", "value"])
+    )
+    return make_inputs(
+        obs,
+        pd.DataFrame(inds),
+        pd.DataFrame(ms, columns=["indicator", "year", "value"]),
+        pd.DataFrame([r.model_dump() for r in catalog.regions]),
+        pd.DataFrame([p.model_dump() for p in catalog.pillars]),
+        as_of,
+    )
+
+
+INDICATOR_DEFAULTS = {
+    "programme": "IA2030",
+    "pillar": "IMP",
+    "unit": "count",
+    "direction": "up",
+    "kind": "level",
+    "frequency": "annual",
+    "by_region": False,
+    "baseline_year": None,
+    "baseline_value": None,
+    "target_year": None,
+    "target_value": None,
+    "confidence": "press",
+    "sources": "test",
+    "notes": "",
+}
+
+
+def inputs_from_records(
+    indicators: list[dict],
+    observations: list[dict] | None = None,
+    *,
+    milestones: list[dict] | None = None,
+    regions: list[dict] | None = None,
+    as_of=None,
+) -> KpiInputs:
+    """KpiInputs from plain records with defaults for what a case does not need (tests, examples).
+
+    indicators: {"code": ..., any INDICATOR_FIELDS}; observations: {"indicator", "period", "value",
+    optional "region", "demo", "versions", "file", "row_number", ...}; milestones: {"indicator", "year",
+    "value"}; regions: {"iso", "population_2024", optional names}.
+    """
+    inds = []
+    for rec in indicators:
+        full = {**INDICATOR_DEFAULTS, **rec}
+        for lang in ("fr", "en", "ar"):
+            full.setdefault(f"name_{lang}", rec["code"])
+        inds.append(full)
+    regs = [
+        {
+            "name_fr": r["iso"],
+            "name_en": r["iso"],
+            "name_ar": r["iso"],
+            "hcp_code": r["iso"][-2:],
+            "capital": "",
+            **r,
+        }
+        for r in (regions or [])
+    ]
+    reg_frame = pd.DataFrame(
+        regs,
+        columns=["iso", "hcp_code", "name_fr", "name_en", "name_ar", "capital", "population_2024"],
+    )
+    obs = pd.DataFrame(
+        observations or [], columns=None if observations else ["indicator", "period", "value"]
+    )
+    return make_inputs(
+        obs,
+        pd.DataFrame(inds),
+        pd.DataFrame(milestones or [], columns=["indicator", "year", "value"]),
+        reg_frame,
+        None,
+        as_of,
+    )
+
+
+def _observations_sql() -> str:
+    """Current rows as of :cutoff, plus how many REAL versions each key has.
+
+    The store's `versions` counts demo rows too, so a published value sharing its key with a DEMO
+    value would look revised; a revision is judged among real rows (demo rows among demo rows).
+    """
+    current = Store.current_sql()
+    real = Store.current_sql("AND NOT o.demo")
+    return f"""
+        SELECT c.indicator, c.period, c.region, c.value, c.demo, c.versions, r.versions AS real_versions,
+               c.batch_id, c.file, c.sheet, c.row_number, c.source, c.comment, c.loaded_at,
+               c.user_name, c.origin
+        FROM ({current}) c
+        LEFT JOIN ({real}) r
+          ON r.indicator = c.indicator AND r.period = c.period AND r.region = c.region
+    """
+
+
+def _read(conn, stmt, native: bool) -> pd.DataFrame:
+    """Run one statement. On DuckDB the compiled statement (bound parameters) goes through the driver's
+    Arrow result, which halves the read time of pandas.read_sql; elsewhere pandas.read_sql."""
+    if not native:
+        return pd.read_sql(stmt, conn)
+    compiled = stmt.compile(dialect=conn.dialect)
+    params = [compiled.params[k] for k in (compiled.positiontup or [])]
+    raw = conn.connection.driver_connection
+    return raw.sql(compiled.string, params=params or None).to_arrow_table().to_pandas()
+
+
+def load_inputs(store: Store, as_of: dt.date | dt.datetime | str | None = None) -> KpiInputs:
+    """Read what the engine needs, as known on `as_of` (None = now), in one transaction."""
+    cutoff = as_of_cutoff(as_of)
+    native = store.is_duckdb
+    with store.begin() as conn:
+        obs = _read(conn, sa.text(_observations_sql()).bindparams(cutoff=cutoff), native)
+        ind = _read(conn, sa.select(indicator).order_by(indicator.c.position), native)
+        ms = _read(
+            conn, sa.select(milestone).order_by(milestone.c.indicator, milestone.c.year), native
+        )
+        reg = _read(conn, sa.select(region).order_by(region.c.iso), native)
+        pil = _read(conn, sa.select(pillar).order_by(pillar.c.position), native)
+    real = obs.pop("real_versions")
+    obs["revised"] = np.where(obs["demo"].astype(bool), obs["versions"] > 1, real.fillna(0) > 1)
+    as_of_date = None
+    if as_of is not None and as_of != "":
+        as_of_date = (
+            (cutoff - dt.timedelta(days=1)).date() if not _has_time(as_of) else cutoff.date()
+        )
+    return make_inputs(obs, ind, ms, reg, pil, as_of_date)
+
+
+def _has_time(as_of) -> bool:
+    if isinstance(as_of, dt.datetime):
+        return True
+    return isinstance(as_of, str) and ("T" in as_of or " " in as_of)
