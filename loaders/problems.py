@@ -19,18 +19,20 @@ ERROR_CODES = {
     "region-not-allowed",
     "period-frequency",
     "no-data",
-    "too-many-problems",
     "catalog-field",
     "catalog-unknown-field",
     "catalog-reference",
 }
 WARNING_CODES = {
+    "ambiguous-number",
     "duplicate-key",
     "footnote-stripped",
     "ignored-column",
     "ignored-sheet",
     "total-row",
 }
+# Counts the problems left out of a long list; it takes the severity of what it counts.
+SUMMARY_CODES = {"too-many-problems"}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,880 @@
+"""One file -> the canonical long table (LongResult): layout (long or wide), mapping to catalog codes, problems."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .catalog import Catalog
+from .i18n import fmt_number, name_col, translator
+from .longform import LONG_SCHEMA, LongResult, empty_long
+from .normalize import (
+    ROLE_LABELS,
+    CleanNumbers,
+    IndicatorMatcher,
+    NumberDecision,
+    RegionMatcher,
+    classify_header,
+    clean_numbers,
+    decide_decimal,
+    parse_numbers,
+    parse_period,
+    period_lang,
+)
+from .problems import Problem, UnreadableFile
+from .read_csv import read_csv
+from .read_excel import EXCEL_SUFFIXES, read_excel
+from .sheet import Sheet, is_source_line, source_note
+
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+MAX_PER_KIND = 50  # problems listed per (code, column) per sheet; the rest are counted
+_NOT_ADDITIVE_UNITS = ("%", "rank", "index", "score", "milestone")
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry point
+
+
+def read_long(
+    path: Path, catalog: Catalog, *, lang: str = "en", display_name: str | None = None
+) -> LongResult:
+    """Read one CSV or Excel file into LONG_SCHEMA rows plus every problem found, in one pass.
+
+    Rows with an error are left out of `rows`. Raises UnreadableFile only for a file that cannot be
+    read at all (empty, not a table format, corrupt).
+    """
+    path = Path(path)
+    file = display_name or path.name
+    _ = translator(lang)
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError as e:
+        raise UnreadableFile(file, _("The file could not be opened")) from e
+    if not head:
+        raise UnreadableFile(file, _("The file is empty"))
+    suffix = (Path(file).suffix or path.suffix).lower()
+    is_zip, is_ole = head.startswith(b"PK\x03\x04"), head.startswith(b"\xd0\xcf\x11\xe0")
+    if is_zip or is_ole:
+        sheets, problems, names = read_excel(path, file, lang=lang)
+    elif suffix in CSV_SUFFIXES or suffix in EXCEL_SUFFIXES:
+        if head.lstrip().startswith(b"<"):  # HTML or XML saved under a spreadsheet name
+            raise UnreadableFile(file, _("This is not a CSV or Excel file"))
+        # An "Excel" file that is really text (a renamed CSV) is read as the CSV it is.
+        sheets, problems, names = [read_csv(path.read_bytes(), file, lang=lang)], [], []
+    else:
+        raise UnreadableFile(
+            file,
+            _(
+                "Unsupported file type '{suffix}': use CSV or Excel (.xlsx, .xls)",
+                suffix=suffix or "?",
+            ),
+        )
+    ctx = _context(catalog, lang)
+    tables = []
+    while sheets:  # popped, so a sheet's cells can be freed as soon as it is reshaped
+        table, sheet_problems = _reshape(sheets.pop(0), ctx)
+        tables.append(table)
+        problems.extend(sheet_problems)
+    rows = pa.concat_tables(tables) if tables else empty_long()
+    if rows.num_rows == 0 and not any(p.is_error for p in problems):
+        problems.append(
+            Problem(file, None, None, None, "no-data", _("No values found in this file"))
+        )
+    return LongResult(rows=rows, problems=problems, sheets=names)
+
+
+# ---------------------------------------------------------------------------------------------
+# Context: what a sheet is read against
+
+
+@dataclass
+class _Ctx:
+    catalog: Catalog
+    lang: str
+    indicators: IndicatorMatcher
+    regions: RegionMatcher
+    _: object
+    additive: dict[str, bool] = field(default_factory=dict)
+
+
+_MATCHERS: dict[str, tuple[IndicatorMatcher, RegionMatcher]] = {}
+
+
+def _context(catalog: Catalog, lang: str) -> _Ctx:
+    cache_key = f"{catalog.directory}:{catalog.digest}"
+    if cache_key not in _MATCHERS:
+        _MATCHERS[cache_key] = (IndicatorMatcher(catalog), RegionMatcher(catalog))
+    ind, reg = _MATCHERS[cache_key]
+    additive = {
+        i.code: i.kind in ("level", "flow", "cumulative")
+        and not any(w in i.unit.lower() for w in _NOT_ADDITIVE_UNITS)
+        for i in catalog.indicators
+    }
+    return _Ctx(catalog, lang, ind, reg, translator(lang), additive)
+
+
+# ---------------------------------------------------------------------------------------------
+# Problems, capped per (code, column)
+
+
+class _Problems:
+    def __init__(self, sheet: Sheet, ctx: _Ctx):
+        self.sheet, self.ctx = sheet, ctx
+        self.items: list[Problem] = []
+
+    def add(self, row, column, code, message, severity="error", **params):
+        self.items.append(
+            Problem(self.sheet.file, self.sheet.sheet, row, column, code, message, severity, params)
+        )
+
+    def cells(
+        self,
+        mask: pa.Array,
+        rows: pa.Array,
+        column: str,
+        code: str,
+        message,
+        severity="error",
+        *values,
+    ):
+        """One problem per True in mask (the first MAX_PER_KIND), then one summary problem.
+
+        `message(*cell_values)` builds the text from the `values` arrays taken at that row.
+        """
+        if mask is None:
+            return
+        idx = pc.indices_nonzero(pc.fill_null(mask, False))
+        total = len(idx)
+        if not total:
+            return
+        first = idx.slice(0, MAX_PER_KIND)
+        row_list = pc.take(rows, first).to_pylist()
+        value_lists = [pc.take(v, first).to_pylist() for v in values]
+        for k, r in enumerate(row_list):
+            args = [vl[k] for vl in value_lists]
+            text, params = message(*args)
+            self.add(r, column, code, text, severity, **params)
+        if total > MAX_PER_KIND:
+            _ = self.ctx._
+            self.add(
+                None,
+                column,
+                "too-many-problems",
+                _(
+                    "{count} more problems of the same kind ({code}) in column {column} are not listed",
+                    count=total - MAX_PER_KIND,
+                    code=code,
+                    column=column,
+                ),
+                severity,
+                code_counted=code,
+                count=total - MAX_PER_KIND,
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Columns of a sheet
+
+
+@dataclass
+class _Layout:
+    key: int | None = None  # indicator column
+    period: int | None = None
+    region: int | None = None
+    value: int | None = None
+    unit: int | None = None
+    source: int | None = None
+    comment: int | None = None
+    # wide layout: (column, its period, unit in its header brackets)
+    periods: list[tuple[int, str, str | None]] = field(default_factory=list)
+    value_unit: str | None = None  # "Valeur (%)"
+    hint: str | None = None
+    unnamed: list[int] = field(default_factory=list)  # columns without a header
+
+    @property
+    def wide(self) -> bool:
+        return self.value is None and bool(self.periods)
+
+
+def _layout(sheet: Sheet, probs: _Problems) -> _Layout | None:
+    _ = probs.ctx._
+    infos = [classify_header(h) for h in sheet.headers]
+    lay = _Layout()
+    langs = Counter(i.lang for i in infos if i.lang)
+    codes = [i for i, inf in enumerate(infos) if inf.role == "code"]
+    names = [i for i, inf in enumerate(infos) if inf.role == "indicator"]
+    lay.key = codes[0] if codes else (names[0] if names else None)
+    duplicates = []
+    for i, inf in enumerate(infos):
+        role = inf.role
+        if role in ("code", "indicator"):
+            if i != lay.key and (role == "code" or not codes):
+                duplicates.append((i, "indicator"))
+        elif role in ("period", "region", "value", "unit", "source", "comment"):
+            if getattr(lay, role) is None:
+                setattr(lay, role, i)
+                if role == "value":
+                    lay.value_unit = inf.unit
+            else:
+                duplicates.append((i, role))
+        elif role == "period-column":
+            lay.periods.append((i, inf.period, inf.unit))
+    missing = []
+    if lay.key is None:
+        missing.append("indicator")
+    if not lay.periods:
+        if lay.period is None:
+            missing.append("period")
+        if lay.value is None:
+            missing.append("value")
+    if missing:
+        found = ", ".join(h for h in sheet.headers if h) or "—"
+        probs.add(
+            sheet.header_row,
+            None,
+            "missing-column",
+            _(
+                "Missing column(s): {missing}. Columns found: {found}",
+                missing=", ".join(_(ROLE_LABELS[m]) for m in missing),
+                found=found,
+            ),
+            missing=missing,
+            found=[h for h in sheet.headers if h],
+        )
+        return None
+    if lay.value is not None and lay.periods:  # a long table: period-like headers are not data here
+        for i, _p, _u in lay.periods:
+            probs.add(
+                sheet.header_row,
+                sheet.letters[i],
+                "ignored-column",
+                _("Column '{header}' is not recognised and was ignored", header=sheet.headers[i]),
+                "warning",
+                header=sheet.headers[i],
+            )
+        lay.periods = []
+    for i, role in duplicates:
+        probs.add(
+            sheet.header_row,
+            sheet.letters[i],
+            "ignored-column",
+            _(
+                "Column '{header}' repeats the {role} column and was ignored",
+                header=sheet.headers[i],
+                role=_(ROLE_LABELS[role]),
+            ),
+            "warning",
+            header=sheet.headers[i],
+        )
+    for i, inf in enumerate(infos):
+        if inf.role is not None:
+            continue
+        if sheet.headers[i]:
+            probs.add(
+                sheet.header_row,
+                sheet.letters[i],
+                "ignored-column",
+                _("Column '{header}' is not recognised and was ignored", header=sheet.headers[i]),
+                "warning",
+                header=sheet.headers[i],
+            )
+        else:
+            lay.unnamed.append(i)
+    if sheet.hint:
+        lay.hint = sheet.hint
+    elif langs:
+        (top, n), *rest = langs.most_common()
+        lay.hint = top if not rest or rest[0][1] < n else None
+    return lay
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers on Arrow arrays
+
+
+def _arr(x) -> pa.Array:
+    return x.combine_chunks() if isinstance(x, pa.ChunkedArray) else x
+
+
+def _const(value, n: int, type_: pa.DataType | None = None) -> pa.Array:
+    type_ = type_ or pa.string()
+    return pa.nulls(n, type_) if value is None else pa.repeat(pa.scalar(value, type_), n)
+
+
+def _or(a: pa.Array | None, b: pa.Array | None) -> pa.Array | None:
+    if a is None or b is None:
+        return b if a is None else a
+    return pc.or_(a, b)
+
+
+def _join(a: pa.Array, b: pa.Array) -> pa.Array:
+    """'a b', or whichever is not null."""
+    return pc.coalesce(pc.binary_join_element_wise(a, b, " "), a, b)
+
+
+def _blank(v: str | None) -> bool:
+    return v is None or not v.strip()
+
+
+class _Mapped:
+    """A text column mapped through its distinct values (few, even in a million rows)."""
+
+    def __init__(self, col: pa.Array, fn):
+        enc = pc.dictionary_encode(pc.fill_null(col.cast(pa.string()), ""))
+        enc = _arr(enc)
+        self.indices = enc.indices
+        self.distinct: list[str] = enc.dictionary.to_pylist()
+        self.results = [fn(v) for v in self.distinct]
+
+    def column(self, get=None) -> pa.Array:
+        values = [r if get is None else get(r) for r in self.results]
+        return pa.DictionaryArray.from_arrays(self.indices, pa.array(values, pa.string()))
+
+    def mask(self, pred) -> pa.Array | None:
+        """Rows whose (distinct value, result) satisfies pred; None when no row does."""
+        flags = [bool(pred(v, r)) for v, r in zip(self.distinct, self.results, strict=True)]
+        if not any(flags):
+            return None
+        return pc.take(pa.array(flags, pa.bool_()), self.indices)
+
+
+def _column(sheet: Sheet, i: int) -> pa.Array:
+    return _arr(sheet.table.column(i))
+
+
+def _release(sheet: Sheet, *cols: int | None) -> None:
+    """Drop columns already read: a million-row sheet should not be held twice in memory."""
+    for i in cols:
+        if i is not None:
+            f = sheet.table.schema.field(i)
+            sheet.table = sheet.table.set_column(i, f, pa.nulls(sheet.num_rows, f.type))
+
+
+def _trimmed(sheet: Sheet, i: int | None, n: int) -> pa.Array:
+    """Column i as trimmed text, null for blank cells (unit, source, comment)."""
+    if i is None:
+        return _const(None, n)
+    col = _column(sheet, i).cast(pa.string())
+    if col.null_count == n or pc.max(pc.binary_length(col)).as_py() in (None, 0):
+        return _const(None, n)
+    words = _Mapped(col, lambda v: v.strip() or None)
+    return words.column().cast(pa.string())
+
+
+# ---------------------------------------------------------------------------------------------
+# One sheet
+
+
+@dataclass
+class _Values:
+    values: pa.Array  # float64, null where not a number
+    missing: pa.Array  # bool: empty cell (or "n.d.")
+    bad: pa.Array | None  # bool: not a number; None when every cell is a number
+    clean: CleanNumbers | None
+    raw: pa.Array  # text shown in messages
+
+
+def _reshape(sheet: Sheet, ctx: _Ctx) -> tuple[pa.Table, list[Problem]]:
+    _ = ctx._
+    probs = _Problems(sheet, ctx)
+    probs.items.extend(sheet.problems)
+    lay = _layout(sheet, probs)
+    if lay is None or sheet.num_rows == 0:
+        return empty_long(), probs.items
+    n = sheet.num_rows
+
+    # Which rows hold data. Rows with a single text cell that is not a known indicator are titles,
+    # section headings or the notes block ("Source : …", "* provisoire"), not data.
+    masks = [sheet.nonempty(i) for i in range(len(sheet.headers))]
+    count = masks[0].cast(pa.int8())
+    for m in masks[1:]:
+        count = pc.add(count, m.cast(pa.int8()))
+    ind = _Mapped(_column(sheet, lay.key), ctx.indicators.match)
+    value_cols = [lay.value] if lay.value is not None else [c for c, _p, _u in lay.periods]
+    in_value = masks[value_cols[0]]
+    for c in value_cols[1:]:
+        in_value = pc.or_(in_value, masks[c])
+    known = ind.mask(lambda _v, code: code is not None)
+    single = pc.and_(pc.equal(count, 1), pc.invert(in_value))
+    if known is not None:
+        single = pc.and_(single, pc.invert(known))
+    keep = pc.and_(pc.greater(count, 0), pc.invert(single))
+    _collect_notes(sheet, masks, single)
+    del masks, count, in_value, single
+    if not pc.all(keep).as_py():
+        sheet = _filter_sheet(sheet, keep)
+        n = sheet.num_rows
+        if n == 0:
+            return empty_long(), probs.items
+        ind = _Mapped(_column(sheet, lay.key), ctx.indicators.match)
+    rows = sheet.rows
+    L = sheet.letters
+    for i in lay.unnamed:  # cells under no header, in the data rows (not in the notes block)
+        if pc.any(sheet.nonempty(i)).as_py():
+            probs.add(
+                sheet.header_row,
+                L[i],
+                "ignored-column",
+                _("Column {column} has no header and was ignored", column=L[i]),
+                "warning",
+            )
+
+    # Row-level mappings: indicator, period (long), region.
+    empty = ind.mask(lambda v, _r: _blank(v))
+    probs.cells(
+        empty, rows, L[lay.key], "missing-value", lambda: (_("The indicator is missing"), {})
+    )
+    unknown = ind.mask(lambda v, code: code is None and not _blank(v))
+    ind_raw = pa.DictionaryArray.from_arrays(ind.indices, pa.array(ind.distinct, pa.string()))
+    probs.cells(
+        unknown,
+        rows,
+        L[lay.key],
+        "unknown-indicator",
+        lambda v: _unknown_indicator(ctx, v),
+        "error",
+        ind_raw,
+    )
+    row_error = _or(empty, unknown)
+    indicator = ind.column()
+    _release(sheet, lay.key)
+
+    period = None
+    if not lay.periods:
+        per = _Mapped(_column(sheet, lay.period), parse_period)
+        period = per.column()
+        empty = per.mask(lambda v, _p: _blank(v))
+        probs.cells(
+            empty, rows, L[lay.period], "missing-value", lambda: (_("The period is missing"), {})
+        )
+        bad = per.mask(lambda v, p: p is None and not _blank(v))
+        p_raw = pa.DictionaryArray.from_arrays(per.indices, pa.array(per.distinct, pa.string()))
+        probs.cells(
+            bad, rows, L[lay.period], "bad-period", lambda v: _bad_period(ctx, v), "error", p_raw
+        )
+        row_error = _or(row_error, _or(empty, bad))
+        _release(sheet, lay.period)
+        if lay.hint is None:
+            p_langs = Counter(lg for lg in map(period_lang, per.distinct) if lg)
+            if len(p_langs) == 1:
+                lay.hint = next(iter(p_langs))
+
+    if lay.region is not None:
+        reg = _Mapped(_column(sheet, lay.region), ctx.regions.match)
+        region = reg.column(lambda m: m.iso)
+        r_raw = pa.DictionaryArray.from_arrays(reg.indices, pa.array(reg.distinct, pa.string()))
+        old = reg.mask(lambda _v, m: m.kind == "old")
+        probs.cells(
+            old, rows, L[lay.region], "old-region", lambda v: _old_region(ctx, v), "error", r_raw
+        )
+        unknown = reg.mask(lambda _v, m: m.kind == "unknown")
+        names = pa.DictionaryArray.from_arrays(
+            reg.indices,
+            pa.array(
+                [
+                    ", ".join(
+                        getattr(ctx.regions.regions[s], name_col(ctx.lang)) for s in m.suggestions
+                    )
+                    for m in reg.results
+                ],
+                pa.string(),
+            ),
+        )
+        probs.cells(
+            unknown,
+            rows,
+            L[lay.region],
+            "unknown-region",
+            lambda v, s: _unknown_region(ctx, v, s),
+            "error",
+            r_raw,
+            names,
+        )
+        row_error = _or(row_error, _or(old, unknown))
+        _release(sheet, lay.region)
+        total = reg.mask(lambda _v, m: m.kind == "total")
+        regional = reg.mask(lambda _v, m: m.kind == "region")
+        probs.cells(
+            total,
+            rows,
+            L[lay.region],
+            "total-row",
+            lambda: (_("Total row: stored as the national value, not as a region"), {}),
+            "warning",
+        )
+    else:
+        region, total, regional = _const("", n), None, None
+
+    # Text columns carried along.
+    unit_col = _trimmed(sheet, lay.unit, n)
+    source = _trimmed(sheet, lay.source, n)
+    if sheet.source and lay.source is None:  # a "Source : …" line stands for a missing column
+        source = _const(sheet.source, n)
+    comment = _trimmed(sheet, lay.comment, n)
+    _release(sheet, lay.unit, lay.source, lay.comment)
+
+    # Values: one column (long) or one per period column (wide), the decimal separator decided once.
+    cols = [(lay.value, None, lay.value_unit)] if lay.value is not None else lay.periods
+    values = _parse_values(sheet, [c for c, _p, _u in cols], lay, probs)
+    false = pa.repeat(pa.scalar(False), n)
+    blocks = []
+    for (col, col_period, col_unit), val in zip(cols, values, strict=True):
+        letter = L[col]
+        probs.cells(
+            val.bad, rows, letter, "bad-number", lambda v: _bad_number(ctx, v), "error", val.raw
+        )
+        if lay.wide:  # an empty cell of a wide table is a value not reported: nothing to say
+            cell_error, absent = val.bad, val.missing
+        else:
+            probs.cells(
+                val.missing if _any_true(val.missing) else None,
+                rows,
+                letter,
+                "missing-value",
+                lambda: (_("The value is missing (an empty cell is not a zero)"), {}),
+            )
+            cell_error, absent = _or(val.bad, val.missing), None
+        mark = val.clean.mark if val.clean is not None else None
+        if mark is not None:
+            shown = pc.is_valid(mark)
+            for hidden in (absent, val.bad):  # a bad or absent cell has a bigger problem to report
+                if hidden is not None:
+                    shown = pc.and_(shown, pc.invert(hidden))
+            probs.cells(
+                shown,
+                rows,
+                letter,
+                "footnote-stripped",
+                lambda m, v: (
+                    _(
+                        "Footnote mark {mark} removed from '{value}' and kept as a comment",
+                        mark=m,
+                        value=v,
+                    ),
+                    {"mark": m},
+                ),
+                "warning",
+                mark,
+                val.raw,
+            )
+        unit = unit_col
+        if col_unit:
+            unit = pc.fill_null(unit, col_unit)
+        if val.clean is not None and val.clean.percent is not None:
+            unit = pc.if_else(pc.and_(pc.is_null(unit), val.clean.percent), "%", unit)
+        error = _or(row_error, cell_error)
+        blocks.append(
+            {
+                "indicator": indicator,
+                "period": period if period is not None else _const(col_period, n),
+                "region": region,
+                "value": val.values,
+                "unit": unit,
+                "source": source,
+                "comment": comment if mark is None else _join(comment, mark),
+                "row_number": rows,
+                "column": _const(letter, n),
+                "_error": false if error is None else pc.fill_null(error, False),
+                "_absent": false if absent is None else absent,
+                "_total": false if total is None else total,
+                "_regional": false if regional is None else regional,
+            }
+        )
+    if len(blocks) == 1:
+        table = pa.Table.from_arrays(list(blocks[0].values()), names=list(blocks[0]))
+    else:  # wide: one block per period column, stacked
+        names = list(blocks[0])
+        table = pa.Table.from_arrays(
+            [pa.concat_arrays([_plain(b[k]) for b in blocks]) for k in names], names=names
+        )
+        table = table.filter(pc.invert(table.column("_absent")))
+    errors = _check_totals(table, sheet, lay, probs)
+    if errors is not None:
+        table = table.set_column(table.schema.get_field_index("_error"), "_error", errors)
+    error = table.column("_error")
+    ok = table.filter(pc.invert(error)) if pc.any(error).as_py() else table
+    m = ok.num_rows
+    columns = {
+        name: _plain(_arr(ok.column(name)))
+        for name in (
+            "indicator",
+            "period",
+            "region",
+            "value",
+            "unit",
+            "source",
+            "comment",
+            "row_number",
+            "column",
+        )
+    }
+    columns["file"], columns["sheet"] = _const(sheet.file, m), _const(sheet.sheet, m)
+    out = pa.Table.from_arrays(
+        [columns[f.name].cast(f.type) for f in LONG_SCHEMA], schema=LONG_SCHEMA
+    )
+    probs.items.sort(key=lambda p: (p.row is None, p.row or 0, _col_order(p.column)))
+    return out, probs.items
+
+
+def _plain(a: pa.Array) -> pa.Array:
+    return a.cast(a.type.value_type) if pa.types.is_dictionary(a.type) else a
+
+
+def _any_true(mask: pa.Array | None) -> bool:
+    return mask is not None and bool(pc.any(mask).as_py())
+
+
+def _col_order(letter: str | None) -> tuple[int, str]:
+    return (len(letter), letter) if letter else (0, "")
+
+
+def _filter_sheet(sheet: Sheet, keep: pa.Array) -> Sheet:
+    text_cells = {}
+    if sheet.text_cells:
+        new_pos = {old: new for new, old in enumerate(pc.indices_nonzero(keep).to_pylist())}
+        text_cells = {
+            c: {new_pos[r]: t for r, t in cells.items() if r in new_pos}
+            for c, cells in sheet.text_cells.items()
+        }
+    return Sheet(
+        file=sheet.file,
+        sheet=sheet.sheet,
+        header_row=sheet.header_row,
+        headers=sheet.headers,
+        letters=sheet.letters,
+        table=sheet.table.filter(keep),
+        rows=pc.filter(sheet.rows, keep),
+        text_cells=text_cells,
+        titles=sheet.titles,
+        source=sheet.source,
+        notes=sheet.notes,
+        hint=sheet.hint,
+        problems=[],
+    )
+
+
+def _collect_notes(sheet: Sheet, masks: list[pa.Array], single: pa.Array) -> None:
+    """Texts of the note/heading rows; a "Source : …" line gives the sheet's source."""
+    idx = pc.indices_nonzero(single)
+    if not len(idx):
+        return
+    idx = idx.slice(0, 200)
+    positions = idx.to_pylist()
+    texts: list[str | None] = [None] * len(positions)
+    for i in range(len(sheet.headers)):
+        present = pc.take(masks[i], idx).to_pylist()
+        if not any(present):
+            continue
+        vals = pc.take(_column(sheet, i), idx).cast(pa.string()).to_pylist()
+        extra = sheet.text_cells.get(i, {})
+        for k, p in enumerate(present):
+            if p and texts[k] is None:
+                texts[k] = vals[k] if vals[k] is not None else extra.get(positions[k])
+    for t in texts:
+        if not t or not t.strip():
+            continue
+        t = t.strip()
+        if is_source_line(t) and not sheet.source:
+            sheet.source = source_note(t)
+        sheet.notes.append(t)
+
+
+def _parse_values(sheet: Sheet, cols: list[int], lay: _Layout, probs: _Problems) -> list[_Values]:
+    """Value cells -> numbers. Excel numbers are kept as they are; text cells (all of a CSV, the odd
+    text cell of an Excel column) are cleaned, then read with one decimal separator for the sheet."""
+    n = sheet.num_rows
+    cleaned: dict[int, CleanNumbers] = {}
+    floats: dict[int, pa.Array] = {}
+    raws: dict[int, pa.Array] = {}
+    for c in cols:
+        col = _column(sheet, c)
+        if pa.types.is_floating(col.type):
+            floats[c] = col
+            cells = sheet.text_cells.get(c)
+            if cells:
+                texts: list[str | None] = [None] * n
+                for r, t in cells.items():
+                    texts[r] = t
+                raw = pa.array(texts, pa.string())
+                cleaned[c] = clean_numbers(raw)
+                raws[c] = pc.coalesce(raw, col.cast(pa.string()))
+            else:
+                raws[c] = col.cast(pa.string())
+        else:
+            col = col.cast(pa.string())
+            cleaned[c] = clean_numbers(col)
+            raws[c] = col
+    decision = (
+        decide_decimal([cleaned[c] for c in cols if c in cleaned], lay.hint) if cleaned else None
+    )
+    if decision is not None and decision.ambiguous_example is not None:
+        _ambiguous_warning(sheet, cols, cleaned, decision, probs)
+    out = []
+    for c in cols:
+        clean = cleaned.get(c)
+        if c in floats:
+            values = floats[c]
+            missing = pc.is_null(values)
+            bad = None
+            if clean is not None:  # text cells in a number column: read like CSV text
+                has_text = pc.and_(missing, pc.not_equal(clean.text, ""))
+                parsed, valid = parse_numbers(clean, decision)
+                values = pc.if_else(has_text, parsed, values)
+                bad = pc.and_(has_text, pc.and_(pc.invert(valid), pc.invert(clean.missing)))
+                missing = pc.and_(missing, pc.or_(pc.invert(has_text), clean.missing))
+        else:
+            values, valid = parse_numbers(clean, decision)
+            missing = clean.missing
+            bad = (
+                None
+                if clean.fast is not None and decision.decimal == "."
+                else pc.and_(pc.invert(valid), pc.invert(missing))
+            )
+        out.append(_Values(values, missing, bad if _any_true(bad) else None, clean, raws[c]))
+    return out
+
+
+def _ambiguous_warning(sheet: Sheet, cols, cleaned, decision: NumberDecision, probs: _Problems):
+    _ = probs.ctx._
+    example = decision.ambiguous_example
+    for c in cols:
+        if c not in cleaned:
+            continue
+        hit = pc.indices_nonzero(pc.equal(cleaned[c].text, example))
+        if len(hit):
+            row = sheet.rows[hit[0].as_py()].as_py()
+            letter = sheet.letters[c]
+            break
+    else:
+        row, letter = None, None
+    parsed, _valid = parse_numbers(clean_numbers(pa.array([example], pa.string())), decision)
+    number = f"{parsed[0].as_py():g}"
+    if decision.by_hint:
+        msg = _(
+            "Numbers like '{value}' in this column are ambiguous: read as {number}, as usual in the language of the headers",
+            value=example,
+            number=number,
+        )
+    else:
+        msg = _(
+            "Numbers like '{value}' in this column are ambiguous: read as {number} (thousands separator)",
+            value=example,
+            number=number,
+        )
+    probs.add(row, letter, "ambiguous-number", msg, "warning", value=example, number=number)
+
+
+def _unknown_indicator(ctx: _Ctx, value: str):
+    _ = ctx._
+    codes = ctx.indicators.suggest(value)
+    if codes:
+        return _(
+            "Unknown indicator '{value}'. Closest codes: {codes}",
+            value=value,
+            codes=", ".join(codes),
+        ), {"value": value, "suggestions": codes}
+    return _("Unknown indicator '{value}'", value=value), {"value": value, "suggestions": []}
+
+
+def _unknown_region(ctx: _Ctx, value: str, names: str):
+    _ = ctx._
+    if names:
+        return _("Unknown region '{value}'. Closest: {names}", value=value, names=names), {
+            "value": value
+        }
+    return _("Unknown region '{value}'", value=value), {"value": value}
+
+
+def _bad_period(ctx: _Ctx, value: str):
+    _ = ctx._
+    return _(
+        "'{value}' is not a period (expected e.g. 2026-Q1, T1 2026, 1er trimestre 2026 or 2026)",
+        value=value,
+    ), {"value": value}
+
+
+def _old_region(ctx: _Ctx, value: str):
+    _ = ctx._
+    return _(
+        "'{value}' is a region of the pre-2015 division (16 regions) and cannot be mapped to the current 12 regions",
+        value=value,
+    ), {"value": value}
+
+
+def _bad_number(ctx: _Ctx, value):
+    _ = ctx._
+    return _("'{value}' is not a number", value=value), {"value": value}
+
+
+# ---------------------------------------------------------------------------------------------
+# Total rows
+
+
+def _check_totals(table: pa.Table, sheet: Sheet, lay: _Layout, probs: _Problems) -> pa.Array | None:
+    """A total row is the national value; with regional rows beside it, it must match their sum.
+
+    Returns the rows' error mask with the mismatching totals added, or None when nothing changes.
+    """
+    is_total = table.column("_total")
+    if not pc.any(is_total).as_py():
+        return None
+    _ = probs.ctx._
+    ctx = probs.ctx
+    totals = table.filter(is_total)
+    error = table.column("_error")
+    key = pc.binary_join_element_wise(
+        _plain(_arr(table.column("indicator"))), _plain(_arr(table.column("period"))), "|"
+    )
+    total_keys = pc.filter(key, pc.and_(is_total, pc.invert(error)))
+    in_group = pc.is_in(key, value_set=_arr(total_keys))
+    regional = pc.and_(in_group, table.column("_regional"))
+    # A group where a regional row could not be read is not checked: its sum would mean nothing.
+    skip = set(pc.filter(key, pc.and_(in_group, pc.and_(error, pc.invert(is_total)))).to_pylist())
+    sums: dict[str, float] = {}
+    if pc.any(regional).as_py():
+        sub = pa.Table.from_arrays(
+            [pc.filter(key, regional), _arr(table.column("value")).filter(regional)],
+            names=["k", "v"],
+        )
+        agg = sub.group_by("k").aggregate([("v", "sum")])
+        sums = dict(zip(agg.column("k").to_pylist(), agg.column("v_sum").to_pylist(), strict=True))
+    mismatched = []
+    for row in (
+        totals.filter(pc.invert(totals.column("_error")))
+        .select(["indicator", "period", "value", "unit", "row_number", "column"])
+        .to_pylist()
+    ):
+        k = f"{row['indicator']}|{row['period']}"
+        if k in skip or k not in sums or not ctx.additive.get(row["indicator"], False):
+            continue
+        if row["unit"] and any(w in row["unit"].lower() for w in _NOT_ADDITIVE_UNITS):
+            continue
+        total, regions_sum = row["value"], sums[k]
+        if abs(total - regions_sum) > max(abs(total) * 0.005, 1.0):
+            probs.add(
+                row["row_number"],
+                row["column"],
+                "total-mismatch",
+                _(
+                    "The total {total} differs from the sum of the regions {sum} ({indicator}, {period})",
+                    total=fmt_number(total, ctx.lang),
+                    sum=fmt_number(regions_sum, ctx.lang),
+                    indicator=row["indicator"],
+                    period=row["period"],
+                ),
+                total=total,
+                sum=regions_sum,
+            )
+            mismatched.append(f"{row['row_number']}|{row['column']}")
+    if not mismatched:
+        return None
+    # A total that does not add up is an error: its row is left out like any other.
+    cell = pc.binary_join_element_wise(
+        table.column("row_number").cast(pa.string()), _plain(_arr(table.column("column"))), "|"
+    )
+    return pc.or_(error, pc.is_in(cell, value_set=pa.array(mismatched, pa.string())))

@@ -1,0 +1,296 @@
+"""From a sheet to canonical long rows: layouts, mappings, numbers, problems and their caps (loaders/reshape.py)."""
+
+from pathlib import Path
+
+import pytest
+
+from loaders.catalog import load_catalog
+from loaders.problems import ERROR_CODES, WARNING_CODES
+from loaders.reshape import read_long
+
+FIXTURES = Path(__file__).parent / "fixtures" / "parse"
+CATALOG = load_catalog()
+
+
+def read(name, lang="en"):
+    return read_long(FIXTURES / name, CATALOG, lang=lang)
+
+
+def where(result):
+    return [(p.code, p.row, p.column) for p in result.problems]
+
+
+def values(result, *cols):
+    cols = cols or ("indicator", "period", "region", "value", "row_number", "column")
+    return [tuple(r[c] for c in cols) for r in result.rows.to_pylist()]
+
+
+def test_wide_years_unpivot_each_cell_with_its_own_column_letter():
+    r = read("wide_years_en.csv")
+    assert sorted(values(r)) == sorted(
+        [
+            ("DM.TRAINED", "2023", "MA-01", 1000.0, 2, "C"),
+            ("DM.TRAINED", "2023", "MA-02", 800.0, 3, "C"),
+            ("DM.FOREIGN", "2023", "", 50.0, 4, "C"),
+            ("DM.TRAINED", "2023", "MA-03", 700.0, 5, "C"),
+            ("DM.TRAINED", "2024", "MA-01", 1100.0, 2, "D"),
+            ("DM.FOREIGN", "2024", "", 60.0, 4, "D"),
+            ("DM.TRAINED", "2025", "MA-02", 900.0, 3, "E"),
+            ("DM.TRAINED", "2025", "MA-03", 750.0, 5, "E"),
+        ]
+    )
+    # empty cells and "n.d." in a wide table are values not reported; "x" is a bad number at D5
+    assert where(r) == [("bad-number", 5, "D")]
+
+
+def test_missing_required_column_is_one_problem_naming_what_is_missing_and_found():
+    r = read("missing_value_column.csv", lang="fr")
+    assert where(r) == [("missing-column", 1, None)]
+    assert r.problems[0].message == (
+        "Colonne(s) manquante(s) : valeur. Colonnes trouvées : indicateur, période, région, unité"
+    )
+    assert r.rows.num_rows == 0
+
+
+def test_a_file_without_any_header_says_what_it_found():
+    r = read("no_header_at_all.csv")
+    assert where(r) == [("missing-column", 1, None)]
+    assert "IA.JOBS, 2026-Q1, MA-01, 10" in r.problems[0].message
+
+
+def test_decimal_comma_column_with_every_kind_of_space_percent_and_minus():
+    r = read("numbers_comma_column.csv")
+    assert values(r, "indicator", "value", "unit") == [
+        ("DM.EXPORTS", 1234.5, None),
+        ("DM.EXPORTS", 1234.5, None),
+        ("DM.EXPORTS", 1234.5, None),
+        ("DM.5G", 12.0, "%"),
+        ("DM.5G", 12.0, "%"),
+        ("DM.EGDI_SCORE", 0.6841, None),
+        ("DM.PROC_TIME", -5.0, None),
+        ("DM.FTTH", 1.234, None),  # this column is comma-decimal, so "1,234" is 1.234
+    ]
+    assert r.problems == []
+
+
+def test_decimal_dot_column_with_comma_thousands():
+    r = read("numbers_dot_decimal_thousands_comma.csv")
+    assert values(r, "period", "value") == [
+        ("2023", 1234.5),
+        ("2024", 12.5),
+        ("2025", 1234.0),
+        ("2026", -3.0),
+    ]
+    assert r.problems == []
+
+
+def test_ambiguous_column_without_language_hint_reads_thousands_and_warns():
+    r = read("ambiguous_thousands_mixed_headers.csv")
+    assert values(r, "period", "value") == [("2025-Q4", 1234.0), ("2026-Q1", 1250.0)]
+    assert where(r) == [("ambiguous-number", 2, "C")]
+    assert r.problems[0].severity == "warning"
+    assert "1234" in r.problems[0].message
+
+
+def test_ambiguous_column_with_french_headers_reads_a_decimal_comma_and_warns():
+    r = read("ambiguous_decimal_fr_headers.csv")
+    assert values(r, "region", "value") == [("MA-06", 1.25), ("MA-04", 1.1)]
+    assert where(r) == [("ambiguous-number", 2, "D")]
+
+
+def test_footnote_marks_become_comments_with_a_warning_each():
+    r = read("footnote_marks.csv")
+    assert values(r, "value", "comment") == [
+        (1200.0, "(p)"),
+        (850.0, "revised *"),
+        (900.0, "**"),
+        (700.0, "†"),
+        (650.0, "¹"),
+        (2000.0, "(e)"),
+        (1500.0, "(r) *"),
+    ]
+    assert where(r) == [("footnote-stripped", row, "D") for row in range(2, 9)]
+    assert all(p.severity == "warning" for p in r.problems)
+
+
+def test_empty_or_not_available_values_are_missing_never_zero():
+    r = read("missing_values_long.csv")
+    assert values(r, "region", "value") == [("MA-04", 0.0)]
+    assert where(r) == [
+        ("missing-value", 2, "D"),
+        ("missing-value", 3, "D"),
+        ("missing-value", 4, "D"),
+        ("missing-value", 6, "B"),
+    ]
+
+
+def test_old_region_names_are_errors_and_a_partial_name_is_not_guessed():
+    r = read("old_region_names.csv", lang="fr")
+    assert values(r, "region", "value", "row_number") == [("MA-02", 12.0, 4), ("MA-09", 15.0, 7)]
+    assert where(r) == [
+        ("old-region", 2, "C"),
+        ("old-region", 3, "C"),
+        ("old-region", 5, "C"),
+        ("unknown-region", 6, "C"),
+        ("old-region", 8, "C"),
+        ("old-region", 9, "C"),
+    ]
+    assert "avant 2015" in r.problems[0].message
+    assert (
+        r.problems[3].message
+        == "Région inconnue « Casa-Settat ». Les plus proches : Casablanca-Settat"
+    )
+
+
+def test_region_spellings_in_three_languages():
+    r = read("region_spellings.csv")
+    expected = [
+        "MA-01",
+        "MA-02",
+        "MA-02",
+        "MA-02",
+        "MA-03",
+        "MA-04",
+        "MA-05",
+        "MA-01",
+        "MA-12",
+        "MA-12",
+        "MA-10",
+        "MA-11",
+        "MA-07",
+        "MA-07",
+        "MA-06",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
+    assert values(r, "value", "region") == [
+        (float(i), iso) for i, iso in enumerate(expected, start=1)
+    ]
+    assert r.problems == []
+
+
+def test_indicators_by_code_or_name_and_unknown_ones_with_suggestions():
+    r = read("unknown_indicator_names.csv")
+    assert values(r, "indicator", "period", "row_number") == [
+        ("IA.JOBS", "2026-Q1", 3),
+        ("IA.JOBS", "2026-Q2", 4),
+        ("IA.JOBS", "2026-Q3", 7),
+    ]
+    assert where(r) == [
+        ("unknown-indicator", 2, "A"),
+        ("unknown-indicator", 5, "A"),
+        ("missing-value", 6, "A"),
+    ]
+    assert r.problems[0].params["suggestions"][0] == "IA.JOBS"
+    assert "DM.EXPORTS" in r.problems[1].params["suggestions"]
+    assert "IA.JOBS" in r.problems[0].message
+
+
+def test_every_period_form_in_one_file():
+    r = read("periods_all_forms.csv")
+    assert r.rows.column("period").to_pylist() == [
+        "2026-Q1",
+        "2026-Q2",
+        "2026-Q3",
+        "2026-Q4",
+        "2025-Q1",
+        "2025-Q1",
+        "2025-Q2",
+        "2025-Q2",
+        "2024-Q1",
+        "2024-Q1",
+        "2024-Q2",
+        "2024-Q3",
+        "2024-Q4",
+        "2023",
+        "2026-Q1",
+        "2026-Q4",
+        "2022",
+        "2023-Q4",
+    ]
+    assert r.problems == []
+
+
+def test_descriptive_columns_are_silent_and_unknown_ones_warned():
+    r = read("extra_and_descriptive_columns.csv")
+    assert values(r) == [("IA.GDP", "2025", "", 3.0, 2, "F")]
+    assert where(r) == [("ignored-column", 1, "G")]
+    assert "Responsable" in r.problems[0].message
+
+
+def test_repetitive_problems_are_capped_at_50_per_code_and_column():
+    r = read("many_bad_numbers_60.csv")
+    assert where(r) == [("bad-number", row, "D") for row in range(2, 52)] + [
+        ("too-many-problems", None, "D")
+    ]
+    assert r.problems[-1].params["count"] == 10
+    assert r.problems[-1].severity == "error"
+    assert r.rows.num_rows == 0
+
+
+def test_a_cap_on_warnings_stays_a_warning(tmp_path):
+    path = tmp_path / "many_footnotes.csv"
+    path.write_text(
+        "indicator,period,region,value\n"
+        + "".join(f"IA.JOBS,{2020 + i // 4}-Q{i % 4 + 1},MA-01,{i} (p)\n" for i in range(55)),
+        encoding="utf-8",
+    )
+    r = read_long(path, CATALOG)
+    assert r.rows.num_rows == 55
+    assert [p.code for p in r.problems].count("footnote-stripped") == 50
+    assert r.problems[-1].code == "too-many-problems" and r.problems[-1].severity == "warning"
+    assert not r.errors
+
+
+def test_problem_codes_are_the_stable_ones():
+    codes = set()
+    for name in (
+        "wide_years_en.csv",
+        "missing_value_column.csv",
+        "old_region_names.csv",
+        "footnote_marks.csv",
+        "missing_values_long.csv",
+        "unknown_indicator_names.csv",
+        "many_bad_numbers_60.csv",
+        "extra_and_descriptive_columns.csv",
+        "total_row_mismatch.xlsx",
+        "instructions_sheet_ignored.xlsx",
+        "ambiguous_decimal_fr_headers.csv",
+    ):
+        for p in read(name).problems:
+            codes.add(p.code)
+            assert (p.severity == "error") == (
+                p.code in ERROR_CODES
+            ) or p.code == "too-many-problems"
+    # ambiguous-number is the one code this module adds (a warning)
+    assert "ambiguous-number" in codes
+    assert codes <= ERROR_CODES | WARNING_CODES | {"ambiguous-number"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        (
+            "en",
+            "'S1 2025' is not a period (expected e.g. 2026-Q1, T1 2026, 1er trimestre 2026 or 2026)",
+        ),
+        (
+            "fr",
+            "« S1 2025 » n'est pas une période (attendu par ex. 2026-Q1, T1 2026, 1er trimestre 2026 ou 2026)",
+        ),
+        ("ar", "«S1 2025» ليست فترة (المتوقع مثلا 2026-Q1 أو الربع الأول 2026 أو 2026)"),
+    ],
+)
+def test_messages_are_in_the_users_language(lang, message):
+    assert read("bad_period_row7.csv", lang=lang).problems[0].message == message
+
+
+def test_no_values_at_all_is_a_problem_not_an_empty_success(tmp_path):
+    path = tmp_path / "header_only.csv"
+    path.write_text("indicator,period,value\n", encoding="utf-8")
+    r = read_long(path, CATALOG)
+    assert where(r) == [("no-data", None, None)]
