@@ -1,0 +1,273 @@
+"""Ingest benchmark: `python -m loaders ingest` against plain DuckDB / fastexcel reads of the same files."""
+
+# Run from the project root: `.venv/bin/python bench/ingest.py [--rows 1000000] [--xlsx-rows 200000]
+# [--big-rows 5000000] [--runs 3] [--keep DIR]`. Everything is generated in a temporary directory:
+#
+# - a synthetic catalog (the 4 catalog CSV files; the real pillars and regions; enough indicators that every
+#   row of the long CSV is a distinct indicator/period/region: 28 quarters (2019-Q1..2025-Q4) x 13 regions
+#   or national per indicator), so nothing is a duplicate;
+# - a long CSV of --rows rows (region names in French, "National" for national values), an .xlsx of
+#   --xlsx-rows rows (xlsxwriter, constant_memory), and a CSV of --big-rows rows for peak memory.
+#
+# Each measured command runs as its own process (wall time from spawn to exit; peak RSS from wait4). The
+# ingest runs against a copy of a store that already holds the synthetic catalog and no observation
+# ("fresh": building the catalog tables is setup, not ingest). Times are the median of --runs runs (1 for
+# the big file). The last line prints the ratios.
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PY = sys.executable
+QUARTERS = [
+    f"{y}-Q{q}" for y in range(2019, 2026) for q in range(1, 5)
+]  # 28 quarters, all in the past
+SLOTS = len(QUARTERS) * 13  # 12 regions + national
+
+
+def make_catalog(directory: Path, rows: int) -> int:
+    """Synthetic catalog with enough indicators for `rows` distinct keys; returns the indicator count."""
+    from loaders.catalog import CATALOG_DIR
+
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in ("pillars.csv", "regions.csv"):
+        shutil.copy(CATALOG_DIR / name, directory / name)
+    n = -(-rows // SLOTS)
+    header = (
+        "code,programme,pillar,name_fr,name_en,name_ar,unit,direction,kind,frequency,by_region,"
+        "baseline_year,baseline_value,milestones,target_year,target_value,confidence,sources,notes"
+    )
+    with (directory / "indicators.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        f.write(header + "\n")
+        for i in range(n):
+            w.writerow(
+                [
+                    f"BX.I{i:05d}",
+                    "IA2030",
+                    "IMP",
+                    f"Indicateur synthétique {i}",
+                    f"Synthetic indicator {i}",
+                    f"مؤشر اصطناعي {i}",
+                    "jobs",
+                    "up",
+                    "level",
+                    "quarterly",
+                    "yes",
+                    "",
+                    "",
+                    "",
+                    "2030",
+                    "1000",
+                    "assumption",
+                    "synthetic (bench)",
+                    "",
+                ]
+            )
+    (directory / "observations_public.csv").write_text(
+        "indicator,period,region,value,source,note\n", encoding="utf-8"
+    )
+    return n
+
+
+def _rows_sql(rows: int) -> str:
+    """Row i -> indicator i // SLOTS, quarter, region (name in French or 'National'), a value."""
+    from loaders.catalog import load_catalog
+
+    regions = [r.name_fr.replace("'", "''") for r in load_catalog().regions]
+    region_list = "['National', " + ", ".join(f"'{r}'" for r in regions) + "]"
+    quarter_list = "[" + ", ".join(f"'{q}'" for q in QUARTERS) + "]"
+    return f"""
+        SELECT 'BX.I' || lpad(CAST(i // {SLOTS} AS VARCHAR), 5, '0') AS indicator,
+               {quarter_list}[(i % {SLOTS}) // 13 + 1] AS period,
+               {region_list}[i % 13 + 1] AS region,
+               round(((i * 7919) % 100000) / 10.0, 1) AS value
+        FROM range({rows}) t(i)
+    """
+
+
+def make_csv(path: Path, rows: int) -> None:
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"COPY ({_rows_sql(rows)}) TO '{path}' (HEADER, DELIMITER ',')")
+    con.close()
+
+
+def make_xlsx(path: Path, rows: int) -> None:
+    import duckdb
+    import xlsxwriter
+
+    con = duckdb.connect()
+    data = con.execute(_rows_sql(rows)).fetchall()
+    con.close()
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet("data")
+    ws.write_row(0, 0, ["indicator", "period", "region", "value"])
+    for r, row in enumerate(data, start=1):
+        ws.write_row(r, 0, row)
+    wb.close()
+
+
+def make_store(db: Path, catalog_dir: Path) -> None:
+    from loaders.store import open_store
+
+    open_store(str(db), catalog_dir=catalog_dir)
+
+
+def run(cmd: list[str], *, expect_json: bool = False) -> tuple[float, float, dict | None]:
+    """Wall seconds, peak RSS (MB) of one child process, and its JSON output when asked."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT)
+        _pid, status, usage = os.wait4(
+            p.pid, 0
+        )  # this child's own peak RSS, not the sum of all children
+        elapsed = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if p.returncode != 0:
+            raise SystemExit(
+                f"command failed ({p.returncode}): {' '.join(cmd)}\n{err.read().decode()[-3000:]}"
+            )
+        data = json.loads(out.read()) if expect_json else None
+    return elapsed, usage.ru_maxrss / 1024, data
+
+
+def ingest_cmd(path: Path, db: Path) -> list[str]:
+    return [PY, "-m", "loaders", "ingest", str(path), "--db", str(db), "--json", "--user", "bench"]
+
+
+def measure_ingest(
+    path: Path, template_db: Path, work: Path, runs: int, rows: int
+) -> tuple[float, float]:
+    times, rss = [], []
+    for k in range(runs):
+        db = work / f"run{k}.duckdb"
+        for suffix in ("", ".wal"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        shutil.copy(template_db, db)
+        t, m, data = run(ingest_cmd(path, db), expect_json=True)
+        if data["status"] != "committed" or data["inserted"] != rows or data["problems"]:
+            raise SystemExit(
+                f"unexpected ingest result: { {k: data[k] for k in ('status', 'inserted')} } "
+                f"{data['problems'][:3]}"
+            )
+        times.append(t)
+        rss.append(m)
+        db.unlink()
+    return statistics.median(times), max(rss)
+
+
+def measure_duckdb_ctas(path: Path, work: Path, runs: int) -> float:
+    times = []
+    for k in range(runs):
+        db = work / f"ctas{k}.duckdb"
+        db.unlink(missing_ok=True)
+        code = (
+            f"import duckdb; c = duckdb.connect({str(db)!r}); "
+            f'c.execute("CREATE TABLE t AS SELECT * FROM read_csv({str(path)!r})"); c.close()'
+        )
+        times.append(run([PY, "-c", code])[0])
+        db.unlink()
+    return statistics.median(times)
+
+
+def measure_fastexcel(path: Path, runs: int) -> float:
+    code = (
+        f"import fastexcel; r = fastexcel.read_excel({str(path)!r}); "
+        "t = r.load_sheet(0).to_arrow(); assert t.num_rows > 0"
+    )
+    return statistics.median(run([PY, "-c", code])[0] for _ in range(runs))
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000, help="rows of the long CSV")
+    ap.add_argument("--xlsx-rows", type=int, default=200_000, help="rows of the .xlsx")
+    ap.add_argument(
+        "--big-rows", type=int, default=5_000_000, help="rows of the CSV for peak memory (0: skip)"
+    )
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--keep", type=Path, help="generate into this directory and keep it")
+    args = ap.parse_args(argv)
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="marsad-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        t0 = time.perf_counter()
+        sizes = {"csv": args.rows, "xlsx": args.xlsx_rows, "big": args.big_rows}
+        stores = {}
+        for name, rows in sizes.items():
+            if rows <= 0:
+                continue
+            cat = work / f"catalog_{name}"
+            n = make_catalog(cat, rows)
+            stores[name] = work / f"template_{name}.duckdb"
+            stores[name].unlink(missing_ok=True)
+            make_store(stores[name], cat)
+            print(f"setup {name}: {n} synthetic indicators for {rows:,} rows", flush=True)
+        csv_path, xlsx_path, big_path = work / "long.csv", work / "long.xlsx", work / "big.csv"
+        make_csv(csv_path, args.rows)
+        if args.xlsx_rows > 0:
+            make_xlsx(xlsx_path, args.xlsx_rows)
+        if args.big_rows > 0:
+            make_csv(big_path, args.big_rows)
+        print(
+            f"setup done in {time.perf_counter() - t0:.1f} s "
+            f"(csv {csv_path.stat().st_size / 1e6:.0f} MB)",
+            flush=True,
+        )
+
+        ing_csv, rss_csv = measure_ingest(csv_path, stores["csv"], work, args.runs, args.rows)
+        ctas = measure_duckdb_ctas(csv_path, work, args.runs)
+        r_csv = ing_csv / ctas
+        print(
+            f"{args.rows:,}-row CSV: ingest {ing_csv:.2f} s (peak {rss_csv:.0f} MB) vs DuckDB CTAS "
+            f"{ctas:.2f} s -> {r_csv:.2f}x (goal <= 2)",
+            flush=True,
+        )
+        r_xlsx = float("nan")
+        if args.xlsx_rows > 0:
+            ing_x, rss_x = measure_ingest(
+                xlsx_path, stores["xlsx"], work, args.runs, args.xlsx_rows
+            )
+            fx = measure_fastexcel(xlsx_path, args.runs)
+            r_xlsx = ing_x / fx
+            print(
+                f"{args.xlsx_rows:,}-row xlsx: ingest {ing_x:.2f} s (peak {rss_x:.0f} MB) vs fastexcel "
+                f"{fx:.2f} s -> {r_xlsx:.2f}x (goal <= 1.5)",
+                flush=True,
+            )
+        rss_big = float("nan")
+        if args.big_rows > 0:
+            t_big, rss_big = measure_ingest(big_path, stores["big"], work, 1, args.big_rows)
+            print(
+                f"{args.big_rows:,}-row CSV: ingest {t_big:.2f} s, peak RSS {rss_big:.0f} MB (goal < 2048)",
+                flush=True,
+            )
+        print(
+            f"RATIOS csv_vs_duckdb={r_csv:.2f} xlsx_vs_fastexcel={r_xlsx:.2f} "
+            f"peak_rss_{args.big_rows // 1_000_000}M_MB={rss_big:.0f}"
+        )
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,378 @@
+"""Command line of the loaders: ingest, export, template, undo, history, demo (`python -m loaders --help`)."""
+
+# Exit codes: 0 done (also "nothing new" and a clean dry run), 1 refused (problems blocked the upload, nothing
+# written; an undo that cannot be done), 2 a file or the database cannot be read, or the command is wrong.
+# Imports stay inside the commands so that starting the CLI costs little.
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+
+LANG_CHOICES = ("ar", "fr", "en")
+
+
+def _default_user() -> str:
+    try:
+        return os.environ.get("MARSAD_USER") or getpass.getuser()
+    except Exception:  # no login name (some containers): still record something honest
+        return "unknown"
+
+
+def _parser() -> argparse.ArgumentParser:
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument(
+        "--db",
+        help="SQLAlchemy URL or path of a DuckDB file (default: $MARSAD_DB_URL, then "
+        "data/marsad.duckdb)",
+    )
+    db.add_argument(
+        "--catalog",
+        metavar="DIR",
+        help="catalog directory for a new database (default: the store's own, else data/catalog)",
+    )
+    lang = argparse.ArgumentParser(add_help=False)
+    lang.add_argument(
+        "--lang", choices=LANG_CHOICES, default="en", help="language of messages (default: en)"
+    )
+
+    p = argparse.ArgumentParser(prog="python -m loaders", description="Marsad data loading")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("ingest", parents=[db, lang], help="load CSV/Excel files as one batch")
+    s.add_argument("files", nargs="+", metavar="FILE")
+    s.add_argument("--dry-run", action="store_true", help="check and preview, write nothing")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument(
+        "--user", default=None, help="who loads (default: $MARSAD_USER or the login name)"
+    )
+
+    s = sub.add_parser("export", parents=[db], help="current values as CSV")
+    s.add_argument("--as-of", default=None, metavar="DATE", help="as known on DATE (YYYY-MM-DD)")
+    s.add_argument(
+        "-o", "--output", default=None, metavar="FILE", help="write to FILE (default: stdout)"
+    )
+
+    s = sub.add_parser("template", parents=[db], help="Excel template generated from the catalog")
+    s.add_argument("-o", "--output", default=None, metavar="FILE")
+    s.add_argument(
+        "--lang", choices=LANG_CHOICES, default="ar", help="language of the template (default: ar)"
+    )
+
+    s = sub.add_parser(
+        "undo", parents=[db, lang], help="undo a batch (its values go back to the previous ones)"
+    )
+    s.add_argument("batch_id", type=int, metavar="BATCH_ID")
+    s.add_argument("--user", default=None)
+
+    s = sub.add_parser("history", parents=[db], help="batches loaded, newest first")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("demo", parents=[db], help="add or remove the DEMO data")
+    s.add_argument("action", choices=("add", "remove"))
+    return p
+
+
+class _Fail(Exception):
+    def __init__(self, code: int, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _open(args):
+    """The store named by --db (created, with its catalog, on first use) and its catalog."""
+    import sqlalchemy as sa
+
+    from .catalog import CatalogError
+    from .store import Store, resolve_url
+
+    try:
+        store = Store(resolve_url(args.db))
+        catalog = store.ensure(args.catalog)
+    except CatalogError as e:
+        raise _Fail(2, str(e)) from e
+    except (sa.exc.SQLAlchemyError, OSError) as e:
+        raise _Fail(2, f"cannot open the database {args.db or ''}: {e}".replace("  ", " ")) from e
+    return store, catalog
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()
+        for r in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def cmd_ingest(args) -> int:
+    from pathlib import Path
+
+    from .i18n import translator
+    from .ingest import ingest
+    from .problems import UnreadableFile
+
+    _ = translator(args.lang)
+    store, catalog = _open(args)
+    paths = [Path(f) for f in args.files]
+    try:
+        result = ingest(
+            store,
+            paths,
+            user=args.user or _default_user(),
+            dry_run=args.dry_run,
+            lang=args.lang,
+            catalog=catalog,
+            preview=False,  # only the revisions are printed
+        )
+    except UnreadableFile as e:
+        if os.environ.get(
+            "MARSAD_DEBUG"
+        ):  # the underlying cause, for whoever maintains the readers
+            import traceback
+
+            traceback.print_exception(e)
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "status": "rejected",
+                        "batch_id": None,
+                        "rows": 0,
+                        "inserted": 0,
+                        "revised": 0,
+                        "unchanged": 0,
+                        "problems": [
+                            {
+                                "file": e.file,
+                                "sheet": None,
+                                "row": None,
+                                "column": None,
+                                "code": "unreadable-file",
+                                "message": e.title,
+                                "severity": "error",
+                            }
+                        ],
+                        "message": e.title,
+                        "files": [p.name for p in paths],
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            print(_("{file}: {title}", file=e.file, title=e.title), file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, default=str))
+    else:
+        _print_ingest(result, _)
+    return 1 if result.status == "rejected" else 0
+
+
+def _print_ingest(result, _) -> None:
+    print(result.message)
+    if result.status != "rejected":
+        print(
+            _(
+                "Values read: {rows}; new: {inserted}; revised: {revised}; unchanged: {unchanged}",
+                rows=result.rows,
+                inserted=result.inserted,
+                revised=result.revised,
+                unchanged=result.unchanged,
+            )
+        )
+    if result.problems:
+        print()
+        print(
+            _(
+                "Problems: {errors} errors, {warnings} warnings",
+                errors=len(result.errors),
+                warnings=len(result.warnings),
+            )
+        )
+        rows = [
+            [
+                p.file,
+                p.sheet or "",
+                "" if p.row is None else p.row,
+                p.column or "",
+                _("error") if p.is_error else _("warning"),
+                p.code,
+                p.message,
+            ]
+            for p in result.problems
+        ]
+        print(
+            _table(
+                rows,
+                [
+                    _("File"),
+                    _("Sheet"),
+                    _("Row"),
+                    _("Column"),
+                    _("Severity"),
+                    _("Code"),
+                    _("Message"),
+                ],
+            )
+        )
+    revised = result.changes.filter(_is_revised(result.changes)) if result.revised else None
+    if revised is not None and revised.num_rows:
+        print()
+        print(_("Revisions (old value kept in its batch):"))
+        shown = revised.slice(0, 20).to_pylist()
+        print(
+            _table(
+                [
+                    [
+                        r["indicator"],
+                        r["period"],
+                        r["region"] or _("National"),
+                        r["old_value"],
+                        r["new_value"],
+                        r["file"],
+                        "" if r["row_number"] is None else r["row_number"],
+                    ]
+                    for r in shown
+                ],
+                [
+                    _("Indicator"),
+                    _("Period"),
+                    _("Region"),
+                    _("Old value"),
+                    _("New value"),
+                    _("File"),
+                    _("Row"),
+                ],
+            )
+        )
+        if revised.num_rows > 20:
+            print(_("… and {count} more", count=revised.num_rows - 20))
+
+
+def _is_revised(changes):
+    import pyarrow.compute as pc
+
+    return pc.equal(changes["change"], "revised")
+
+
+def cmd_export(args) -> int:
+    from .batches import export_csv
+
+    store, _catalog = _open(args)
+    try:
+        if args.output:
+            n = export_csv(store, args.output, as_of=args.as_of)
+            print(f"{n} rows -> {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.flush()
+            export_csv(store, sys.stdout.buffer, as_of=args.as_of)
+            sys.stdout.buffer.flush()
+    except ValueError as e:  # a malformed --as-of date
+        raise _Fail(2, f"--as-of: {e}") from e
+    return 0
+
+
+def cmd_template(args) -> int:
+    from .template import build_template
+
+    if args.db or os.environ.get("MARSAD_DB_URL"):
+        _store, catalog = _open(args)
+    else:  # no database named: the catalog files are enough
+        from .catalog import CATALOG_DIR, load_catalog
+
+        catalog = load_catalog(args.catalog or CATALOG_DIR)
+    out = args.output or f"marsad_template_{args.lang}.xlsx"
+    build_template(catalog, out, lang=args.lang)
+    print(out, file=sys.stderr)
+    return 0
+
+
+def cmd_undo(args) -> int:
+    from .batches import UndoError, undo
+
+    store, _catalog = _open(args)
+    try:
+        result = undo(store, args.batch_id, user=args.user or _default_user(), lang=args.lang)
+    except UndoError as e:
+        print(e.message, file=sys.stderr)
+        return 1
+    print(result.message)
+    return 0
+
+
+def cmd_history(args) -> int:
+    from .batches import history
+
+    store, _catalog = _open(args)
+    df = history(store)
+    records = json.loads(df.to_json(orient="records", date_format="iso"))
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False))
+        return 0
+    cols = [
+        "batch_id",
+        "created_at",
+        "user_name",
+        "origin",
+        "files",
+        "rows",
+        "inserted",
+        "revised",
+        "unchanged",
+        "undone_at",
+        "undone_by",
+    ]
+    rows = [
+        [
+            "" if r[c] is None else str(r[c]).replace("T", " ")[:19] if c.endswith("_at") else r[c]
+            for c in cols
+        ]
+        for r in records
+    ]
+    print(_table(rows, cols))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .seed import add_demo, remove_demo
+
+    store, catalog = _open(args)
+    if args.action == "add":
+        print(f"DEMO batch {add_demo(store, catalog)} added")
+    else:
+        print(f"{remove_demo(store)} DEMO batch(es) removed")
+    return 0
+
+
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "export": cmd_export,
+    "template": cmd_template,
+    "undo": cmd_undo,
+    "history": cmd_history,
+    "demo": cmd_demo,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)  # a wrong command line exits 2 (argparse)
+    try:
+        return COMMANDS[args.command](args)
+    except _Fail as e:
+        print(e.message, file=sys.stderr)
+        return e.code
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skip interpreter teardown: everything is committed and closed by now, and freeing a million-row
+    # Arrow table (and duckdb's exit-time leak report) only costs time.
+    os._exit(code)

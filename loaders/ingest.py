@@ -1,0 +1,1092 @@
+"""The upload pipeline: read files, check them together, diff against current values, commit one batch atomically."""
+
+# Rules applied across all the files of one upload (the readers have already checked each cell):
+# - the same (indicator, period, region) twice: equal values -> `duplicate-key` warning, kept once (the first in
+#   file order); different values -> `conflicting-duplicate` error on every row involved, naming the other one;
+# - a unit written in the file (unit column or "Valeur (%)") is compared with the catalog unit after
+#   normalisation (case, accents, "%"/"pourcent"/"٪", "emplois"/"مناصب الشغل", "/an"...): only a unit that means
+#   something else ("milliers", "%" for jobs) is a `unit-mismatch`, once per file, sheet, indicator and unit;
+# - a regional value of a national-only indicator -> `region-not-allowed`; a milestone takes 0 or 1 (`bad-number`);
+# - a period that has not started yet (after `now`) -> `future-period`: only observed values are loaded, never
+#   forecasts or targets;
+# - a quarter of an annual or biennial indicator is accepted (finer than the catalog frequency, not wrong: the
+#   KPI engine rolls quarters up by kind), so `period-frequency` is not raised.
+# Any error: nothing is written. The diff compares with the current real value (a DEMO value never counts):
+# equal value -> unchanged, not written (a new unit, source or comment alone is not a revision).
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import sqlalchemy as sa
+
+from .catalog import CATALOG_DIR, Catalog, load_catalog
+from .i18n import fmt_number, translator
+from .longform import LONG_SCHEMA, LongResult
+from .problems import Problem, UnreadableFile
+from .store import Store, batch, meta, utcnow
+
+# At most this many problems of one code are listed; the rest are counted in one `too-many-problems`.
+MAX_PER_CODE = 50
+
+# Fault-injection hook for the kill-mid-load test: MARSAD_FAULT_PAUSE=before-commit makes ingest print a
+# marker on stderr and sleep inside the open transaction, just before COMMIT (or before the insert).
+FAULT_ENV = "MARSAD_FAULT_PAUSE"
+FAULT_POINTS = ("before-insert", "before-commit")
+
+CHANGES_SCHEMA = pa.schema(
+    [
+        ("indicator", pa.string()),
+        ("period", pa.string()),
+        ("region", pa.string()),
+        ("old_value", pa.float64()),
+        ("new_value", pa.float64()),
+        ("change", pa.string()),  # new | revised | unchanged
+        ("file", pa.string()),
+        ("sheet", pa.string()),
+        ("row_number", pa.int32()),
+        ("old_batch_id", pa.int32()),  # batch holding the value being revised (kept there)
+    ]
+)
+
+
+@dataclass
+class IngestResult:
+    """Outcome of one upload (one call = one batch). `changes` is the preview of what is (or would be) written."""
+
+    status: str  # committed | unchanged | rejected | dry-run
+    batch_id: int | None
+    rows: int  # distinct values read, after leaving out rows with errors and repeated duplicates
+    inserted: int
+    revised: int
+    unchanged: int
+    problems: list[Problem]
+    changes: pa.Table
+    message: str = ""  # one sentence for people, in the requested language
+    files: list[str] = field(default_factory=list)
+    same_as_batch: int | None = None  # "already loaded in batch N" when the content hash matches
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    def changed(self, kind: str) -> pa.Table:
+        """The preview rows of one kind: "new", "revised" or "unchanged"."""
+        import pyarrow.compute as pc
+
+        return self.changes.filter(pc.equal(self.changes["change"], kind))
+
+    def as_json(self) -> dict:
+        """The object `python -m loaders ingest --json` prints."""
+        return {
+            "status": self.status,
+            "batch_id": self.batch_id,
+            "rows": self.rows,
+            "inserted": self.inserted,
+            "revised": self.revised,
+            "unchanged": self.unchanged,
+            "problems": [
+                {
+                    "file": p.file,
+                    "sheet": p.sheet,
+                    "row": p.row,
+                    "column": p.column,
+                    "code": p.code,
+                    "message": p.message,
+                    "severity": p.severity,
+                }
+                for p in self.problems
+            ],
+            "message": self.message,
+            "files": self.files,
+        }
+
+
+# -- units ------------------------------------------------------------------------------------------
+
+_PER_YEAR = re.compile(
+    r"\s*(/\s*(yr|year|an|annee|sana|سنة)|per year|par an|annuel(le)?s?|yearly|سنويا|في السنة)\s*$"
+)
+_ARABIC_FOLD = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ـ": None, "٪": "%"}
+)
+
+
+def unit_key(text: str | None) -> str:
+    """Compare units as people write them: case, accents, spaces, brackets, Arabic letter variants, '/yr'."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKD", str(text))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = s.translate(_ARABIC_FOLD).lower().replace("\u00a0", " ").replace("\u202f", " ")
+    s = re.sub(r"\s+", " ", s).strip().strip("()[]").strip()
+    s = re.sub(r"\s*%\s*", "%", s)
+    s = _PER_YEAR.sub("", s).strip()
+    return s
+
+
+# Catalog unit -> what reports write for it (EN/FR/AR). Only a unit outside the matching set is a mismatch.
+UNIT_WORDS: dict[str, tuple[str, ...]] = {
+    "%": (
+        "%",
+        "pourcent",
+        "pour cent",
+        "pourcentage",
+        "percent",
+        "per cent",
+        "percentage",
+        "pct",
+        "في المائة",
+        "بالمائة",
+        "في المئة",
+        "نسبة مئوية",
+        "النسبة المئوية",
+    ),
+    "jobs": (
+        "jobs",
+        "job",
+        "emplois",
+        "emploi",
+        "postes",
+        "postes d'emploi",
+        "مناصب",
+        "مناصب الشغل",
+        "منصب شغل",
+        "مناصب شغل",
+        "وظائف",
+        "وظيفة",
+    ),
+    "people": (
+        "people",
+        "persons",
+        "person",
+        "personnes",
+        "personne",
+        "individus",
+        "beneficiaires",
+        "أشخاص",
+        "شخص",
+        "أفراد",
+        "فرد",
+        "مستفيدون",
+    ),
+    "bn MAD": (
+        "bn mad",
+        "billion mad",
+        "bn dh",
+        "mds mad",
+        "md mad",
+        "mrd mad",
+        "mrds mad",
+        "milliards mad",
+        "milliards de mad",
+        "milliards de dirhams",
+        "milliards dh",
+        "mds dh",
+        "mmdh",
+        "mdh mds",
+        "مليار درهم",
+        "مليارات الدراهم",
+        "مليار",
+    ),
+    "rank": ("rank", "ranking", "rang", "classement", "الترتيب", "رتبة", "المرتبة"),
+    "index 0-1": (
+        "index 0-1",
+        "index",
+        "indice",
+        "indice 0-1",
+        "score",
+        "score 0-1",
+        "0-1",
+        "مؤشر",
+        "نقطة",
+        "مؤشر 0-1",
+    ),
+    "institutes": ("institutes", "institute", "instituts", "institut", "معاهد", "معهد"),
+    "MW": ("mw", "megawatts", "megawatt", "ميغاواط", "ميجاوات", "ميغاوات"),
+    "milestone": (
+        "milestone",
+        "jalon",
+        "etape",
+        "0/1",
+        "oui/non",
+        "yes/no",
+        "done",
+        "مرحلة",
+        "نعم/لا",
+        "إنجاز",
+    ),
+    "startups": (
+        "startups",
+        "startup",
+        "start-ups",
+        "start-up",
+        "jeunes pousses",
+        "شركات ناشئة",
+        "الشركات الناشئة",
+        "مقاولات ناشئة",
+    ),
+    "services": (
+        "services",
+        "service",
+        "e-services",
+        "services en ligne",
+        "خدمات",
+        "خدمة",
+        "الخدمات",
+    ),
+    "million households": (
+        "million households",
+        "millions households",
+        "m households",
+        "millions de menages",
+        "million de menages",
+        "millions menages",
+        "مليون أسرة",
+        "ملايين الأسر",
+        "مليون اسرة",
+    ),
+    "sites": ("sites", "site", "مواقع", "موقع"),
+    "zones": ("zones", "zone", "مناطق", "منطقة"),
+}
+# Words for "a count of things": they fit any count unit (jobs, people…) but not %, MAD, ranks.
+COUNT_WORDS = ("number", "count", "nombre", "nb", "effectif", "units", "unites", "عدد", "العدد")
+COUNT_UNITS = {"jobs", "people", "institutes", "startups", "services", "sites", "zones"}
+
+# How the template shows each catalog unit in French and Arabic (all of them are in UNIT_WORDS).
+UNIT_LABELS: dict[str, dict[str, str]] = {
+    "%": {"fr": "%", "ar": "%"},
+    "jobs": {"fr": "emplois", "ar": "مناصب الشغل"},
+    "people": {"fr": "personnes", "ar": "أشخاص"},
+    "bn MAD": {"fr": "milliards de dirhams", "ar": "مليار درهم"},
+    "rank": {"fr": "rang", "ar": "الترتيب"},
+    "index 0-1": {"fr": "indice 0-1", "ar": "مؤشر 0-1"},
+    "institutes": {"fr": "instituts", "ar": "معاهد"},
+    "MW": {"fr": "MW", "ar": "ميغاواط"},
+    "milestone": {"fr": "0/1", "ar": "0/1"},
+    "startups": {"fr": "startups", "ar": "شركات ناشئة"},
+    "services": {"fr": "services", "ar": "خدمات"},
+    "million households": {"fr": "millions de ménages", "ar": "مليون أسرة"},
+    "sites": {"fr": "sites", "ar": "مواقع"},
+    "zones": {"fr": "zones", "ar": "مناطق"},
+}
+
+_WORD_TO_UNIT = {unit_key(w): unit_key(u) for u, words in UNIT_WORDS.items() for w in (u, *words)}
+_COUNT_KEYS = {unit_key(w) for w in COUNT_WORDS}
+_COUNT_UNIT_KEYS = {unit_key(u) for u in COUNT_UNITS}
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """The catalog unit as the template shows it in a language (per-year units keep their '/yr' meaning)."""
+    base, per_year = (unit[:-3], True) if unit.endswith("/yr") else (unit, False)
+    label = UNIT_LABELS.get(base, {}).get(lang, base)
+    if per_year:
+        label += {"fr": " par an", "ar": " سنويا"}.get(lang, "/yr")
+    return label
+
+
+def units_match(written: str | None, catalog_unit: str) -> bool:
+    """True unless the unit written in the file means something else than the catalog unit."""
+    w = unit_key(written)
+    if not w:
+        return True
+    expected = unit_key(catalog_unit)
+    expected = _WORD_TO_UNIT.get(expected, expected)
+    if w in _COUNT_KEYS:
+        return expected in _COUNT_UNIT_KEYS
+    return _WORD_TO_UNIT.get(w, w) == expected
+
+
+# -- helpers --------------------------------------------------------------------------------------------
+
+
+def store_catalog(store: Store) -> Catalog:
+    """The catalog the store was built on (the store keeps its catalog directory in `meta`)."""
+    with store.begin() as conn:
+        directory = conn.execute(
+            sa.select(meta.c.value).where(meta.c.key == "catalog_dir")
+        ).scalar()
+    return load_catalog(directory or CATALOG_DIR)
+
+
+def _fault_pause(point: str) -> None:
+    if os.environ.get(FAULT_ENV) == point:
+        sys.stderr.write(f"{FAULT_ENV} {point}: paused inside the transaction\n")
+        sys.stderr.flush()
+        time.sleep(float(os.environ.get("MARSAD_FAULT_PAUSE_SECONDS", "3600")))
+
+
+def _duck_sql(sql: str) -> str:
+    """SQLAlchemy ':name' parameters -> DuckDB '$name' (the SQL text is fixed in this package)."""
+    return re.sub(r"(?<![:\w]):(\w+)", r"$\1", sql)
+
+
+def _empty_changes() -> pa.Table:
+    return CHANGES_SCHEMA.empty_table()
+
+
+class _Located:
+    """Turns (file, sheet, row) into the words a person reads, in one language."""
+
+    def __init__(self, catalog: Catalog, lang: str):
+        self._ = translator(lang)
+        self.lang = lang
+        name_attr = f"name_{lang}" if lang in ("ar", "fr", "en") else "name_en"
+        self.regions = {r.iso: getattr(r, name_attr) for r in catalog.regions}
+
+    def where(self, file: str, sheet: str | None, row: int | None) -> str:
+        _ = self._
+        if sheet:
+            return _("{file}, sheet {sheet}, row {row}", file=file, sheet=sheet, row=row)
+        return _("{file}, row {row}", file=file, row=row)
+
+    def region(self, iso: str | None) -> str:
+        if not iso:
+            return self._("National")
+        return self.regions.get(iso, iso)
+
+    def key(self, indicator: str, period: str, region: str) -> str:
+        return f"{indicator} · {period} · {self.region(region)}"
+
+    def number(self, v) -> str:
+        return fmt_number(v, self.lang)
+
+
+class _Problems:
+    """Collects problems, listing at most MAX_PER_CODE per code and counting the rest."""
+
+    def __init__(self, lang: str):
+        self._ = translator(lang)
+        self.items: list[Problem] = []
+        self.more: dict[str, tuple[int, str, str]] = {}  # code -> (extra count, severity, file)
+
+    def add(self, p: Problem) -> None:
+        self.items.append(p)
+
+    def add_capped(
+        self, code: str, listed: list[Problem], total: int, severity: str, file: str
+    ) -> None:
+        self.items.extend(listed[:MAX_PER_CODE])
+        extra = total - min(len(listed), MAX_PER_CODE)
+        if extra > 0:
+            n, _sev, _f = self.more.get(code, (0, severity, file))
+            self.more[code] = (n + extra, severity, file)
+
+    def done(self) -> list[Problem]:
+        out = list(self.items)
+        for code, (n, severity, file) in self.more.items():
+            out.append(
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    "too-many-problems",
+                    self._(
+                        "{count} more problems of the kind {code} are not listed",
+                        count=n,
+                        code=code,
+                    ),
+                    severity,
+                    {"count": n, "code": code},
+                )
+            )
+        return out
+
+
+def _sorted(problems: list[Problem], files: list[str]) -> list[Problem]:
+    """File order, then sheet, row and column as a person reads them; counts of unlisted ones last."""
+    order = {f: i for i, f in enumerate(files)}
+
+    def key(p: Problem):
+        col = p.column or ""
+        return (
+            p.code == "too-many-problems",
+            order.get(p.file, len(order)),
+            p.sheet or "",
+            -1 if p.row is None else p.row,
+            len(col),
+            col,
+        )
+
+    return sorted(problems, key=key)
+
+
+# -- cross-row checks (in DuckDB, over all files at once) --------------------------------------------------
+
+_ROW_RULES = """
+    SELECT u.*, CASE
+        WHEN u.indicator IS NULL OR c.code IS NULL THEN 'unknown-indicator'
+        WHEN u.period IS NULL OR NOT regexp_full_match(u.period, '[0-9]{4}(-Q[1-4])?') THEN 'bad-period'
+        WHEN u.value IS NULL OR isnan(u.value) THEN 'missing-value'
+        WHEN u.region <> '' AND r.iso IS NULL THEN 'unknown-region'
+        WHEN u.region <> '' AND NOT c.by_region THEN 'region-not-allowed'
+        WHEN c.kind = 'milestone' AND u.value NOT IN (0, 1) THEN 'bad-number'
+        WHEN left(u.period, 4) > $year
+          OR (left(u.period, 4) = $year AND length(u.period) = 7 AND right(u.period, 1) > $quarter)
+          THEN 'future-period'
+    END AS reason
+    FROM up u LEFT JOIN cat c ON c.code = u.indicator LEFT JOIN reg r ON r.iso = u.region
+"""
+
+
+def _rule_params(now: dt.datetime) -> dict:
+    return {"year": f"{now.year:04d}", "quarter": str((now.month - 1) // 3 + 1)}
+
+
+def _scan(con, now: dt.datetime) -> tuple[int, int, int, int]:
+    """One pass over the upload: rows, distinct key hashes, content hash, rows breaking a row rule.
+
+    Equal keys always hash equal, so a hash collision can only send us to the exact duplicate check,
+    never hide a duplicate.
+    """
+    return con.execute(
+        f"""SELECT count(*), count(DISTINCT hash(indicator, period, region)),
+                   bit_xor(hash(indicator, period, region, value)), count(*) FILTER (WHERE reason IS NOT NULL)
+            FROM ({_ROW_RULES})""",
+        _rule_params(now),
+    ).fetchall()[0]
+
+
+def _check_rows(con, loc: _Located, probs: _Problems, now: dt.datetime) -> int:
+    """Rules on single values the catalog decides; returns how many rows have such an error."""
+    _ = loc._
+    params = _rule_params(now)
+    found = con.execute(
+        f"""SELECT * FROM (
+                SELECT *, row_number() OVER (PARTITION BY reason ORDER BY fidx, sheet, row_number, col) AS k,
+                       count(*) OVER (PARTITION BY reason) AS total
+                FROM ({_ROW_RULES}) WHERE reason IS NOT NULL)
+            WHERE k <= {MAX_PER_CODE} ORDER BY reason, k""",
+        params,
+    ).fetchall()
+    names = [d[0] for d in con.description]
+    by_reason: dict[str, list[Problem]] = {}
+    totals: dict[str, tuple[int, str]] = {}
+    for rec in found:
+        r = dict(zip(names, rec, strict=True))
+        code, ind = r["reason"], r["indicator"]
+        if code == "unknown-indicator":
+            msg = _("Unknown indicator {value}", value=ind)
+        elif code == "bad-period":
+            msg = _("Period {value} is not of the form YYYY or YYYY-Qn", value=r["period"])
+        elif code == "missing-value":
+            msg = _("The value is missing")
+        elif code == "unknown-region":
+            msg = _("Unknown region {value}", value=r["region"])
+        elif code == "region-not-allowed":
+            msg = _(
+                "{indicator} is reported for Morocco as a whole: a value for the region {region} is not allowed",
+                indicator=ind,
+                region=loc.region(r["region"]),
+            )
+        elif code == "bad-number":
+            msg = _(
+                "{indicator} is a milestone: its value is 0 (not done) or 1 (done), not {value}",
+                indicator=ind,
+                value=loc.number(r["value"]),
+            )
+        else:  # future-period
+            msg = _(
+                "Period {period} has not started yet: only observed values can be loaded, not forecasts or targets",
+                period=r["period"],
+            )
+        by_reason.setdefault(code, []).append(
+            Problem(
+                r["file"],
+                r["sheet"],
+                r["row_number"],
+                r["col"],
+                code,
+                msg,
+                "error",
+                {"indicator": ind, "period": r["period"], "region": r["region"]},
+            )
+        )
+        totals[code] = (r["total"], r["file"])
+    bad_rows = 0
+    for code, listed in by_reason.items():
+        total, file = totals[code]
+        probs.add_capped(code, listed, total, "error", file)
+        bad_rows += total
+    return bad_rows
+
+
+def _check_duplicates(con, loc: _Located, probs: _Problems) -> tuple[int, int, bool]:
+    """Same (indicator, period, region) more than once in the upload.
+
+    Returns (rows in conflict, extra copies of equal values, any duplicate at all).
+    """
+    _ = loc._
+    rows = con.execute(
+        f"""WITH d AS (SELECT indicator, period, region FROM up GROUP BY ALL HAVING count(*) > 1),
+            g AS (
+                SELECT u.indicator, u.period, u.region, count(DISTINCT u.value) > 1 AS conflict, count(*) AS n,
+                       list(struct_pack(file := u.file, sheet := u.sheet, row := u.row_number, col := u.col,
+                                        value := u.value) ORDER BY u.fidx, u.sheet, u.row_number, u.col) AS occ,
+                       min(u.fidx) AS f0, min(u.row_number) AS r0
+                FROM up u SEMI JOIN d ON d.indicator = u.indicator AND d.period = u.period AND d.region = u.region
+                GROUP BY ALL)
+            SELECT indicator, period, region, conflict, n, occ,
+                   row_number() OVER (PARTITION BY conflict ORDER BY f0, r0, indicator, period, region) AS k,
+                   sum(n) OVER (PARTITION BY conflict) AS rows_total,
+                   count(*) OVER (PARTITION BY conflict) AS groups_total
+            FROM g QUALIFY k <= {MAX_PER_CODE} ORDER BY conflict DESC, k"""
+    ).fetchall()
+    if not rows:
+        return 0, 0, False
+    conflicts: list[Problem] = []
+    copies: list[Problem] = []
+    conflict_rows = extra_copies = 0
+    file_c = file_d = rows[0][5][0]["file"]
+    for indicator, period, region, conflict, _n, occ, _k, rows_total, groups_total in rows:
+        key = loc.key(indicator, period, region)
+        params = {"indicator": indicator, "period": period, "region": region}
+        if conflict:
+            conflict_rows, file_c = int(rows_total), occ[0]["file"]
+            for o in occ:
+                other = next(x for x in occ if x["value"] != o["value"])
+                conflicts.append(
+                    Problem(
+                        o["file"],
+                        o["sheet"],
+                        o["row"],
+                        o["col"],
+                        "conflicting-duplicate",
+                        _(
+                            "{key} is given more than once with different values: {value} here, {other_value} in {other}",
+                            key=key,
+                            value=loc.number(o["value"]),
+                            other_value=loc.number(other["value"]),
+                            other=loc.where(other["file"], other["sheet"], other["row"]),
+                        ),
+                        "error",
+                        params,
+                    )
+                )
+        else:
+            extra_copies, file_d = int(rows_total - groups_total), occ[0]["file"]
+            first = occ[0]
+            for o in occ[1:]:
+                copies.append(
+                    Problem(
+                        o["file"],
+                        o["sheet"],
+                        o["row"],
+                        o["col"],
+                        "duplicate-key",
+                        _(
+                            "{key} is given again with the same value as in {other}: kept once",
+                            key=key,
+                            other=loc.where(first["file"], first["sheet"], first["row"]),
+                        ),
+                        "warning",
+                        params,
+                    )
+                )
+    if conflicts:
+        probs.add_capped("conflicting-duplicate", conflicts, conflict_rows, "error", file_c)
+    if copies:
+        probs.add_capped("duplicate-key", copies, extra_copies, "warning", file_d)
+    return conflict_rows, extra_copies, True
+
+
+def _check_units(con, loc: _Located, probs: _Problems, catalog: Catalog) -> int:
+    """A unit written in the file that means something else than the catalog unit (normalised first)."""
+    _ = loc._
+    units = {i.code: i.unit for i in catalog.indicators}
+    pairs = con.execute(
+        "SELECT DISTINCT indicator, unit FROM up WHERE unit IS NOT NULL AND trim(unit) <> ''"
+    ).fetchall()
+    bad = [(ind, u) for ind, u in pairs if ind in units and not units_match(u, units[ind])]
+    if not bad:
+        return 0
+    con.register(
+        "bad_units", pa.table({"indicator": [b[0] for b in bad], "unit": [b[1] for b in bad]})
+    )
+    found = con.execute(
+        """SELECT u.indicator, u.unit, u.file, u.sheet, min(u.row_number) AS row, count(*) AS n, min(u.fidx) AS f
+           FROM up u SEMI JOIN bad_units b ON b.indicator = u.indicator AND b.unit = u.unit
+           GROUP BY ALL ORDER BY f, sheet, row"""
+    ).fetchall()
+    con.unregister("bad_units")
+    listed, total_rows = [], 0
+    for ind, unit, file, sheet, row, n, _f in found:
+        total_rows += n
+        listed.append(
+            Problem(
+                file,
+                sheet,
+                row,
+                None,
+                "unit-mismatch",
+                _(
+                    "Unit {unit} does not match the catalog unit of {indicator} ({expected}); rows concerned: {count}",
+                    unit=unit,
+                    indicator=ind,
+                    expected=units[ind],
+                    count=n,
+                ),
+                "error",
+                {"indicator": ind, "unit": unit, "expected": units[ind], "rows": n},
+            )
+        )
+    probs.add_capped("unit-mismatch", listed, len(listed), "error", found[0][2])
+    return total_rows
+
+
+def _checks_connection(longs: list[LongResult], catalog: Catalog):
+    """A private in-memory DuckDB: `up` = every file's rows (zero-copy Arrow scans), `cat`/`reg` = catalog."""
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # it would print on stdout, into --json output
+    parts = []
+    for i, lr in enumerate(longs):
+        con.register(f"up_{i}", lr.rows.select(LONG_SCHEMA.names).cast(LONG_SCHEMA))
+        parts.append(f"""SELECT indicator, period, coalesce(region, '') AS region, value, unit, source, comment,
+                                file, sheet, row_number, "column" AS col, {i} AS fidx FROM up_{i}""")
+    if not parts:
+        con.register("up_none", LONG_SCHEMA.empty_table())
+        parts.append("""SELECT indicator, period, region, value, unit, source, comment, file, sheet, row_number,
+                               "column" AS col, 0 AS fidx FROM up_none""")
+    con.execute("CREATE VIEW up AS " + " UNION ALL ".join(parts))
+    # Built by DuckDB from lists: pyarrow's list conversion would import pandas (0.2 s at CLI start).
+    con.execute(
+        "CREATE TABLE cat AS SELECT unnest($code) AS code, unnest($by_region) AS by_region, unnest($kind) AS kind",
+        {
+            "code": [i.code for i in catalog.indicators],
+            "by_region": [i.by_region for i in catalog.indicators],
+            "kind": [i.kind for i in catalog.indicators],
+        },
+    )
+    con.execute(
+        "CREATE TABLE reg AS SELECT unnest($iso) AS iso", {"iso": [r.iso for r in catalog.regions]}
+    )
+    return con
+
+
+# -- the store side ---------------------------------------------------------------------------------------
+
+_CURRENT_FOR_KEYS = """
+    SELECT c.indicator, c.period, c.region, c.value AS old_value, c.batch_id AS old_batch_id
+    FROM ({current}) c
+    WHERE EXISTS (SELECT 1 FROM _marsad_keys k
+                  WHERE k.indicator = c.indicator AND k.period = c.period AND k.region = c.region)
+"""
+_CURRENT_SCHEMA = pa.schema(
+    [
+        ("indicator", pa.string()),
+        ("period", pa.string()),
+        ("region", pa.string()),
+        ("old_value", pa.float64()),
+        ("old_batch_id", pa.int32()),
+    ]
+)
+
+
+def _current_for_keys(store: Store, conn, longs: list[LongResult], con) -> pa.Table:
+    """Current real (non-demo) values of the uploaded keys, read inside the caller's transaction."""
+    current = Store.current_sql(
+        "AND NOT o.demo AND o.indicator IN (SELECT DISTINCT indicator FROM _marsad_keys)"
+    )
+    sql = _CURRENT_FOR_KEYS.format(current=current)
+    raw = conn.connection.driver_connection
+    if store.is_duckdb:
+        # The readers' Arrow tables are scanned in place (no copy of the keys); names are ours.
+        raw.execute(
+            "SET enable_progress_bar = false"
+        )  # it would print on stdout, into --json output
+        names = [f"_marsad_up_{i}" for i in range(len(longs))]
+        for name, lr in zip(names, longs, strict=True):
+            raw.register(name, lr.rows.select(["indicator", "period", "region"]))
+        keys = " UNION ALL ".join(
+            f"SELECT indicator, period, coalesce(region, '') AS region FROM {n}" for n in names
+        )
+        try:
+            out = raw.sql(
+                _duck_sql(f"WITH _marsad_keys AS ({keys}) {sql}"), params={"cutoff": None}
+            ).to_arrow_table()
+        finally:
+            for name in names:
+                raw.unregister(name)
+        return out.cast(_CURRENT_SCHEMA)
+    # PostgreSQL: the keys go to a temporary table through COPY, the join runs in the database.
+    import io
+
+    import pyarrow.csv as pacsv
+
+    keys = con.sql("SELECT indicator, period, region FROM clean").to_arrow_table()
+    conn.execute(
+        sa.text(
+            "CREATE TEMPORARY TABLE _marsad_keys (indicator TEXT, period TEXT, region TEXT) ON COMMIT DROP"
+        )
+    )
+    buf = io.BytesIO()
+    pacsv.write_csv(keys, buf, pacsv.WriteOptions(include_header=False))
+    with raw.cursor() as cur, cur.copy("COPY _marsad_keys FROM STDIN WITH (FORMAT csv)") as cp:
+        cp.write(buf.getvalue())
+    conn.execute(sa.text("ANALYZE _marsad_keys"))
+    rows = conn.execute(sa.text(sql), {"cutoff": None}).mappings().all()
+    return pa.Table.from_pylist([dict(r) for r in rows], schema=_CURRENT_SCHEMA)
+
+
+# Every uploaded value beside the current one: new, revised, or unchanged (same value: not written).
+_DIFF = """
+    SELECT u.indicator, u.period, u.region, c.old_value, u.value AS new_value,
+           CASE WHEN c.old_value IS NULL THEN 'new'
+                WHEN c.old_value = u.value THEN 'unchanged' ELSE 'revised' END AS change,
+           u.file, u.sheet, u.row_number, c.old_batch_id, u.unit, u.source, u.comment, u.fidx, u.col
+    FROM clean u LEFT JOIN cur c
+      ON c.indicator = u.indicator AND c.period = u.period AND c.region = u.region
+"""
+_TO_WRITE = """
+    SELECT $batch_id::INTEGER AS batch_id, indicator, period, region, new_value AS value, unit, comment,
+           source, file, sheet, row_number, false AS demo
+    FROM diff WHERE change <> 'unchanged'
+"""
+INSERT_CHUNK_ROWS = 1_000_000
+
+
+def _chunks(reader: pa.RecordBatchReader, rows: int):
+    """Tables of about `rows` rows from a stream of record batches."""
+    pending, n = [], 0
+    for rb in reader:
+        pending.append(rb)
+        n += rb.num_rows
+        if n >= rows:
+            yield pa.Table.from_batches(pending)
+            pending, n = [], 0
+    if pending:
+        yield pa.Table.from_batches(pending)
+
+
+def _same_content_batch(conn, content_hash: str) -> int | None:
+    return conn.execute(
+        sa.select(sa.func.max(batch.c.batch_id)).where(
+            batch.c.content_hash == content_hash, batch.c.undone_at.is_(None)
+        )
+    ).scalar()
+
+
+# -- entry points -----------------------------------------------------------------------------------------
+
+
+def read_files(
+    paths: list[Path], catalog: Catalog, *, lang: str = "en", display_names: list[str] | None = None
+) -> list[LongResult]:
+    """Read every file with the format readers; an unreadable file raises UnreadableFile (nothing else)."""
+    from .reshape import read_long
+
+    _ = translator(lang)
+    names = list(display_names) if display_names else [Path(p).name for p in paths]
+    out = []
+    for path, name in zip(paths, names, strict=True):
+        path = Path(path)
+        if not path.is_file():
+            raise UnreadableFile(name, _("The file does not exist"))
+        try:
+            out.append(read_long(path, catalog, lang=lang, display_name=name))
+        except UnreadableFile:
+            raise
+        except Exception as e:  # a reader bug must still not leave a person with a traceback
+            raise UnreadableFile(
+                name, _("The file could not be read ({error})", error=type(e).__name__)
+            ) from e
+        # Reading a large file leaves freed buffers cached in Arrow's allocator: give them back to the
+        # system now, before the checks and the insert need memory (halves the peak of a 5M-row load).
+        pa.default_memory_pool().release_unused()
+    return out
+
+
+def ingest(
+    store: Store,
+    paths: list[Path],
+    *,
+    user: str,
+    dry_run: bool = False,
+    lang: str = "en",
+    display_names: list[str] | None = None,
+    now: dt.datetime | None = None,
+    catalog: Catalog | None = None,
+    preview: bool = True,
+) -> IngestResult:
+    """Load files as one batch: all checked together, nothing written if any error (raises UnreadableFile)."""
+    catalog = catalog or store_catalog(store)
+    names = list(display_names) if display_names else [Path(p).name for p in paths]
+    longs = read_files(paths, catalog, lang=lang, display_names=names)
+    return ingest_long(
+        store,
+        longs,
+        files=names,
+        user=user,
+        dry_run=dry_run,
+        lang=lang,
+        now=now,
+        catalog=catalog,
+        preview=preview,
+    )
+
+
+def ingest_long(
+    store: Store,
+    longs: list[LongResult],
+    *,
+    files: list[str],
+    user: str,
+    dry_run: bool = False,
+    lang: str = "en",
+    now: dt.datetime | None = None,
+    catalog: Catalog | None = None,
+    preview: bool = True,
+) -> IngestResult:
+    """The pipeline after reading: cross-row checks, diff against current values, one atomic batch.
+
+    `preview=False` keeps only the revised rows in `result.changes` (what the CLI prints), which spares a
+    sorted copy of a large upload.
+    """
+    catalog = catalog or store_catalog(store)
+    _ = translator(lang)
+    now = now or utcnow()
+    loc = _Located(catalog, lang)
+    probs = _Problems(lang)
+    for lr in longs:
+        for p in lr.problems:
+            probs.add(p)
+
+    n_read = sum(lr.rows.num_rows for lr in longs)
+    con = _checks_connection(longs, catalog)
+    try:
+        n_up, n_distinct, xor, bad_rows = _scan(con, now)
+        if bad_rows:
+            bad_rows = _check_rows(con, loc, probs, now)
+        conflict_rows = extra_copies = 0
+        any_dup = n_distinct != n_up
+        if any_dup:
+            conflict_rows, extra_copies, any_dup = _check_duplicates(con, loc, probs)
+        _check_units(con, loc, probs, catalog)
+        problems = probs.done()
+        n_errors = sum(p.is_error for p in problems)
+        rows = n_read - bad_rows - conflict_rows - extra_copies
+        if not n_errors and n_read == 0:
+            problems.append(
+                Problem(
+                    ", ".join(files),
+                    None,
+                    None,
+                    None,
+                    "no-data",
+                    _("No values were found in the files"),
+                    "error",
+                )
+            )
+            n_errors = 1
+        if n_errors:
+            return IngestResult(
+                "rejected",
+                None,
+                max(rows, 0),
+                0,
+                0,
+                0,
+                _sorted(problems, files),
+                _empty_changes(),
+                _("Nothing was written: {count} problems must be fixed first", count=n_errors),
+                list(files),
+            )
+        problems = _sorted(problems, files)
+
+        if any_dup:  # equal copies: keep the first (file order, then row)
+            con.execute("""CREATE TEMP TABLE clean AS SELECT * FROM up
+                           QUALIFY row_number() OVER (PARTITION BY indicator, period, region
+                                                      ORDER BY fidx, sheet, row_number, col) = 1""")
+            xor = con.execute(
+                "SELECT bit_xor(hash(indicator, period, region, value)) FROM clean"
+            ).fetchall()[0][0]
+        else:
+            con.execute("CREATE VIEW clean AS SELECT * FROM up")
+        content_hash = f"{rows}:{(xor or 0):016x}"
+
+        with store.begin() as conn:
+            current = _current_for_keys(store, conn, longs, con)
+            con.register("cur", current)
+            con.execute(f"CREATE VIEW diff AS {_DIFF}")
+            counts = dict(con.execute("SELECT change, count(*) FROM diff GROUP BY ALL").fetchall())
+            inserted, revised, unchanged = (
+                int(counts.get(k, 0)) for k in ("new", "revised", "unchanged")
+            )
+            only = "" if preview else "WHERE change = 'revised'"
+            changes = (
+                con.sql(
+                    f"SELECT {', '.join(CHANGES_SCHEMA.names)} FROM diff {only}"
+                    " ORDER BY fidx, sheet, row_number, col"
+                )
+                .to_arrow_table()
+                .cast(CHANGES_SCHEMA)
+            )
+
+            if dry_run:
+                msg = _(
+                    "Preview only, nothing written: {inserted} new, {revised} revised, {unchanged} unchanged",
+                    inserted=inserted,
+                    revised=revised,
+                    unchanged=unchanged,
+                )
+                return IngestResult(
+                    "dry-run",
+                    None,
+                    rows,
+                    inserted,
+                    revised,
+                    unchanged,
+                    problems,
+                    changes,
+                    msg,
+                    list(files),
+                )
+            if inserted + revised == 0:
+                same = _same_content_batch(conn, content_hash)
+                msg = (
+                    _(
+                        "Nothing new: this content was already loaded in batch {batch_id}",
+                        batch_id=same,
+                    )
+                    if same
+                    else _("Nothing new: every value is already the current one")
+                )
+                return IngestResult(
+                    "unchanged",
+                    None,
+                    rows,
+                    0,
+                    0,
+                    unchanged,
+                    problems,
+                    changes,
+                    msg,
+                    list(files),
+                    same,
+                )
+
+            batch_id = store.new_batch(
+                conn,
+                user=user,
+                origin="upload",
+                files="; ".join(files),
+                demo=False,
+                created_at=now,
+                content_hash=content_hash,
+            )
+            _fault_pause("before-insert")
+            # New and revised values, shaped for the observation table, streamed in chunks so a large upload
+            # never exists twice in memory.
+            reader = con.sql(_TO_WRITE, params={"batch_id": batch_id}).to_arrow_reader(
+                INSERT_CHUNK_ROWS
+            )
+            for chunk in _chunks(reader, INSERT_CHUNK_ROWS):
+                store.bulk_insert_observations(conn, chunk)
+            del reader, chunk
+            # The checks' DuckDB and its cached buffers are not needed any more: free them before COMMIT,
+            # which needs memory of its own (the primary-key index).
+            con.close()
+            pa.default_memory_pool().release_unused()
+            conn.execute(
+                sa.update(batch)
+                .where(batch.c.batch_id == batch_id)
+                .values(rows=rows, inserted=inserted, revised=revised, unchanged=unchanged)
+            )
+            _fault_pause("before-commit")
+    finally:
+        con.close()
+    msg = _(
+        "Batch {batch_id} loaded: {inserted} new, {revised} revised, {unchanged} unchanged",
+        batch_id=batch_id,
+        inserted=inserted,
+        revised=revised,
+        unchanged=unchanged,
+    )
+    return IngestResult(
+        "committed",
+        batch_id,
+        rows,
+        inserted,
+        revised,
+        unchanged,
+        problems,
+        changes,
+        msg,
+        list(files),
+    )
+
+
+def ingest_uploads(
+    store: Store,
+    uploads: list[tuple[str, bytes]],
+    *,
+    user: str,
+    dry_run: bool = False,
+    lang: str = "en",
+    now: dt.datetime | None = None,
+) -> IngestResult:
+    """`ingest` for files received as (name, bytes), e.g. from the Upload page; never raises for a bad file.
+
+    Each file goes to a temporary copy (keeping its extension, which tells the reader the format); problems
+    and provenance carry the uploaded names. An unreadable file gives a "rejected" result whose one problem
+    has the code `unreadable-file`.
+    """
+    import tempfile
+
+    names = [name for name, _data in uploads]
+    with tempfile.TemporaryDirectory(prefix="marsad-upload-") as tmp:
+        paths = []
+        for i, (name, data) in enumerate(uploads):
+            path = Path(tmp) / f"{i}{Path(name).suffix.lower()}"
+            path.write_bytes(data)
+            paths.append(path)
+        try:
+            return ingest(
+                store, paths, user=user, dry_run=dry_run, lang=lang, display_names=names, now=now
+            )
+        except UnreadableFile as e:
+            problem = Problem(e.file, None, None, None, "unreadable-file", e.title, "error")
+            return IngestResult(
+                "rejected", None, 0, 0, 0, 0, [problem], _empty_changes(), e.title, names
+            )
+
+
+def problems_csv(problems: list[Problem]) -> bytes:
+    """The problems as a CSV file for people (UTF-8 with BOM so Excel shows Arabic); formula-like cells escaped."""
+    import csv
+    import io
+
+    def cell(v) -> str:
+        text = "" if v is None else str(v)
+        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["file", "sheet", "row", "column", "severity", "code", "message"])
+    for p in problems:
+        w.writerow(
+            [
+                cell(p.file),
+                cell(p.sheet),
+                p.row if p.row is not None else "",
+                cell(p.column),
+                p.severity,
+                p.code,
+                cell(p.message),
+            ]
+        )
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")

@@ -1,0 +1,157 @@
+"""History: every batch loaded (who, when, what), undo with confirmation, and every version of one value."""
+
+import os
+
+import pandas as pd
+import streamlit as st
+
+from loaders.batches import UndoError, history, undo, value_history, value_keys
+from loaders.i18n import fmt_date, fmt_number, fmt_period
+from pages._ui import catalog, ctx, display_frame
+
+c = ctx()
+_ = c._
+cat = catalog(c)
+regions = dict(zip(cat["region"]["iso"], cat["region"][c.name], strict=True))
+indicators = dict(zip(cat["indicator"]["code"], cat["indicator"][c.name], strict=True))
+ORIGINS = {"public": _("published reference"), "upload": _("upload"), "demo": _("DEMO")}
+
+
+def _user() -> str:
+    try:
+        if st.user.is_logged_in:
+            return st.user.get("email") or st.user.get("name") or "app"
+    except Exception:  # no sign-in configured
+        pass
+    return os.environ.get("MARSAD_USER") or "app"
+
+
+def _when(v) -> str:
+    return "" if v is None or pd.isna(v) else fmt_date(pd.Timestamp(v).to_pydatetime(), c.lang)
+
+
+def _region(iso) -> str:
+    return regions.get(iso, iso) if iso else _("National")
+
+
+st.title(_("Loading history"))
+st.caption(
+    _(
+        "Every upload is one batch. Undoing a batch marks it undone (nothing is deleted): its values go back "
+        "to their previous versions, and figures as known on an earlier date stay reproducible."
+    )
+)
+
+batches = history(c.store)
+st.dataframe(
+    display_frame(
+        c,
+        pd.DataFrame(
+            {
+                _("Batch"): batches["batch_id"],
+                _("Loaded on"): [_when(v) for v in batches["created_at"]],
+                _("By"): batches["user_name"],
+                _("Origin"): [ORIGINS.get(o, o) for o in batches["origin"]],
+                _("Files"): batches["files"],
+                _("Values read"): batches["rows"],
+                _("New"): batches["inserted"],
+                _("Revised"): batches["revised"],
+                _("Unchanged"): batches["unchanged"],
+                _("Undone on"): [_when(v) for v in batches["undone_at"]],
+                _("Undone by"): batches["undone_by"].fillna(""),
+            }
+        ),
+    ),
+    hide_index=True,
+)
+
+# -- undo ---------------------------------------------------------------------------------------------
+st.subheader(_("Undo a batch"))
+undoable = batches[(batches["origin"] == "upload") & batches["undone_at"].isna()]
+if undoable.empty:
+    st.caption(_("No upload can be undone."))
+else:
+    labels = {
+        int(b.batch_id): _(
+            "Batch {batch_id} · {files} · {when} · {user}",
+            batch_id=int(b.batch_id),
+            files=b.files,
+            when=_when(b.created_at),
+            user=b.user_name,
+        )
+        for b in undoable.itertuples()
+    }
+    picked = st.selectbox(_("Batch"), list(labels), format_func=labels.get, key="undo_pick")
+    if st.button(_("Undo this batch…"), key="undo_ask", icon=":material/undo:"):
+        st.session_state["undo_confirm"] = picked
+    if st.session_state.get("undo_confirm") == picked:
+        st.warning(
+            _(
+                "Undo batch {batch_id}? Its values go back to their previous versions; values it added "
+                "disappear from the current figures. The batch stays in the history, marked undone.",
+                batch_id=picked,
+            )
+        )
+        left, right = st.columns(2)
+        if left.button(_("Confirm the undo"), type="primary", key="undo_confirm_button"):
+            st.session_state.pop("undo_confirm", None)
+            try:
+                result = undo(c.store, picked, user=_user(), lang=c.lang)
+            except UndoError as e:
+                st.session_state["undo_message"] = ("error", e.message)
+            else:
+                st.cache_data.clear()
+                st.session_state["undo_message"] = ("success", result.message)
+            st.rerun()
+        if right.button(_("Cancel"), key="undo_cancel"):
+            st.session_state.pop("undo_confirm", None)
+            st.rerun()
+kind, message = st.session_state.pop("undo_message", (None, None))
+if kind == "success":
+    st.success(message, icon=":material/check_circle:")
+elif kind == "error":
+    st.error(message)
+
+# -- one value's versions ---------------------------------------------------------------------------------
+st.subheader(_("Versions of one value"))
+code = st.selectbox(
+    _("Indicator"),
+    list(indicators),
+    format_func=lambda k: f"{indicators[k]} ({k})",
+    key="vh_indicator",
+)
+keys = value_keys(c.store, code)
+if keys.empty:
+    st.caption(_("No value has been loaded for this indicator yet."))
+else:
+    periods = list(dict.fromkeys(keys["period"]))
+    period = st.selectbox(
+        _("Period"),
+        periods,
+        index=len(periods) - 1,
+        format_func=lambda p: fmt_period(p, c.lang),
+        key="vh_period",
+    )
+    region_choices = keys[keys["period"] == period]["region"].tolist()
+    region = st.selectbox(_("Region"), region_choices, format_func=_region, key="vh_region")
+    versions = value_history(c.store, code, period, region)
+    st.dataframe(
+        display_frame(
+            c,
+            pd.DataFrame(
+                {
+                    _("Batch"): versions["batch_id"],
+                    _("Value"): [fmt_number(v, c.lang) for v in versions["value"]],
+                    _("Current"): [_("yes") if v else "" for v in versions["current"]],
+                    _("Loaded on"): [_when(v) for v in versions["created_at"]],
+                    _("By"): versions["user_name"],
+                    _("File"): versions["file"].fillna(""),
+                    _("Sheet"): versions["sheet"].fillna(""),
+                    _("Row"): versions["row_number"].astype("Int64"),
+                    _("Source"): versions["source"].fillna(""),
+                    _("Undone on"): [_when(v) for v in versions["undone_at"]],
+                }
+            ),
+        ),
+        hide_index=True,
+    )

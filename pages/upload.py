@@ -1,0 +1,189 @@
+"""Upload: check report files together, show the problems or what would change, then load them as one batch."""
+
+import hashlib
+import os
+
+import pandas as pd
+import streamlit as st
+
+from loaders.i18n import fmt_number, fmt_period
+from loaders.ingest import ingest_uploads, problems_csv
+from loaders.template import template_bytes
+from pages._ui import catalog, ctx, display_frame
+
+PREVIEW_ROWS = 200  # rows shown per table; the counts above them are complete
+
+c = ctx()
+_ = c._
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _template(url: str, version: str, lang: str) -> bytes:
+    from loaders.store import Store
+
+    return template_bytes(Store(url), lang=lang)
+
+
+def _user() -> str:
+    """Who loads: the signed-in person when the app has sign-in, else the server's MARSAD_USER."""
+    try:
+        if st.user.is_logged_in:
+            return st.user.get("email") or st.user.get("name") or "app"
+    except Exception:  # no sign-in configured
+        pass
+    return os.environ.get("MARSAD_USER") or "app"
+
+
+cat = catalog(c)
+regions = dict(zip(cat["region"]["iso"], cat["region"][c.name], strict=True))
+names = dict(zip(cat["indicator"]["code"], cat["indicator"][c.name], strict=True))
+
+
+def _region(iso: str) -> str:
+    return regions.get(iso, iso) if iso else _("National")
+
+
+def _changes_frame(table, with_old: bool):
+    rows = [
+        {
+            _("Indicator"): f"{names.get(r['indicator'], r['indicator'])} ({r['indicator']})",
+            _("Period"): fmt_period(r["period"], c.lang),
+            _("Region"): _region(r["region"]),
+            **({_("Old value"): fmt_number(r["old_value"], c.lang)} if with_old else {}),
+            _("New value"): fmt_number(r["new_value"], c.lang),
+            _("File"): r["file"] + (f" · {r['sheet']}" if r["sheet"] else ""),
+            _("Row"): r["row_number"],
+        }
+        for r in table.slice(0, PREVIEW_ROWS).to_pylist()
+    ]
+    return rows
+
+
+def _problems_frame(problems):
+    return [
+        {
+            _("File"): p.file,
+            _("Sheet"): p.sheet or "",
+            _("Row"): "" if p.row is None else p.row,
+            _("Column"): p.column or "",
+            _("Severity"): _("error") if p.is_error else _("warning"),
+            _("Code"): p.code,
+            _("Message"): p.message,
+        }
+        for p in problems
+    ]
+
+
+st.title(_("Upload reports"))
+st.caption(
+    _(
+        "CSV or Excel files, in Arabic, French or English. All the files you add are checked together as one "
+        "batch: nothing is written before you confirm, and files with any error write nothing."
+    )
+)
+st.download_button(
+    _("Download the Excel template"),
+    data=_template(c.store.url, c.store.data_version(), c.lang),
+    file_name=f"marsad_template_{c.lang}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+    key="template_download",
+)
+
+files = st.file_uploader(
+    _("Report files"), type=["csv", "xlsx", "xls"], accept_multiple_files=True, key="upload_files"
+)
+if not files:
+    st.info(_("Add one or more files to check them."), icon=":material/upload_file:")
+    st.stop()
+
+uploads = [(f.name, f.getvalue()) for f in files]
+signature = hashlib.sha256(
+    b"".join(name.encode() + hashlib.sha256(data).digest() for name, data in uploads)
+).hexdigest()
+state = st.session_state.setdefault("upload", {})
+if state.get("signature") != signature or state.get("lang") != c.lang:
+    state.clear()
+    state.update(signature=signature, lang=c.lang)
+    with st.spinner(_("Checking the files…")):
+        state["check"] = ingest_uploads(c.store, uploads, user=_user(), dry_run=True, lang=c.lang)
+
+done = state.get("result")
+if done is not None:
+    st.success(done.message, icon=":material/check_circle:")
+    st.metric(_("Batch"), done.batch_id)
+    st.caption(_("The batch can be undone on the History page."))
+    st.stop()
+
+check = state["check"]
+errors, warnings = check.errors, check.warnings
+if errors:
+    st.error(check.message, icon=":material/block:")
+    st.dataframe(
+        display_frame(c, pd.DataFrame(_problems_frame(check.problems))),
+        hide_index=True,
+        key="problems_table",
+    )
+    st.download_button(
+        _("Download the problems (CSV)"),
+        data=problems_csv(check.problems),
+        file_name="marsad_problems.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="problems_download",
+    )
+    st.stop()
+
+if warnings:
+    with st.expander(_("{count} warnings (they do not block the upload)", count=len(warnings))):
+        st.dataframe(
+            display_frame(c, pd.DataFrame(_problems_frame(warnings))),
+            hide_index=True,
+            key="warnings_table",
+        )
+
+cols = st.columns(4)
+cols[0].metric(_("Values read"), fmt_number(check.rows, c.lang))
+cols[1].metric(_("New"), fmt_number(check.inserted, c.lang))
+cols[2].metric(_("Revised"), fmt_number(check.revised, c.lang))
+cols[3].metric(_("Unchanged"), fmt_number(check.unchanged, c.lang))
+
+if check.status == "unchanged" or check.inserted + check.revised == 0:
+    st.info(
+        check.message
+        if check.status == "unchanged"
+        else _("Nothing new: every value is already the current one"),
+        icon=":material/info:",
+    )
+    st.stop()
+
+if check.revised:
+    st.subheader(_("Revisions: old value → new value"))
+    st.caption(_("The old values stay in their batches and in the history."))
+    st.dataframe(
+        display_frame(c, pd.DataFrame(_changes_frame(check.changed("revised"), True))),
+        hide_index=True,
+        key="revised_table",
+    )
+if check.inserted:
+    st.subheader(_("New values"))
+    st.dataframe(
+        display_frame(c, pd.DataFrame(_changes_frame(check.changed("new"), False))),
+        hide_index=True,
+        key="new_table",
+    )
+if max(check.inserted, check.revised) > PREVIEW_ROWS:
+    st.caption(_("The tables show the first {count} rows of each kind.", count=PREVIEW_ROWS))
+
+if st.button(
+    _("Confirm and load"), type="primary", icon=":material/publish:", key="confirm_upload"
+):
+    with st.spinner(_("Loading…")):
+        result = ingest_uploads(c.store, uploads, user=_user(), dry_run=False, lang=c.lang)
+    if result.status == "committed":
+        st.cache_data.clear()  # every page shows the new figures
+        state["result"] = result
+        st.rerun()
+    else:  # the database changed since the check (another upload): show what it says now
+        state["check"] = result
+        st.warning(result.message)

@@ -1,0 +1,143 @@
+"""The Upload page through AppTest: a good file is previewed then loaded on confirm; a bad one writes nothing."""
+
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loaders.batches import history
+from loaders.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages" / "upload.py")
+FIX = Path(__file__).resolve().parent / "fixtures" / "ingest"
+
+
+def _page(db, lang, monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["pages/upload.py", "--db", str(db)])
+    monkeypatch.setenv("MARSAD_USER", "analyste")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["lang"] = lang
+    return at.run()
+
+
+def _tables(at):
+    """The dataframes on the page, in order (AppTest does not expose their keys)."""
+    return [d.value for d in at.dataframe]
+
+
+def _upload(at, *names):
+    files = [(n, (FIX / n).read_bytes(), "text/csv") for n in names]
+    at.file_uploader(key="upload_files").set_value(files)
+    return at.run()
+
+
+def test_good_file_preview_then_confirm_commits_one_batch(tmp_path, monkeypatch):
+    db = tmp_path / "m.duckdb"
+    at = _page(db, "en", monkeypatch)
+    assert not at.exception
+    assert at.title[0].value == "Upload reports"
+    assert at.get("download_button")  # the template download is offered
+    at = _upload(at, "good_long_three_values.csv")
+    assert not at.exception
+    assert [m.value for m in at.metric] == ["3", "3", "0", "0"]  # read, new, revised, unchanged
+    (new,) = _tables(at)
+    assert new["Region"].tolist() == ["Casablanca-Settat", "Tangier-Tetouan-Al Hoceima", "National"]
+    assert new["New value"].tolist() == ["1,200", "300", "18.5"]
+    assert len(history(open_store(str(db)))) == 1  # nothing written before confirming
+
+    at.button(key="confirm_upload").click()
+    at.run()
+    assert not at.exception
+    assert at.success[0].value == "Batch 2 loaded: 3 new, 0 revised, 0 unchanged"
+    h = history(open_store(str(db)))
+    assert h.batch_id.tolist() == [2, 1]
+    assert (h.iloc[0].user_name, h.iloc[0].files, h.iloc[0].inserted) == (
+        "analyste",
+        "good_long_three_values.csv",
+        3,
+    )
+
+
+def test_revision_is_previewed_old_to_new(tmp_path, monkeypatch):
+    db = tmp_path / "m.duckdb"
+    at = _upload(_page(db, "fr", monkeypatch), "good_long_three_values.csv")
+    at.button(key="confirm_upload").click()
+    at.run()
+    at = _upload(_page(db, "fr", monkeypatch), "revision_casa_jobs.csv")
+    assert not at.exception
+    revised, new = _tables(at)
+    assert new["Région"].tolist() == ["L'Oriental"]  # MA-02, the new value of the revision file
+    assert revised[["Ancienne valeur", "Nouvelle valeur", "Région"]].values.tolist() == [
+        ["1\u202f200", "1\u202f250", "Casablanca-Settat"]
+    ]  # narrow no-break space
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_bad_file_shows_problems_and_writes_nothing(tmp_path, monkeypatch, lang):
+    db = tmp_path / "m.duckdb"
+    at = _upload(_page(db, lang, monkeypatch), "bad_number_row4.csv")
+    assert not at.exception
+    assert at.error, "the page says the upload is blocked"
+    (problems,) = _tables(at)
+    codes = problems[{"en": "Code", "ar": "الرمز"}[lang]].tolist()
+    rows = problems[{"en": "Row", "ar": "السطر"}[lang]].tolist()
+    assert (codes, rows) == (["bad-number"], [4])
+    assert at.get("download_button")[-1].proto.label.startswith(
+        {"en": "Download the problems", "ar": "تنزيل المشاكل"}[lang]
+    )
+    assert all(b.key != "confirm_upload" for b in at.button)
+    assert len(history(open_store(str(db)))) == 1
+
+
+def test_unreadable_file_is_a_problem_not_a_crash(tmp_path, monkeypatch):
+    at = _page(tmp_path / "m.duckdb", "en", monkeypatch)
+    at.file_uploader(key="upload_files").set_value(
+        [("report.xlsx", b"PK\x03\x04 junk", "application/octet-stream")]
+    )
+    at.run()
+    assert not at.exception
+    (problems,) = _tables(at)
+    assert problems["Code"].tolist() == ["unreadable-file"] and problems["File"].tolist() == [
+        "report.xlsx"
+    ]
+
+
+def test_history_page_undoes_a_batch_only_after_confirmation(tmp_path, monkeypatch):
+    from loaders.ingest import ingest
+
+    db = tmp_path / "m.duckdb"
+    store = open_store(str(db))
+    ingest(store, [FIX / "good_long_three_values.csv"], user="amina")
+    ingest(store, [FIX / "revision_casa_jobs.csv"], user="omar")
+    monkeypatch.setattr(sys, "argv", ["pages/history.py", "--db", str(db)])
+    monkeypatch.setenv("MARSAD_USER", "lead")
+    at = AppTest.from_file(str(ROOT / "pages" / "history.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    batches = at.dataframe[0].value
+    assert batches["Batch"].tolist() == [3, 2, 1]
+    assert batches["Origin"].tolist() == ["upload", "upload", "published reference"]
+    assert at.selectbox(key="undo_pick").value == 3
+
+    at.button(key="undo_ask").click()
+    at.run()
+    assert at.warning[0].value.startswith("Undo batch 3?")
+    assert history(open_store(str(db))).undone_at.isna().all()  # asking is not undoing
+
+    at.button(key="undo_confirm_button").click()
+    at.run()
+    assert not at.exception
+    assert (
+        at.success[0].value
+        == "Batch 3 undone: 1 values back to their previous version, 1 values removed"
+    )
+    h = history(open_store(str(db)))
+    assert h.set_index("batch_id").loc[3, "undone_by"] == "lead"
+    assert at.selectbox(key="undo_pick").options == [
+        "Batch 2 · good_long_three_values.csv · "
+        + at.dataframe[0].value["Loaded on"].iloc[1]
+        + " · amina"
+    ]

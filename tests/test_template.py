@@ -1,0 +1,153 @@
+"""The Excel template: built from the catalog, dropdowns, language and direction, and a filled one loads cleanly."""
+
+import datetime as dt
+import re
+import zipfile
+
+import fastexcel
+import pytest
+
+from loaders.catalog import load_catalog
+from loaders.ingest import ingest
+from loaders.store import open_store
+from loaders.template import HEADERS, NATIONAL_LABEL, build_template, periods
+
+NOW = dt.datetime(2026, 5, 4, 9, 30)
+PILLAR_SHEETS = [
+    "IA2030-SOV",
+    "IA2030-INN",
+    "IA2030-IMP",
+    "MD2030-EGOV",
+    "MD2030-ECO",
+    "MD2030-CAT",
+]
+FILLED = [
+    {
+        "indicator": "IA.JOBS",
+        "period": "2026-Q1",
+        "region": "MA-06",
+        "value": 1200,
+        "source": "ANAPEC",
+    },
+    {"indicator": "IA.JOBS", "period": "2026-Q1", "region": "MA-11", "value": 35},
+    {"indicator": "IA.JOBS", "period": "2026-Q1", "region": "", "value": 5000},
+    {
+        "indicator": "DM.EXPORTS",
+        "period": "2025",
+        "region": "",
+        "value": 18.5,
+        "comment": "provisoire",
+    },
+    {"indicator": "DM.5G", "period": "2026-Q1", "region": "MA-12", "value": 12.5},
+    {"indicator": "IA.LAW_X0", "period": "2026-Q1", "region": "", "value": 1},
+    {"indicator": "DM.TRAINED", "period": "2025", "region": "MA-02", "value": 300},
+    {"indicator": "IA.DC_MW", "period": "2025", "region": "MA-12", "value": 50},
+    {"indicator": "DM.FTTH", "period": "2026-Q1", "region": "MA-03", "value": 0.25},
+    {
+        "indicator": "DM.EGDI_SCORE",
+        "period": "2024",
+        "region": "",
+        "value": 0.6841,
+    },  # the published value
+]
+
+
+def _xml(path, member):
+    with zipfile.ZipFile(path) as z:
+        return z.read(member).decode("utf-8")
+
+
+def test_periods_cover_every_quarter_and_year_to_2030():
+    p = periods()
+    assert p[:2] == ["2024-Q1", "2024-Q2"] and "2030-Q4" in p
+    assert p[-7:] == ["2024", "2025", "2026", "2027", "2028", "2029", "2030"]
+    assert len(p) == 7 * 4 + 7
+
+
+def test_workbook_has_instructions_one_sheet_per_pillar_and_hidden_lists(tmp_path):
+    out = build_template(load_catalog(), tmp_path / "t.xlsx", lang="fr")
+    reader = fastexcel.read_excel(str(out))
+    assert reader.sheet_names == ["Instructions", "lists", *PILLAR_SHEETS]
+    rows = reader.load_sheet("IA2030-IMP", header_row=None, dtypes="string").to_arrow().to_pylist()
+    assert rows[0]["__UNNAMED__0"] == "IA2030 — Impact, adoption et influence"
+    assert [rows[2][f"__UNNAMED__{i}"] for i in range(9)] == [
+        "Code indicateur",
+        "Nom de l'indicateur",
+        "Unité",
+        "Cible",
+        "Période",
+        "Région",
+        "Valeur",
+        "Source",
+        "Commentaire",
+    ]
+    workbook = _xml(out, "xl/workbook.xml")
+    assert re.search(r'<sheet name="lists" sheetId="2" state="hidden"', workbook)
+    assert "Marsad_NotData_1" in workbook and "Marsad_NotData_2" in workbook
+    sheet = _xml(out, "xl/worksheets/sheet5.xml")  # IA2030-IMP
+    # dropdowns: the pillar's codes, the 35 periods, National + 12 regions
+    codes = re.search(
+        r'<dataValidation type="list" [^>]*sqref="A4:A503"><formula1>lists!\$([A-Z])\$1:\$\1\$3<',
+        sheet,
+    )
+    assert codes
+    assert "<formula1>lists!$A$1:$A$35</formula1>" in sheet
+    assert "<formula1>lists!$B$1:$B$13</formula1>" in sheet
+    lists = reader.load_sheet("lists", header_row=None, dtypes="string").to_arrow().to_pylist()
+    assert [r["__UNNAMED__1"] for r in lists[:2]] == ["National", "Tanger-Tétouan-Al Hoceïma"]
+    column = f"__UNNAMED__{ord(codes.group(1)) - ord('A')}"
+    imp_codes = [r[column] for r in lists if r[column]]
+    assert imp_codes == ["IA.GDP", "IA.JOBS", "IA.READINESS"]
+
+
+def test_arabic_template_is_right_to_left_with_arabic_headers(tmp_path):
+    out = build_template(load_catalog(), tmp_path / "t.xlsx", lang="ar")
+    reader = fastexcel.read_excel(str(out))
+    assert reader.sheet_names[0] == "تعليمات"
+    for n in range(1, 9):
+        xml = _xml(out, f"xl/worksheets/sheet{n}.xml")
+        assert ('rightToLeft="1"' in xml) == (
+            n != 2
+        )  # every visible sheet; the hidden lists need not
+    rows = reader.load_sheet("MD2030-CAT", header_row=None, dtypes="string").to_arrow().to_pylist()
+    assert [rows[2][f"__UNNAMED__{i}"] for i in range(9)] == list(HEADERS["ar"])
+    lists = reader.load_sheet(1, header_row=None, dtypes="string").to_arrow().to_pylist()
+    assert lists[0]["__UNNAMED__1"] == NATIONAL_LABEL["ar"] == "وطني"
+    assert lists[5]["__UNNAMED__1"] == "بني ملال-خنيفرة"
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
+def test_a_filled_template_loads_with_zero_problems(tmp_path, lang):
+    store = open_store(str(tmp_path / "m.duckdb"))
+    path = build_template(store, tmp_path / f"filled_{lang}.xlsx", lang=lang, rows=FILLED)
+    r = ingest(store, [path], user="analyst", lang=lang, now=NOW)
+    assert r.problems == []
+    assert (r.status, r.rows, r.inserted, r.unchanged) == ("committed", 10, 9, 1)
+    df = store.current_observations()
+    got = {
+        (o.indicator, o.period, o.region): o.value
+        for o in df.itertuples()
+        if o.batch_id == r.batch_id
+    }
+    assert got == {
+        ("IA.JOBS", "2026-Q1", "MA-06"): 1200.0,
+        ("IA.JOBS", "2026-Q1", "MA-11"): 35.0,
+        ("IA.JOBS", "2026-Q1", ""): 5000.0,
+        ("DM.EXPORTS", "2025", ""): 18.5,
+        ("DM.5G", "2026-Q1", "MA-12"): 12.5,
+        ("IA.LAW_X0", "2026-Q1", ""): 1.0,
+        ("DM.TRAINED", "2025", "MA-02"): 300.0,
+        ("IA.DC_MW", "2025", "MA-12"): 50.0,
+        ("DM.FTTH", "2026-Q1", "MA-03"): 0.25,
+    }
+    casa = df[(df.indicator == "IA.JOBS") & (df.region == "MA-06")].iloc[0]
+    assert casa.source == "ANAPEC" and casa.sheet == "IA2030-IMP" and casa.row_number == 4
+    assert casa.unit == {"ar": "مناصب الشغل", "fr": "emplois", "en": "jobs"}[lang]
+
+
+def test_an_untouched_template_is_no_data_not_a_silent_success(tmp_path):
+    store = open_store(str(tmp_path / "m.duckdb"))
+    path = build_template(store, tmp_path / "empty.xlsx", lang="fr")
+    r = ingest(store, [path], user="analyst", now=NOW)
+    assert r.status == "rejected"
+    assert r.errors and {p.code for p in r.errors} <= {"no-data", "missing-value"}
