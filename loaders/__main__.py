@@ -10,6 +10,7 @@ import argparse
 import getpass
 import json
 import os
+import signal
 import sys
 
 LANG_CHOICES = ("ar", "fr", "en")
@@ -362,6 +363,13 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)  # a wrong command line exits 2 (argparse)
+    # Process-wide, so chosen here and not in the library: jemalloc read a 1M-row CSV ~2x faster than
+    # the system allocator here and returned memory sooner (lower peak on the 5M-row ingest).
+    import pyarrow as pa
+
+    pa.set_memory_pool(pa.jemalloc_memory_pool())
+    if hasattr(signal, "SIGPIPE"):  # `… | head` ends quietly, like other command-line tools
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         return COMMANDS[args.command](args)
     except _Fail as e:

@@ -282,7 +282,21 @@ def load_catalog(directory: Path | str = CATALOG_DIR) -> Catalog:
     # A row refused above already has its problem; references to it are not a second one.
     listed_codes = {r.get("code", "").strip() for r in _read_rows(directory / "indicators.csv")[1]}
     isos = {r.iso for _, r in regions}
+    first_row: dict[tuple[str, str, str], int] = {}
     for row, obs in observations:
+        key = (obs.indicator, obs.period, obs.region)
+        if key in first_row:
+            problems.append(
+                Problem(
+                    "observations_public.csv",
+                    None,
+                    row,
+                    "period",
+                    "catalog-field",
+                    f"{obs.indicator} {obs.period} {obs.region or 'national'} is already on row {first_row[key]}",
+                )
+            )
+        first_row.setdefault(key, row)
         ind = by_code.get(obs.indicator)
         if ind is None and obs.indicator in listed_codes:
             continue

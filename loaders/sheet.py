@@ -77,7 +77,9 @@ class Sheet:
 
 def row_numbers(first: int, n: int) -> pa.Array:
     """first, first + 1, … as int32 (rows of a table under its header)."""
-    return pa.array(np.arange(first, first + n, dtype=np.int32))
+    # From the numpy buffer directly: pa.array(ndarray) imports pandas (0.2 s at CLI start-up).
+    data = np.arange(first, first + n, dtype=np.int32)
+    return pa.Array.from_buffers(pa.int32(), n, [None, pa.py_buffer(data)])
 
 
 def _as_array(x) -> pa.Array:

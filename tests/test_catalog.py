@@ -106,3 +106,12 @@ def test_catalog_change_needs_no_code(tmp_path):
     after = load_catalog(d)
     assert after.indicator("IA.JOBS").target_value == 60000.0
     assert after.digest != before.digest
+
+
+def test_a_published_value_listed_twice_is_refused(tmp_path):
+    d = _copy(tmp_path)
+    with (d / "observations_public.csv").open("a", encoding="utf-8") as f:
+        f.write("DM.EGDI_RANK,2024,,91,example.org,\n")
+    probs, err = _problems(d)
+    assert probs == [("observations_public.csv", 26, "period", "catalog-field")]
+    assert "DM.EGDI_RANK 2024 national is already on row 10" in str(err)
