@@ -61,8 +61,16 @@ def current_lang() -> str:
 def ctx() -> Ctx:
     """The context set up by app.py for this run."""
     c = st.session_state.get("_ctx")
-    if c is None:  # a page opened outside app.py (tests): build it the same way
-        c = build_ctx()
+    if c is None:
+        # Streamlit routes the first request after start by the legacy pages/ folder when the folder
+        # exists (PagesManager.uses_pages_directory), so a shared deep link such as /regions?lang=ar
+        # runs the page without app.py: no language switch, no right-to-left styling. st.navigation
+        # would clear that flag, but the legacy path never calls it; clear it and rerun through app.py.
+        # tests/test_browser.py::test_a_deep_link_on_a_fresh_server_opens_inside_the_app guards this.
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return c
 
 

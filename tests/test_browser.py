@@ -66,3 +66,17 @@ def test_demo_data_added_and_removed_from_administration(app):
     page.get_by_role("button", name="Add DEMO data").wait_for(timeout=30000)
     page.get_by_text("DEMO data is shown").wait_for(state="detached", timeout=30000)
     page.close()
+
+
+def test_a_deep_link_on_a_fresh_server_opens_inside_the_app(tmp_path):
+    """The first request after start, straight to a page, still gets the language switch and RTL layout."""
+    with running_app(tmp_path / "m.duckdb") as base, browser() as b:
+        page = open_page(b, base + "/history?lang=ar")
+        assert page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").count() >= 1
+        assert (
+            page.evaluate(
+                "getComputedStyle(document.querySelector('[data-testid=stMain]')).direction"
+            )
+            == "rtl"
+        )
+        page.close()
