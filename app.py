@@ -14,6 +14,11 @@ style(c)
 # (path, title, icon, section); the list is the whole routing table.
 PAGES = [
     ("pages/overview.py", _("Overview"), ":material/dashboard:", _("Roadmap")),
+    ("pages/indicator.py", _("Indicator"), ":material/monitoring:", _("Roadmap")),
+    ("pages/regions.py", _("Regions"), ":material/map:", _("Roadmap")),
+    ("pages/methodology.py", _("Methodology"), ":material/menu_book:", _("Roadmap")),
+    ("pages/upload.py", _("Upload"), ":material/upload_file:", _("Data")),
+    ("pages/history.py", _("History"), ":material/history:", _("Data")),
 ]
 sections: dict[str, list] = {}
 for path, title, icon, section in PAGES:

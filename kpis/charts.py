@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 from functools import lru_cache
 from pathlib import Path
 
 import plotly.graph_objects as go
 
-from loaders.i18n import fmt_number, translator
+from loaders.i18n import fmt_date, fmt_number, fmt_percent, fmt_period, translator
+
+from .views import unit_label, value_text
 
 GEOJSON_PATH = Path(__file__).resolve().parent.parent / "data" / "geo" / "morocco_regions.geojson"
 MAP_ATTRIBUTION = "© OpenStreetMap contributors, ODbL; regions from the morocco-map project"
@@ -35,6 +39,10 @@ SERIES_COLOR, TRAJECTORY_COLOR, PROJECTION_COLOR, TARGET_COLOR = (
     "#2563eb",
     "#b91c1c",
 )
+DEMO_COLOR, REVISED_COLOR, LAGGING_COLOR = "#b45309", "#7c3aed", "#c51b7d"
+
+# Plotly's own number formatting (axis ticks) with the locale's separators: decimal, then thousands.
+SEPARATORS = {"ar": ",.", "fr": ",\u202f", "en": ".,"}
 
 
 @lru_cache(maxsize=1)
@@ -42,13 +50,21 @@ def regions_geojson() -> dict:
     return json.loads(GEOJSON_PATH.read_text(encoding="utf-8"))
 
 
-def _base(fig: go.Figure, lang: str, *, title: str | None = None, demo: bool = False) -> go.Figure:
+def _base(
+    fig: go.Figure,
+    lang: str,
+    *,
+    title: str | None = None,
+    demo: bool = False,
+    watermark_size: int = 40,
+) -> go.Figure:
     """Shared look; in Arabic the value axis moves right and the legend reads right to left."""
     _ = translator(lang)
     rtl = lang == "ar"
     fig.update_layout(
         template="plotly_white",
         font={"family": FONT, "size": 14},
+        separators=SEPARATORS.get(lang, ".,"),
         title={"text": title, "x": 1 if rtl else 0, "xanchor": "right" if rtl else "left"}
         if title
         else None,
@@ -67,12 +83,13 @@ def _base(fig: go.Figure, lang: str, *, title: str | None = None, demo: bool = F
     if demo:
         fig.add_annotation(
             text=_("DEMO — illustrative data"),
+            name="demo-watermark",
             xref="paper",
             yref="paper",
             x=0.5,
             y=0.5,
             showarrow=False,
-            font={"size": 40, "color": "rgba(180,83,9,0.18)"},
+            font={"size": watermark_size, "color": "rgba(180,83,9,0.18)"},
             textangle=-20,
         )
     return fig
@@ -103,6 +120,306 @@ def status_bars(rollup, lang: str, *, labels: dict[str, str], order: list[str]) 
     return _base(fig, lang)
 
 
+# -- one indicator over time -------------------------------------------------------------------------
+
+
+def _isnum(x) -> bool:
+    return x is not None and not (isinstance(x, float) and math.isnan(x))
+
+
+def observed_points(detail: dict) -> list[dict]:
+    """The points the chart plots: yearly totals for flows (a flow's quarters are parts of a year),
+    the reported periods otherwise. Each keeps its DEMO / derived / revised / incomplete marks."""
+    flow = detail["info"]["kind"] == "flow"
+    pts = detail["yearly"] if flow else detail["quarterly"]
+    return [p for p in pts if _isnum(p.get("value"))]
+
+
+def _point_note(p: dict, lang: str) -> str:
+    _ = translator(lang)
+    notes = []
+    if p.get("demo"):
+        notes.append(_("DEMO"))
+    if p.get("derived"):
+        notes.append(_("derived from {n} regions", n=int(p.get("n_regions") or 0)))
+    if p.get("revised"):
+        notes.append(_("revised"))
+    if p.get("incomplete"):
+        notes.append(_("incomplete year: {n} of 4 quarters", n=int(p.get("n_quarters") or 0)))
+    if p.get("source") and not p.get("demo"):
+        notes.append(str(p["source"]))
+    return " · ".join(notes)
+
+
+def _marker_trace(fig, pts, lang, *, name, symbol, color, size=9, line=None, unit, milestone):
+    if not pts:
+        return
+    fig.add_scatter(
+        x=[p["date"] for p in pts],
+        y=[p["value"] for p in pts],
+        mode="markers",
+        name=name,
+        marker={"symbol": symbol, "color": color, "size": size, "line": line or {"width": 0}},
+        customdata=[
+            [
+                fmt_period(p["period"], lang),
+                value_text(p["value"], unit, lang, milestone=milestone),
+                _point_note(p, lang),
+            ]
+            for p in pts
+        ],
+        hovertemplate="<b>%{customdata[0]}</b>: %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
+    )
+
+
+def trajectory_chart(detail: dict, lang: str, *, height: int = 470) -> go.Figure:
+    """Observed series, expected path baseline -> milestones -> target, target marker, projected trend
+    with its band, and a "today" line. DEMO, derived, revised and incomplete-year points are marked.
+
+    `detail`: the dict of `kpis.indicator_detail`. In Arabic time runs right to left (reversed axis).
+    """
+    _ = translator(lang)
+    info = detail["info"]
+    unit, kind = info["unit"], info["kind"]
+    milestone = kind == "milestone"
+    pts = observed_points(detail)
+    fig = go.Figure()
+
+    # Expected path (drawn first so observed points sit on top).
+    line = detail["trajectory"]["line"]
+    if line:
+        fig.add_scatter(
+            x=[p["date"] for p in line],
+            y=[p["value"] for p in line],
+            mode="lines",
+            name=_("Expected path to the target"),
+            line={"color": TRAJECTORY_COLOR, "dash": "dash", "width": 2},
+            hoverinfo="skip",
+        )
+    knots = detail["trajectory"]["knots"]
+    for kind_code, name, symbol, color in (
+        ("baseline", _("Baseline"), "square", TRAJECTORY_COLOR),
+        ("milestone", _("Intermediate milestone"), "diamond", TRAJECTORY_COLOR),
+        ("target", _("Target"), "star", TARGET_COLOR),
+    ):
+        ks = [k for k in knots if k["kind"] == kind_code]
+        if not ks:
+            continue
+        fig.add_scatter(
+            x=[k["date"] for k in ks],
+            y=[k["value"] for k in ks],
+            mode="markers",
+            name=name,
+            marker={"symbol": symbol, "size": 16 if kind_code == "target" else 11, "color": color},
+            customdata=[
+                [fmt_date(_iso(k["date"]), lang), value_text(k["value"], unit, lang)] for k in ks
+            ],
+            hovertemplate=name + " · %{customdata[0]}: %{customdata[1]}<extra></extra>",
+        )
+    target_value = detail["status"].get("target_value")
+    if milestone and _isnum(target_value) and not knots:
+        due = detail["projection"].get("target_date") or detail["explain"]["parameters"].get(
+            "due_date"
+        )
+        if due:
+            fig.add_scatter(
+                x=[due],
+                y=[target_value],
+                mode="markers",
+                name=_("Due date"),
+                marker={"symbol": "star", "size": 16, "color": TARGET_COLOR},
+                customdata=[[fmt_date(_iso(due), lang)]],
+                hovertemplate=_("Due date") + ": %{customdata[0]}<extra></extra>",
+            )
+
+    # Projection with its band (a spread of past deviations, not a probability).
+    proj = detail["projection"]["points"]
+    if proj:
+        band = [p for p in proj if _isnum(p["low"]) and _isnum(p["high"])]
+        if band:
+            xs = [p["date"] for p in band]
+            fig.add_scatter(
+                x=xs + xs[::-1],
+                y=[p["high"] for p in band] + [p["low"] for p in band][::-1],
+                fill="toself",
+                mode="lines",
+                line={"width": 0},
+                fillcolor="rgba(37,99,235,0.14)",
+                name=_("Trend band (past scatter, not a probability)"),
+                hoverinfo="skip",
+            )
+        fig.add_scatter(
+            x=[p["date"] for p in proj],
+            y=[p["value"] for p in proj],
+            mode="lines",
+            name=_("Projected trend"),
+            line={"color": PROJECTION_COLOR, "dash": "dot", "width": 2},
+            customdata=[
+                [
+                    fmt_date(_iso(p["date"]), lang),
+                    value_text(p["value"], unit, lang),
+                    value_text(p["low"], unit, lang),
+                    value_text(p["high"], unit, lang),
+                ]
+                for p in proj
+            ],
+            hovertemplate=_("Projected trend")
+            + " · %{customdata[0]}: %{customdata[1]} (%{customdata[2]} – %{customdata[3]})"
+            + "<extra></extra>",
+        )
+
+    # Observed series: one line through every point, then the points by what they are.
+    if pts:
+        fig.add_scatter(
+            x=[p["date"] for p in pts],
+            y=[p["value"] for p in pts],
+            mode="lines",
+            name=_("Observed"),
+            line={"color": SERIES_COLOR, "width": 2.5, "shape": "hv" if milestone else "linear"},
+            showlegend=False,
+            hoverinfo="skip",
+        )
+        real = [p for p in pts if not p.get("demo")]
+        reported = [p for p in real if not p.get("derived")]
+        derived = [p for p in real if p.get("derived")]
+        demo = [p for p in pts if p.get("demo")]
+        common = {"lang": lang, "unit": unit, "milestone": milestone}
+        _marker_trace(
+            fig, reported, name=_("Reported value"), symbol="circle", color=SERIES_COLOR, **common
+        )
+        _marker_trace(
+            fig,
+            derived,
+            name=_("Derived from the regions"),
+            symbol="diamond",
+            color=SERIES_COLOR,
+            size=10,
+            **common,
+        )
+        _marker_trace(
+            fig,
+            demo,
+            name=_("DEMO value (illustrative)"),
+            symbol=["diamond-open" if p.get("derived") else "circle-open" for p in demo],
+            color=DEMO_COLOR,
+            size=10,
+            line={"width": 2, "color": DEMO_COLOR},
+            **common,
+        )
+        _marker_trace(
+            fig,
+            [p for p in pts if p.get("revised")],
+            name=_("Revised value"),
+            symbol="circle-open",
+            color=REVISED_COLOR,
+            size=18,
+            line={"width": 2, "color": REVISED_COLOR},
+            **common,
+        )
+        _marker_trace(
+            fig,
+            [p for p in pts if p.get("incomplete")],
+            name=_("Incomplete year (partial sum)"),
+            symbol="square-open",
+            color=TRAJECTORY_COLOR,
+            size=18,
+            line={"width": 2, "color": TRAJECTORY_COLOR},
+            **common,
+        )
+
+    # "Today" (or the as-of date): where the expected value is read now.
+    today = detail.get("today")
+    if today:
+        label = (
+            _("As known on {date}", date=fmt_date(_iso(today), lang))
+            if detail.get("as_of")
+            else _("Today")
+        )
+        fig.add_shape(
+            type="line",
+            name="today",
+            x0=today,
+            x1=today,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="paper",
+            line={"color": "#374151", "width": 1, "dash": "dashdot"},
+        )
+        fig.add_annotation(
+            name="today",
+            x=today,
+            xref="x",
+            y=1,
+            yref="paper",
+            text=label,
+            showarrow=False,
+            yanchor="top",
+            # On the past side of the line (left, or right when time runs right to left), where an
+            # improving series leaves room at the top.
+            xanchor="left" if lang == "ar" else "right",
+            xshift=-4 if lang != "ar" else 4,
+            font={"size": 12, "color": "#374151"},
+            bgcolor="rgba(255,255,255,0.8)",
+        )
+
+    rtl = lang == "ar"
+    ytitle = unit_label(unit, lang)
+    # Periods are dated at their end (a year on 31 December). Each year's label sits in the middle of
+    # that year's span, so Q1-Q4 2025 and the yearly value of 2025 all fall within "2025", and a 2030
+    # target closes the "2030" span. The axis spans whole years.
+    years = _years(fig, today)
+    fig.update_xaxes(
+        type="date",
+        tickformat="%Y",
+        tick0="2000-01-01",
+        dtick="M12" if len(years) <= 14 else "M24",
+        ticklabelmode="period",
+        showgrid=True,
+    )
+    if years:
+        fig.update_xaxes(autorangeoptions={"include": [f"{years[0]}-01-01", f"{years[-1]}-12-31"]})
+    if rtl:
+        fig.update_xaxes(autorange="reversed")
+    fig.update_yaxes(
+        title=ytitle if not milestone else None, exponentformat="none", separatethousands=True
+    )
+    if milestone:
+        fig.update_yaxes(tickvals=[0, 1], ticktext=[_("Not yet"), _("Done")], range=[-0.15, 1.25])
+    elif info["direction"] == "down":
+        # Ranks: 1 is best, so the axis is turned over and progress still goes up on screen.
+        fig.update_yaxes(
+            autorange="reversed", title=_("{unit} (lower is better, axis reversed)", unit=ytitle)
+        )
+    fig.update_layout(
+        height=height,
+        hovermode="closest",
+        legend={"traceorder": "reversed" if rtl else "normal"},
+    )
+    demo_any = any(p.get("demo") for p in pts)
+    fig = _base(fig, lang, demo=demo_any)
+    fig.update_layout(margin={"t": 90})
+    return fig
+
+
+def _iso(s: str) -> dt.date:
+    return dt.date.fromisoformat(s[:10])
+
+
+def _years(fig: go.Figure, today: str | None) -> list[int]:
+    """Every year from the first to the last date drawn on the time axis."""
+    dates = [str(x)[:10] for tr in fig.data for x in (tr.x or ()) if x is not None]
+    if today:
+        dates.append(today)
+    if not dates:
+        return []
+    first, last = min(dates), max(dates)
+    return list(range(int(first[:4]), int(last[:4]) + 1))
+
+
+# -- regions ----------------------------------------------------------------------------------------
+
+
 def region_map(
     values,
     lang: str,
@@ -114,48 +431,85 @@ def region_map(
     colorbar_title: str,
     demo: bool = False,
     reverse_scale: bool = False,
+    lagging: set[str] = frozenset(),
 ) -> go.Figure:
-    """Choropleth of the 12 regions without any web tiles (MapLibre, white background), attribution inside."""
+    """Choropleth of the 12 regions without any web tiles (MapLibre, white background), attribution inside.
+
+    Regions without a value are drawn grey; `lagging` regions get a thick outline.
+    """
     _ = translator(lang)
-    fig = go.Figure(
+    rtl = lang == "ar"
+    has = values[value_col].notna()
+    fig = go.Figure()
+    if (~has).any():
+        missing = values[~has]
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=regions_geojson(),
+                featureidkey="id",
+                locations=missing["iso"],
+                z=[0] * len(missing),
+                text=missing[label_col],
+                customdata=missing[[hover_col]],
+                colorscale=[[0, "#e5e7eb"], [1, "#e5e7eb"]],
+                showscale=False,
+                marker_line_width=0.8,
+                marker_line_color="#ffffff",
+                name=_("No report"),
+                hovertemplate="<b>%{text}</b><br>%{customdata[0]}<extra></extra>",
+            )
+        )
+    shown = values[has]
+    fig.add_trace(
         go.Choroplethmap(
             geojson=regions_geojson(),
             featureidkey="id",
-            locations=values["iso"],
-            z=values[value_col],
-            text=values[label_col],
-            customdata=values[[hover_col]],
+            locations=shown["iso"],
+            z=shown[value_col],
+            text=shown[label_col],
+            customdata=shown[[hover_col]],
             colorscale="Teal",
             reversescale=reverse_scale,
-            marker_line_width=0.8,
-            marker_line_color="#ffffff",
+            marker_line_width=[2.5 if iso in lagging else 0.8 for iso in shown["iso"]],
+            marker_line_color=[
+                LAGGING_COLOR if iso in lagging else "#ffffff" for iso in shown["iso"]
+            ],
             colorbar={
-                "title": {"text": colorbar_title},
-                "x": 0 if lang == "ar" else 1.0,
-                "xanchor": "left" if lang == "ar" else "right",
+                "title": {"text": colorbar_title, "side": "top"},
+                # Outside the map, on the side opposite the attribution.
+                "x": 0 if rtl else 1.0,
+                "xanchor": "right" if rtl else "left",
+                "xpad": 4,
                 "thickness": 14,
+                "len": 0.6,
+                "y": 0.62,
+                "exponentformat": "none",
+                "separatethousands": True,
             },
             hovertemplate="<b>%{text}</b><br>%{customdata[0]}<extra></extra>",
         )
     )
     fig.update_layout(
-        map={"style": "white-bg", "center": {"lat": 28.4, "lon": -9.2}, "zoom": 4.1},
+        map={"style": "white-bg", "center": {"lat": 28.2, "lon": -9.0}, "zoom": 4.05},
         height=560,
     )
     # Attribution on the side opposite the colour bar so neither hides the other.
     fig.add_annotation(
         text=MAP_ATTRIBUTION,
+        name="attribution",
         xref="paper",
         yref="paper",
-        x=1 if lang == "ar" else 0,
+        x=1 if rtl else 0,
         y=0,
-        xanchor="right" if lang == "ar" else "left",
+        xanchor="right" if rtl else "left",
         yanchor="bottom",
         showarrow=False,
         font={"size": 10, "color": "#555"},
         bgcolor="rgba(255,255,255,0.7)",
     )
-    return _base(fig, lang, title=title, demo=demo)
+    fig = _base(fig, lang, title=title, demo=demo, watermark_size=30)
+    fig.update_layout(margin={"l": 70 if rtl else 10, "r": 10 if rtl else 70})
+    return fig
 
 
 def region_bars(
@@ -168,26 +522,88 @@ def region_bars(
     title: str,
     lagging: set[str] = frozenset(),
     demo: bool = False,
+    reference: float | None = None,
+    reference_label: str | None = None,
+    lagging_label: str | None = None,
+    other_label: str | None = None,
 ) -> go.Figure:
-    """Regions ranked by value; lagging regions stand out."""
-    v = values.sort_values(value_col)
-    colors = ["#c51b7d" if iso in lagging else SERIES_COLOR for iso in v["iso"]]
-    fig = go.Figure(
-        go.Bar(
-            x=v[value_col],
-            y=v[label_col],
+    """Regions ranked by value (best at the top for the indicator's direction); lagging regions stand out,
+    a dotted line marks the national reference."""
+    _ = translator(lang)
+    v = values[values[value_col].notna()].sort_values(value_col)
+    order = list(v[label_col])
+    is_lag = v["iso"].isin(set(lagging))
+    fig = go.Figure()
+    for mask, name, color in (
+        (~is_lag, other_label or _("Other regions"), SERIES_COLOR),
+        (is_lag, lagging_label or _("Lagging region"), LAGGING_COLOR),
+    ):
+        part = v[mask]
+        if part.empty:
+            continue
+        fig.add_bar(
+            x=part[value_col],
+            y=part[label_col],
             orientation="h",
-            marker_color=colors,
-            text=v[text_col],
-            textposition="auto",
+            name=name,
+            marker_color=color,
+            text=part[text_col],
+            textposition="outside",
+            textangle=0,
+            cliponaxis=False,
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
+    if reference is not None and _isnum(reference):
+        fig.add_shape(
+            type="line",
+            name="reference",
+            x0=reference,
+            x1=reference,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="paper",
+            line={"color": "#111827", "width": 1.5, "dash": "dot"},
+        )
+        fig.add_annotation(
+            name="reference",
+            x=reference,
+            xref="x",
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            text=reference_label or fmt_number(reference, lang),
+            showarrow=False,
+            font={"size": 12},
+        )
+    fig.update_layout(
+        height=120 + 34 * len(v),
+        showlegend=bool(is_lag.any()),
+        barmode="overlay",
     )
-    fig.update_layout(height=90 + 32 * len(v), showlegend=False)
-    if lang == "ar":
-        fig.update_xaxes(autorange="reversed")
-    return _base(fig, lang, title=title, demo=demo)
+    fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True)
+    # Room for the value written after each bar; in Arabic bars grow leftwards (axis reversed).
+    top = max(
+        [float(x) for x in v[value_col]] + ([float(reference)] if _isnum(reference) else []) + [0.0]
+    )
+    span = [0.0, top * 1.22 if top > 0 else 1.0]
+    fig.update_xaxes(
+        exponentformat="none",
+        separatethousands=True,
+        range=span[::-1] if lang == "ar" else span,
+        autorange=False,
+    )
+    fig = _base(fig, lang, title=title, demo=demo, watermark_size=16)
+    fig.update_layout(
+        margin={"t": 80 if title else 40, "b": 40},
+        legend={"yanchor": "top", "y": -0.08},
+    )
+    return fig
 
 
 def number_labels(values, lang: str) -> list[str]:
     return [fmt_number(v, lang) for v in values]
+
+
+def percent_labels(values, lang: str) -> list[str]:
+    return [fmt_percent(v, lang) for v in values]

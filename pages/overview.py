@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kpis import charts, views
+from kpis.detail_views import catalog_indicator_options
 from kpis.methods import METHODS, STATUS_BY_METHOD, STATUS_LABELS
 from loaders.i18n import fmt_date
 from pages._ui import catalog, ctx, status
@@ -54,6 +55,19 @@ st.plotly_chart(
     ),
     config={"displaylogo": False},
 )
+
+# Open one indicator's page (figures, chart, explanation, sources), keeping the language in the URL.
+choices = catalog_indicator_options(cat["indicator"], cat["pillar"], c.lang)
+picked = st.selectbox(
+    _("Open an indicator"),
+    list(choices),
+    index=None,
+    format_func=choices.get,
+    placeholder=_("Choose an indicator to see its detail…"),
+    key="overview_open_indicator",
+)
+if picked:
+    st.switch_page("pages/indicator.py", query_params={"code": picked, "lang": c.lang})
 
 programme = None
 for sec in views.overview_sections(st_df, cat["indicator"], cat["pillar"], c.lang):

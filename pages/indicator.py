@@ -1,0 +1,128 @@
+"""Indicator page: one indicator (national or one region) with its figures, chart, explanation, sources and data."""
+
+import datetime as dt
+
+import streamlit as st
+
+from kpis import charts
+from kpis import detail_views as dv
+from kpis.inputs import load_inputs
+from loaders.store import Store
+from pages._ui import ctx
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def kpi_inputs(url: str, version: str, as_of: dt.date | None):
+    return load_inputs(Store(url), as_of)
+
+
+def url_choice(param: str, key: str, choices: list[str], default: str) -> None:
+    """Seed a selectbox from the URL. The URL wins when it differs from what this page last wrote there
+    (a shared link, or the Overview's "open an indicator"); otherwise the widget keeps its value."""
+    url = st.query_params.get(param)
+    last = st.session_state.get(f"_{key}_url")
+    if url in choices and url != last:
+        st.session_state[key] = url
+    elif st.session_state.get(key) not in choices:
+        st.session_state[key] = last if last in choices else default
+
+
+def write_url(param: str, key: str, value: str) -> None:
+    if value:
+        st.query_params[param] = value
+    elif param in st.query_params:
+        del st.query_params[param]
+    st.session_state[f"_{key}_url"] = value
+
+
+# Streamlit left-aligns list items and table cells (inline style); the shared RTL styling misses them.
+RTL_FIXES = (
+    "<style>[data-testid=stMain] :is(ul, ol, li) { text-align: right; }"
+    " [data-testid=stTable] td { text-align: right !important; }</style>"
+)
+
+c = ctx()
+_ = c._
+if c.rtl:
+    st.html(RTL_FIXES)
+inputs = kpi_inputs(c.store.url, c.store.data_version(), c.as_of)
+
+options = dv.indicator_options(inputs, c.lang)
+codes = list(options)
+url_choice("code", "indicator_code", codes, dv.first_with_data(inputs, codes))
+cols = st.columns([3, 1])
+code = cols[0].selectbox(_("Indicator"), codes, format_func=options.get, key="indicator_code")
+write_url("code", "indicator_code", code)
+
+region = ""
+if inputs.indicator(code)["by_region"]:
+    regions = dv.region_options(inputs, c.lang)
+    isos = list(regions)
+    url_choice("region", "indicator_region", isos, "")
+    region = cols[1].selectbox(_("Region"), isos, format_func=regions.get, key="indicator_region")
+write_url("region", "indicator_region", region)
+
+v = dv.indicator_view(
+    inputs, code, c.lang, region=region, today=c.as_of or dt.date.today(), method=c.method
+)
+
+st.title(v.name if not region else f"{v.name} · {v.region_name}")
+st.caption(" · ".join(f"{label}: **{text}**" for label, text in v.facts))
+st.badge(v.status_text, color=v.badge_color, icon=":material/flag:")
+st.caption(v.method_text)
+if v.demo:
+    st.warning(
+        _(
+            "DEMO data is shown: illustrative values, not official figures. Remove it in Administration."
+        ),
+        icon=":material/science:",
+    )
+
+for row in (v.metrics[:3], v.metrics[3:]):
+    if not row:
+        continue
+    for col, metric in zip(st.columns(len(row), border=True), row, strict=True):
+        col.metric(metric.label, metric.value, help=metric.help)
+        if metric.note:
+            col.caption(metric.note)
+
+if v.has_data:
+    st.plotly_chart(
+        charts.trajectory_chart(v.detail, c.lang),
+        config={"displaylogo": False},
+        key="trajectory_chart",
+    )
+    if v.chart_note:
+        st.caption(v.chart_note)
+else:
+    st.info(v.empty_message, icon=":material/hourglass_empty:")
+    st.markdown("\n".join(f"- {line}" for line in v.known))
+
+st.header(_("How this is computed"), divider="gray")
+st.markdown("\n".join(f"- **{what}**: {how}" for what, how in v.explain))
+if v.flags:
+    st.subheader(_("To keep in mind"))
+    st.markdown("\n".join(f"- {f}" for f in v.flags))
+
+st.subheader(_("Sources"))
+st.markdown(
+    "\n".join(f"- [{text}]({url})" if url else f"- {text}" for text, url in v.sources)
+    or _("No source recorded.")
+)
+if v.notes:
+    st.caption(_("Catalog note: {note}", note=v.notes))
+
+if not region:
+    st.subheader(_("Milestones"))
+    if len(v.milestones):
+        st.table(v.milestones.style.hide(axis="index"))
+    else:
+        st.caption(_("No dated commitment: this indicator has no target."))
+
+st.subheader(_("Observations"))
+if len(v.observations):
+    # An HTML table wraps long sources and reads right to left in Arabic; the box scrolls past ~12 rows.
+    box = st.container(height=min(560, 70 + 42 * len(v.observations)), border=False)
+    box.table(v.observations.style.hide(axis="index"))
+else:
+    st.caption(_("No observation loaded yet."))

@@ -1,0 +1,38 @@
+"""Methodology page: how every status, score, projection and comparison is computed, from kpis.methods."""
+
+import streamlit as st
+
+from kpis import detail_views as dv
+from pages._ui import catalog, ctx
+
+# Streamlit left-aligns list items and table cells (inline style); the shared RTL styling misses them.
+RTL_FIXES = (
+    "<style>[data-testid=stMain] :is(ul, ol, li) { text-align: right; }"
+    " [data-testid=stTable] td { text-align: right !important; }</style>"
+)
+
+c = ctx()
+_ = c._
+if c.rtl:
+    st.html(RTL_FIXES)
+
+st.title(_("Methodology"))
+st.caption(
+    _(
+        "How Marsad turns reported values into progress, status, projections and regional comparisons. "
+        "Every threshold below is read from the code that computes the figures."
+    )
+)
+
+for section in dv.methodology_sections(c.lang, catalog(c)["indicator"], c.method):
+    st.header(section.title, divider="gray", anchor=section.key)
+    for kind, block in section.blocks:
+        if kind == "text":
+            st.markdown(block)
+        elif kind == "bullets":
+            st.markdown("\n".join(f"- {b}" for b in block))
+        else:
+            for col, (title, table) in zip(st.columns(len(block)), block, strict=True):
+                if title:
+                    col.markdown(f"**{title}**")
+                col.table(table.style.hide(axis="index"))

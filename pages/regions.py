@@ -1,0 +1,151 @@
+"""Regions page: one regional indicator compared across the 12 regions (map, ranking, disparity, gaps)."""
+
+import datetime as dt
+
+import streamlit as st
+
+from kpis import charts
+from kpis import detail_views as dv
+from kpis.inputs import load_inputs
+from loaders.i18n import fmt_period
+from loaders.store import Store
+from pages._ui import ctx
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def kpi_inputs(url: str, version: str, as_of: dt.date | None):
+    return load_inputs(Store(url), as_of)
+
+
+# Streamlit left-aligns list items and table cells (inline style); the shared RTL styling misses them.
+RTL_FIXES = (
+    "<style>[data-testid=stMain] :is(ul, ol, li) { text-align: right; }"
+    " [data-testid=stTable] td { text-align: right !important; }</style>"
+)
+
+c = ctx()
+_ = c._
+if c.rtl:
+    st.html(RTL_FIXES)
+inputs = kpi_inputs(c.store.url, c.store.data_version(), c.as_of)
+
+st.title(_("Regions"))
+st.caption(
+    _(
+        "Regional indicators compared across the 12 regions: counts per inhabitant, percentages as reported. "
+        "Region names and populations come from the catalog (2024 census)."
+    )
+)
+
+options = dv.indicator_options(inputs, c.lang, regional_only=True)
+codes = list(options)
+url_code = st.query_params.get("code")
+if url_code in codes and url_code != st.session_state.get("_regions_code_url"):
+    st.session_state["regions_code"] = url_code
+elif st.session_state.get("regions_code") not in codes:
+    last = st.session_state.get("_regions_code_url")
+    st.session_state["regions_code"] = (
+        last if last in codes else dv.first_with_data(inputs, codes, regional=True)
+    )
+cols = st.columns([3, 1])
+code = cols[0].selectbox(_("Indicator"), codes, format_func=options.get, key="regions_code")
+st.query_params["code"] = code
+st.session_state["_regions_code_url"] = code
+
+periods = dv.regional_periods(inputs, code)
+latest = dv.regions_view(inputs, code, c.lang)
+default = latest.period if latest.period in periods else (periods[0] if periods else None)
+period = None
+if periods:
+    key = f"regions_period_{code}"  # one per indicator: a quarter of one is not a year of another
+    period = cols[1].selectbox(
+        _("Period"),
+        periods,
+        index=periods.index(default) if default in periods else 0,
+        format_func=lambda p: fmt_period(p, c.lang),
+        key=key,
+    )
+v = (
+    latest
+    if period in (None, latest.period)
+    else dv.regions_view(inputs, code, c.lang, period=period)
+)
+
+if v.demo:
+    st.warning(
+        _(
+            "DEMO data is shown: illustrative values, not official figures. Remove it in Administration."
+        ),
+        icon=":material/science:",
+    )
+
+if not v.has_data:
+    st.info(_("No region has reported this indicator yet."), icon=":material/hourglass_empty:")
+    st.markdown("\n".join(f"- {line}" for line in v.known))
+    st.caption(v.definition)
+    st.stop()
+
+st.subheader(_("{indicator} — {period}", indicator=v.name, period=v.period_label))
+for col, metric in zip(st.columns(len(v.metrics), border=True), v.metrics, strict=True):
+    col.metric(metric.label, metric.value, help=metric.help)
+    if metric.note:
+        col.caption(metric.note)
+
+left, right = st.columns([3, 2])
+with left:
+    st.plotly_chart(
+        charts.region_map(
+            v.frame,
+            c.lang,
+            value_col="measure",
+            label_col="label",
+            hover_col="hover",
+            title=_("Compared measure: {measure}", measure=v.measure_label),
+            colorbar_title="",
+            demo=v.demo,
+            reverse_scale=v.reverse_scale,
+            lagging=set(v.lagging),
+        ),
+        config={"displaylogo": False, "scrollZoom": False},
+        key="region_map",
+    )
+    st.caption(_("Map: {attribution}", attribution=dv.ltr(charts.MAP_ATTRIBUTION, c.lang)))
+with right:
+    st.plotly_chart(
+        charts.region_bars(
+            v.frame,
+            c.lang,
+            value_col="measure",
+            label_col="label",
+            text_col="measure_text",
+            title=_("Ranking of the regions"),
+            lagging=set(v.lagging),
+            demo=v.demo,
+            reference=v.reference,
+            reference_label=v.reference_text,
+            lagging_label=_("Lagging region"),
+            other_label=_("Other regions"),
+        ),
+        config={"displaylogo": False},
+        key="region_bars",
+    )
+
+lag_col, missing_col = st.columns(2)
+with lag_col:
+    st.subheader(_("Lagging regions"))
+    st.markdown(
+        "\n".join(f"- {n}" for n in v.lagging_names) if v.lagging_names else _("No region lags.")
+    )
+with missing_col:
+    st.subheader(_("Regions with no report"))
+    st.markdown(
+        "\n".join(f"- {n}" for n in v.missing_names)
+        if v.missing_names
+        else _("Every region reported.")
+    )
+st.caption(v.definition)
+for note in v.notes:
+    st.caption(note)
+
+st.subheader(_("All regions"))
+st.table(v.table.style.hide(axis="index"))
