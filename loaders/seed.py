@@ -14,6 +14,17 @@ from .catalog import Catalog
 from .store import NATIONAL, Store, batch, observation, utcnow
 
 DEMO_START_YEAR = 2024
+# Things counted one by one: demo values for them are whole numbers (no "5.86 institutes").
+COUNT_UNITS = {
+    "jobs",
+    "people",
+    "people/yr",
+    "institutes",
+    "startups",
+    "services",
+    "sites",
+    "zones",
+}
 PUBLIC_USER = "marsad (reference data)"
 DEMO_USER = "marsad (demo generator)"
 
@@ -118,7 +129,9 @@ def demo_rows(catalog: Catalog, today: dt.date | None = None) -> list[dict]:
 
         for (y, q), v in points:
             period = f"{y}-Q{q}" if q else str(y)
-            decimals = 0 if (abs(v) >= 100 or ind.kind == "milestone") else 2
+            decimals = (
+                0 if (abs(v) >= 100 or ind.kind == "milestone" or ind.unit in COUNT_UNITS) else 2
+            )
             if ind.by_region:
                 tilt = rng.uniform(
                     0.6, 1.4, len(shares)

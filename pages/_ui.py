@@ -67,10 +67,16 @@ def ctx() -> Ctx:
         # runs the page without app.py: no language switch, no right-to-left styling. st.navigation
         # would clear that flag, but the legacy path never calls it; clear it and rerun through app.py.
         # tests/test_browser.py::test_a_deep_link_on_a_fresh_server_opens_inside_the_app guards this.
-        from streamlit.runtime.pages_manager import PagesManager
+        # A page run on its own (AppTest of one page file) has no app.py to reach: after one try, build
+        # the same context here rather than rerun forever.
+        if not st.session_state.get("_shell_retried"):
+            from streamlit.runtime.pages_manager import PagesManager
 
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+            st.session_state["_shell_retried"] = True
+            PagesManager.uses_pages_directory = False
+            st.rerun()
+        c = build_ctx()
+        style(c)
     return c
 
 
@@ -91,14 +97,25 @@ def build_ctx() -> Ctx:
     return c
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def kpi_inputs(url: str, version: str, as_of: dt.date | None):
+    """Observations and catalog for one data version and date; read once, shared by every page."""
+    from kpis.inputs import load_inputs
+
+    return load_inputs(Store(url), as_of)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def kpi_status(url: str, version: str, as_of: dt.date | None, method: str, by_region: bool = False):
     """Status table for one data version; recomputed only when data, date or method change."""
     from kpis.engine import status_table
-    from kpis.inputs import load_inputs
 
-    inputs = load_inputs(Store(url), as_of)
+    inputs = kpi_inputs(url, version, as_of)
     return status_table(inputs, today=as_of or dt.date.today(), method=method, by_region=by_region)
+
+
+def load_kpi_inputs(c: Ctx):
+    return kpi_inputs(c.store.url, c.store.data_version(), c.as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -146,7 +163,9 @@ RTL_CSS = """
 /* Charts and data grids keep their own left-to-right engines; their labels are Arabic already. */
 .js-plotly-plot, [data-testid="stDataFrame"], [data-testid="stTable"] { direction: ltr; }
 [data-testid="stTable"] table { direction: rtl; }
-[data-testid="stTable"] th, [data-testid="stTable"] td { text-align: right; }
+/* Streamlit puts an inline text-align:left on table cells and lists: !important is needed here. */
+[data-testid="stTable"] th, [data-testid="stTable"] td { text-align: right !important; }
+[data-testid="stMain"] :is(ul, ol, li) { text-align: right; }
 [data-testid="stDateInput"] input { direction: ltr; text-align: right; }
 body, [data-testid="stMain"], [data-testid="stSidebar"] {
   font-family: "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", sans-serif;

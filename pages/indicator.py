@@ -6,14 +6,7 @@ import streamlit as st
 
 from kpis import charts
 from kpis import detail_views as dv
-from kpis.inputs import load_inputs
-from loaders.store import Store
-from pages._ui import ctx
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def kpi_inputs(url: str, version: str, as_of: dt.date | None):
-    return load_inputs(Store(url), as_of)
+from pages._ui import ctx, load_kpi_inputs
 
 
 def url_choice(param: str, key: str, choices: list[str], default: str) -> None:
@@ -35,17 +28,9 @@ def write_url(param: str, key: str, value: str) -> None:
     st.session_state[f"_{key}_url"] = value
 
 
-# Streamlit left-aligns list items and table cells (inline style); the shared RTL styling misses them.
-RTL_FIXES = (
-    "<style>[data-testid=stMain] :is(ul, ol, li) { text-align: right; }"
-    " [data-testid=stTable] td { text-align: right !important; }</style>"
-)
-
 c = ctx()
 _ = c._
-if c.rtl:
-    st.html(RTL_FIXES)
-inputs = kpi_inputs(c.store.url, c.store.data_version(), c.as_of)
+inputs = load_kpi_inputs(c)
 
 options = dv.indicator_options(inputs, c.lang)
 codes = list(options)

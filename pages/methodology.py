@@ -5,16 +5,8 @@ import streamlit as st
 from kpis import detail_views as dv
 from pages._ui import catalog, ctx
 
-# Streamlit left-aligns list items and table cells (inline style); the shared RTL styling misses them.
-RTL_FIXES = (
-    "<style>[data-testid=stMain] :is(ul, ol, li) { text-align: right; }"
-    " [data-testid=stTable] td { text-align: right !important; }</style>"
-)
-
 c = ctx()
 _ = c._
-if c.rtl:
-    st.html(RTL_FIXES)
 
 st.title(_("Methodology"))
 st.caption(

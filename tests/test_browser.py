@@ -68,9 +68,10 @@ def test_demo_data_added_and_removed_from_administration(app):
     page.close()
 
 
-def test_a_deep_link_on_a_fresh_server_opens_inside_the_app(tmp_path):
+def test_a_deep_link_on_a_fresh_server_opens_inside_the_app(app, tmp_path):
     """The first request after start, straight to a page, still gets the language switch and RTL layout."""
-    with running_app(tmp_path / "m.duckdb") as base, browser() as b:
+    b = app[1]  # one Playwright per module: a second one inside it fails
+    with running_app(tmp_path / "m.duckdb") as base:
         page = open_page(b, base + "/history?lang=ar")
         assert page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").count() >= 1
         assert (

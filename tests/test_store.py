@@ -183,3 +183,9 @@ def test_a_second_process_waits_for_the_lock_instead_of_failing(tmp_path):
     holder.wait(10)
     assert holder.returncode == 0
     assert waited > 0.5  # it really had to wait for the other process
+
+
+def test_demo_counts_are_whole_numbers():
+    rows = demo_rows(load_catalog(), dt.date(2026, 11, 22))
+    jazari = [r["value"] for r in rows if r["indicator"] == "IA.JAZARI"]
+    assert jazari and all(v == int(v) for v in jazari)
