@@ -46,6 +46,14 @@ SEPARATORS = {"ar": ",.", "fr": ",\u202f", "en": ".,"}
 
 
 @lru_cache(maxsize=1)
+def _vline(fig: go.Figure, x, name: str, label: str, line: dict, **annotation) -> None:
+    """A vertical line across the plot with its label at the top (today, a reference value)."""
+    fig.add_shape(type="line", name=name, x0=x, x1=x, xref="x", y0=0, y1=1, yref="paper", line=line)
+    fig.add_annotation(
+        name=name, x=x, xref="x", y=1, yref="paper", text=label, showarrow=False, **annotation
+    )
+
+
 def regions_geojson() -> dict:
     return json.loads(GEOJSON_PATH.read_text(encoding="utf-8"))
 
@@ -335,25 +343,12 @@ def trajectory_chart(detail: dict, lang: str, *, height: int = 470) -> go.Figure
             if detail.get("as_of")
             else _("Today")
         )
-        fig.add_shape(
-            type="line",
-            name="today",
-            x0=today,
-            x1=today,
-            xref="x",
-            y0=0,
-            y1=1,
-            yref="paper",
-            line={"color": "#374151", "width": 1, "dash": "dashdot"},
-        )
-        fig.add_annotation(
-            name="today",
-            x=today,
-            xref="x",
-            y=1,
-            yref="paper",
-            text=label,
-            showarrow=False,
+        _vline(
+            fig,
+            today,
+            "today",
+            label,
+            {"color": "#374151", "width": 1, "dash": "dashdot"},
             yanchor="top",
             # On the past side of the line (left, or right when time runs right to left), where an
             # improving series leaves room at the top.
@@ -554,26 +549,13 @@ def region_bars(
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     if reference is not None and _isnum(reference):
-        fig.add_shape(
-            type="line",
-            name="reference",
-            x0=reference,
-            x1=reference,
-            xref="x",
-            y0=0,
-            y1=1,
-            yref="paper",
-            line={"color": "#111827", "width": 1.5, "dash": "dot"},
-        )
-        fig.add_annotation(
-            name="reference",
-            x=reference,
-            xref="x",
-            y=1,
-            yref="paper",
+        _vline(
+            fig,
+            reference,
+            "reference",
+            reference_label or fmt_number(reference, lang),
+            {"color": "#111827", "width": 1.5, "dash": "dot"},
             yanchor="bottom",
-            text=reference_label or fmt_number(reference, lang),
-            showarrow=False,
             font={"size": 12},
         )
     fig.update_layout(

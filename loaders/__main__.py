@@ -308,7 +308,7 @@ def cmd_undo(args) -> int:
 
 
 def cmd_history(args) -> int:
-    from .batches import history
+    from .batches import HISTORY_COLUMNS, history
 
     store, _catalog = _open(args)
     df = history(store)
@@ -316,19 +316,7 @@ def cmd_history(args) -> int:
     if args.json:
         print(json.dumps(records, ensure_ascii=False))
         return 0
-    cols = [
-        "batch_id",
-        "created_at",
-        "user_name",
-        "origin",
-        "files",
-        "rows",
-        "inserted",
-        "revised",
-        "unchanged",
-        "undone_at",
-        "undone_by",
-    ]
+    cols = [c for c in HISTORY_COLUMNS if c != "demo"]  # DEMO shows in `origin` already
     rows = [
         [
             "" if r[c] is None else str(r[c]).replace("T", " ")[:19] if c.endswith("_at") else r[c]
