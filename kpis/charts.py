@@ -45,7 +45,6 @@ DEMO_COLOR, REVISED_COLOR, LAGGING_COLOR = "#b45309", "#7c3aed", "#c51b7d"
 SEPARATORS = {"ar": ",.", "fr": ",\u202f", "en": ".,"}
 
 
-@lru_cache(maxsize=1)
 def _vline(fig: go.Figure, x, name: str, label: str, line: dict, **annotation) -> None:
     """A vertical line across the plot with its label at the top (today, a reference value)."""
     fig.add_shape(type="line", name=name, x0=x, x1=x, xref="x", y0=0, y1=1, yref="paper", line=line)
@@ -54,6 +53,7 @@ def _vline(fig: go.Figure, x, name: str, label: str, line: dict, **annotation) -
     )
 
 
+@lru_cache(maxsize=1)
 def regions_geojson() -> dict:
     return json.loads(GEOJSON_PATH.read_text(encoding="utf-8"))
 
