@@ -921,7 +921,7 @@ def ingest_long(
         with store.begin() as conn:
             current = _current_for_keys(store, conn, longs, con)
             con.register("cur", current)
-            con.execute(f"CREATE VIEW diff AS {_DIFF}")
+            con.execute("CREATE VIEW diff AS " + _DIFF)  # fixed SQL text, no values
             counts = dict(con.execute("SELECT change, count(*) FROM diff GROUP BY ALL").fetchall())
             inserted, revised, unchanged = (
                 int(counts.get(k, 0)) for k in ("new", "revised", "unchanged")

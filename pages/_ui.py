@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 import streamlit as st
@@ -50,6 +51,11 @@ class Ctx:
     @property
     def name(self) -> str:
         return name_col(self.lang)
+
+    @cached_property
+    def version(self) -> str:
+        """The data version, read once per script run (the context is rebuilt every run)."""
+        return self.store.data_version()
 
 
 def current_lang() -> str:
@@ -115,7 +121,7 @@ def kpi_status(url: str, version: str, as_of: dt.date | None, method: str, by_re
 
 
 def load_kpi_inputs(c: Ctx):
-    return kpi_inputs(c.store.url, c.store.data_version(), c.as_of)
+    return kpi_inputs(c.store.url, c.version, c.as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -125,11 +131,11 @@ def catalog_tables(url: str, version: str) -> dict[str, pd.DataFrame]:
 
 
 def status(c: Ctx, by_region: bool = False):
-    return kpi_status(c.store.url, c.store.data_version(), c.as_of, c.method, by_region)
+    return kpi_status(c.store.url, c.version, c.as_of, c.method, by_region)
 
 
 def catalog(c: Ctx) -> dict[str, pd.DataFrame]:
-    return catalog_tables(c.store.url, c.store.data_version())
+    return catalog_tables(c.store.url, c.version)
 
 
 def _set_lang() -> None:

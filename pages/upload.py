@@ -83,7 +83,7 @@ st.caption(
 )
 st.download_button(
     _("Download the Excel template"),
-    data=_template(c.store.url, c.store.data_version(), c.lang),
+    data=_template(c.store.url, c.version, c.lang),
     file_name=f"marsad_template_{c.lang}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
