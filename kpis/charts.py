@@ -29,9 +29,10 @@ STATUS_COLORS = {
     "moderate": "#5aae61",
     "limited": "#f1a340",
     "deterioration": "#c51b7d",
-    "improving": "#5aae61",
-    "stable": "#9e9e9e",
-    "worsening": "#c51b7d",
+    # Trend statuses (no target) share the Overview chart with the trajectory ones: their own hues.
+    "improving": "#4393c3",
+    "stable": "#7f7f7f",
+    "worsening": "#d6604d",
 }
 SERIES_COLOR, TRAJECTORY_COLOR, PROJECTION_COLOR, TARGET_COLOR = (
     "#0f766e",

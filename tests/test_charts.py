@@ -261,3 +261,13 @@ def test_status_bars_still_stack_statuses_per_pillar():
     assert [t.name for t in fig.data] == ["on", "off"]
     assert fig.layout.barmode == "stack"
     assert fig.layout.xaxis.autorange == "reversed"
+
+
+def test_statuses_shown_together_never_share_a_colour():
+    """The Overview stacks trajectory and trend statuses in one chart: a reader tells them apart by colour."""
+    from kpis.methods import STATUS_BY_METHOD
+
+    for method in ("trajectory", "growth-ratio"):
+        codes = set(STATUS_BY_METHOD[method]) | set(STATUS_BY_METHOD["trend"])
+        colours = [charts.STATUS_COLORS[c] for c in codes]
+        assert len(set(colours)) == len(colours), method
