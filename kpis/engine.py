@@ -342,9 +342,7 @@ def _explain(
     milestones, used = [], None
     if knots:
         milestones = [
-            {"year": int(round(t)) - 1, "value": _num(v)}
-            for _, t, v, kd in knots
-            if kd == "milestone"
+            {"year": _year_of(t), "value": _num(v)} for _, t, v, kd in knots if kd == "milestone"
         ]
         if r["segment_left"] >= 0:
             by_row = {row: (t, v, kd) for row, t, v, kd in knots}
@@ -622,6 +620,11 @@ def _with_provenance(c: Computation, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _year_of(t: float) -> int:
+    """The calendar year of the period ending at t (2024.25, end of 2024-Q1 -> 2024; 2025.0 -> 2024)."""
+    return int(t_to_iso(t)[:4])
+
+
 def _records(frame: pd.DataFrame, cols) -> list[dict]:
     text = ("period", "last_period", "date", "file", "sheet", "source", "loaded_at", "user_name")
     return [
@@ -699,7 +702,7 @@ def indicator_detail(
         {
             "t": float(t),
             "date": t_to_iso(t),
-            "year": int(round(t)) - 1,
+            "year": _year_of(t),
             "value": float(v),
             "kind": kd,
         }

@@ -153,3 +153,13 @@ def test_the_real_catalog_without_data_is_all_no_data_but_keeps_baselines_and_ta
     )
     assert "no-target" in st.at["DM.EGDI_RANK", "flags"]
     assert "assumption-target" in st.at["IA.DC_MW", "flags"]
+
+
+def test_a_knot_is_dated_in_the_year_its_period_ends():
+    from kpis.engine import _year_of
+
+    assert (
+        _year_of(2024.25) == 2024
+    )  # end of 2024-Q1: a baseline taken from a quarterly observation
+    assert _year_of(2025.0) == 2024  # 31 Dec 2024
+    assert _year_of(2031.0) == 2030  # the 2030 target
