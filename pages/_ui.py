@@ -193,9 +193,18 @@ def style(c: Ctx) -> None:
     st.html(BASE_CSS + (RTL_CSS if c.rtl else ""))
 
 
-def display_frame(c: Ctx, df: pd.DataFrame) -> pd.DataFrame:
-    """Arabic tables read right to left: the first column goes to the right edge."""
-    return df[df.columns[::-1]] if c.rtl else df
+def show_table(c: Ctx, df: pd.DataFrame, *, key: str | None = None) -> None:
+    """A table that reads in the page's direction.
+
+    In Arabic an HTML table: it follows the right-to-left layout (first column at the right) and wraps
+    long messages; the data grid keeps a left-to-right column order and clipped Arabic sentences at both
+    ends. Elsewhere the interactive grid (sorting, search). Callers cap their rows (PREVIEW_ROWS).
+    """
+    if not c.rtl:
+        st.dataframe(df, hide_index=True, key=key)
+        return
+    with st.container(height=600 if len(df) > 14 else "content", border=False):
+        st.table(df.style.hide(axis="index"))
 
 
 def demo_badge(c: Ctx) -> str:

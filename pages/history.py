@@ -7,7 +7,7 @@ import streamlit as st
 
 from loaders.batches import UndoError, history, undo, value_history, value_keys
 from loaders.i18n import fmt_date, fmt_number, fmt_period
-from pages._ui import catalog, ctx, display_frame
+from pages._ui import catalog, ctx, show_table
 
 c = ctx()
 _ = c._
@@ -43,26 +43,23 @@ st.caption(
 )
 
 batches = history(c.store)
-st.dataframe(
-    display_frame(
-        c,
-        pd.DataFrame(
-            {
-                _("Batch"): batches["batch_id"],
-                _("Loaded on"): [_when(v) for v in batches["created_at"]],
-                _("By"): batches["user_name"],
-                _("Origin"): [ORIGINS.get(o, o) for o in batches["origin"]],
-                _("Files"): batches["files"],
-                _("Values read"): batches["rows"],
-                _("New"): batches["inserted"],
-                _("Revised"): batches["revised"],
-                _("Unchanged"): batches["unchanged"],
-                _("Undone on"): [_when(v) for v in batches["undone_at"]],
-                _("Undone by"): batches["undone_by"].fillna(""),
-            }
-        ),
+show_table(
+    c,
+    pd.DataFrame(
+        {
+            _("Batch"): batches["batch_id"],
+            _("Loaded on"): [_when(v) for v in batches["created_at"]],
+            _("By"): batches["user_name"],
+            _("Origin"): [ORIGINS.get(o, o) for o in batches["origin"]],
+            _("Files"): batches["files"],
+            _("Values read"): batches["rows"],
+            _("New"): batches["inserted"],
+            _("Revised"): batches["revised"],
+            _("Unchanged"): batches["unchanged"],
+            _("Undone on"): [_when(v) for v in batches["undone_at"]],
+            _("Undone by"): batches["undone_by"].fillna(""),
+        }
     ),
-    hide_index=True,
 )
 
 # -- undo ---------------------------------------------------------------------------------------------
@@ -135,23 +132,20 @@ else:
     region_choices = keys[keys["period"] == period]["region"].tolist()
     region = st.selectbox(_("Region"), region_choices, format_func=_region, key="vh_region")
     versions = value_history(c.store, code, period, region)
-    st.dataframe(
-        display_frame(
-            c,
-            pd.DataFrame(
-                {
-                    _("Batch"): versions["batch_id"],
-                    _("Value"): [fmt_number(v, c.lang) for v in versions["value"]],
-                    _("Current"): [_("yes") if v else "" for v in versions["current"]],
-                    _("Loaded on"): [_when(v) for v in versions["created_at"]],
-                    _("By"): versions["user_name"],
-                    _("File"): versions["file"].fillna(""),
-                    _("Sheet"): versions["sheet"].fillna(""),
-                    _("Row"): versions["row_number"].astype("Int64"),
-                    _("Source"): versions["source"].fillna(""),
-                    _("Undone on"): [_when(v) for v in versions["undone_at"]],
-                }
-            ),
+    show_table(
+        c,
+        pd.DataFrame(
+            {
+                _("Batch"): versions["batch_id"],
+                _("Value"): [fmt_number(v, c.lang) for v in versions["value"]],
+                _("Current"): [_("yes") if v else "" for v in versions["current"]],
+                _("Loaded on"): [_when(v) for v in versions["created_at"]],
+                _("By"): versions["user_name"],
+                _("File"): versions["file"].fillna(""),
+                _("Sheet"): versions["sheet"].fillna(""),
+                _("Row"): versions["row_number"].astype("Int64"),
+                _("Source"): versions["source"].fillna(""),
+                _("Undone on"): [_when(v) for v in versions["undone_at"]],
+            }
         ),
-        hide_index=True,
     )

@@ -9,7 +9,7 @@ import streamlit as st
 from loaders.i18n import fmt_number, fmt_period
 from loaders.ingest import ingest_uploads, problems_csv
 from loaders.template import template_bytes
-from pages._ui import catalog, ctx, display_frame
+from pages._ui import catalog, ctx, show_table
 
 PREVIEW_ROWS = 200  # rows shown per table; the counts above them are complete
 
@@ -119,11 +119,7 @@ check = state["check"]
 errors, warnings = check.errors, check.warnings
 if errors:
     st.error(check.message, icon=":material/block:")
-    st.dataframe(
-        display_frame(c, pd.DataFrame(_problems_frame(check.problems))),
-        hide_index=True,
-        key="problems_table",
-    )
+    show_table(c, pd.DataFrame(_problems_frame(check.problems)), key="problems_table")
     st.download_button(
         _("Download the problems (CSV)"),
         data=problems_csv(check.problems),
@@ -136,11 +132,7 @@ if errors:
 
 if warnings:
     with st.expander(_("{count} warnings (they do not block the upload)", count=len(warnings))):
-        st.dataframe(
-            display_frame(c, pd.DataFrame(_problems_frame(warnings))),
-            hide_index=True,
-            key="warnings_table",
-        )
+        show_table(c, pd.DataFrame(_problems_frame(warnings)), key="warnings_table")
 
 cols = st.columns(4)
 cols[0].metric(_("Values read"), fmt_number(check.rows, c.lang))
@@ -160,18 +152,10 @@ if check.status == "unchanged" or check.inserted + check.revised == 0:
 if check.revised:
     st.subheader(_("Revisions: old value → new value"))
     st.caption(_("The old values stay in their batches and in the history."))
-    st.dataframe(
-        display_frame(c, pd.DataFrame(_changes_frame(check.changed("revised"), True))),
-        hide_index=True,
-        key="revised_table",
-    )
+    show_table(c, pd.DataFrame(_changes_frame(check.changed("revised"), True)), key="revised_table")
 if check.inserted:
     st.subheader(_("New values"))
-    st.dataframe(
-        display_frame(c, pd.DataFrame(_changes_frame(check.changed("new"), False))),
-        hide_index=True,
-        key="new_table",
-    )
+    show_table(c, pd.DataFrame(_changes_frame(check.changed("new"), False)), key="new_table")
 if max(check.inserted, check.revised) > PREVIEW_ROWS:
     st.caption(_("The tables show the first {count} rows of each kind.", count=PREVIEW_ROWS))
 

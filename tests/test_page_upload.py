@@ -23,8 +23,8 @@ def _page(db, lang, monkeypatch):
 
 
 def _tables(at):
-    """The dataframes on the page, in order (AppTest does not expose their keys)."""
-    return [d.value for d in at.dataframe]
+    """The tables on the page, in order: data grids, or HTML tables in Arabic (pages._ui.show_table)."""
+    return [d.value for d in at.dataframe] or [t.value for t in at.table]
 
 
 def _upload(at, *names):
