@@ -1253,6 +1253,17 @@ def methodology_sections(
             ),
         )
     )
+
+    def bands(fmt, thresholds, at_least, between, below):
+        """The four growth-ratio statuses from three thresholds (high, middle, low), highest first."""
+        hi, mid, lo = (fmt(t) for t in thresholds)
+        return [
+            ("substantial", rule(at_least.format(v=hi))),
+            ("moderate", rule(between.format(low=mid, high=hi))),
+            ("limited", rule(between.format(low=lo, high=mid))),
+            ("deterioration", rule(below.format(v=lo))),
+        ]
+
     s.text(
         method_note("growth", lang),
         _(
@@ -1265,28 +1276,17 @@ def methodology_sections(
             _status_table(
                 lang,
                 [
-                    ("substantial", rule(_("R ≥ {v}", v=ratio(m.GROWTH_RATIO_SUBSTANTIAL)))),
-                    (
-                        "moderate",
-                        rule(
-                            _(
-                                "{low} ≤ R < {high}",
-                                low=ratio(m.GROWTH_RATIO_MODERATE),
-                                high=ratio(m.GROWTH_RATIO_SUBSTANTIAL),
-                            )
+                    *bands(
+                        ratio,
+                        (
+                            m.GROWTH_RATIO_SUBSTANTIAL,
+                            m.GROWTH_RATIO_MODERATE,
+                            m.GROWTH_RATIO_LIMITED,
                         ),
+                        _("R ≥ {v}"),
+                        _("{low} ≤ R < {high}"),
+                        _("R < {v}"),
                     ),
-                    (
-                        "limited",
-                        rule(
-                            _(
-                                "{low} ≤ R < {high}",
-                                low=ratio(m.GROWTH_RATIO_LIMITED),
-                                high=ratio(m.GROWTH_RATIO_MODERATE),
-                            )
-                        ),
-                    ),
-                    ("deterioration", rule(_("R < {v}", v=ratio(m.GROWTH_RATIO_LIMITED)))),
                     ("no-data", no_data),
                 ],
             ),
@@ -1300,30 +1300,13 @@ def methodology_sections(
             ),
             _status_table(
                 lang,
-                [
-                    ("substantial", rule(_("g ≥ {v}", v=growth(m.NO_TARGET_SUBSTANTIAL)))),
-                    (
-                        "moderate",
-                        rule(
-                            _(
-                                "{low} ≤ g < {high}",
-                                low=growth(m.NO_TARGET_MODERATE),
-                                high=growth(m.NO_TARGET_SUBSTANTIAL),
-                            )
-                        ),
-                    ),
-                    (
-                        "limited",
-                        rule(
-                            _(
-                                "{low} ≤ g < {high}",
-                                low=growth(m.NO_TARGET_LIMITED),
-                                high=growth(m.NO_TARGET_MODERATE),
-                            )
-                        ),
-                    ),
-                    ("deterioration", rule(_("g < {v}", v=growth(m.NO_TARGET_LIMITED)))),
-                ],
+                bands(
+                    growth,
+                    (m.NO_TARGET_SUBSTANTIAL, m.NO_TARGET_MODERATE, m.NO_TARGET_LIMITED),
+                    _("g ≥ {v}"),
+                    _("{low} ≤ g < {high}"),
+                    _("g < {v}"),
+                ),
             ),
         ),
         (
