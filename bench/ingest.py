@@ -83,27 +83,29 @@ def make_catalog(directory: Path, rows: int) -> int:
     return n
 
 
-def _rows_sql(rows: int) -> str:
+ROWS_SQL = """
+    SELECT 'BX.I' || lpad(CAST(i // $slots AS VARCHAR), 5, '0') AS indicator,
+           $quarters[(i % $slots) // 13 + 1] AS period,
+           $regions[i % 13 + 1] AS region,
+           round(((i * 7919) % 100000) / 10.0, 1) AS value
+    FROM range($rows) t(i)
+"""
+
+
+def _rows(con, rows: int):
     """Row i -> indicator i // SLOTS, quarter, region (name in French or 'National'), a value."""
     from loaders.catalog import load_catalog
 
-    regions = [r.name_fr.replace("'", "''") for r in load_catalog().regions]
-    region_list = "['National', " + ", ".join(f"'{r}'" for r in regions) + "]"
-    quarter_list = "[" + ", ".join(f"'{q}'" for q in QUARTERS) + "]"
-    return f"""
-        SELECT 'BX.I' || lpad(CAST(i // {SLOTS} AS VARCHAR), 5, '0') AS indicator,
-               {quarter_list}[(i % {SLOTS}) // 13 + 1] AS period,
-               {region_list}[i % 13 + 1] AS region,
-               round(((i * 7919) % 100000) / 10.0, 1) AS value
-        FROM range({rows}) t(i)
-    """
+    regions = ["National"] + [r.name_fr for r in load_catalog().regions]
+    params = {"slots": SLOTS, "quarters": QUARTERS, "regions": regions, "rows": rows}
+    return con.sql(ROWS_SQL, params=params)
 
 
 def make_csv(path: Path, rows: int) -> None:
     import duckdb
 
     con = duckdb.connect()
-    con.execute(f"COPY ({_rows_sql(rows)}) TO '{path}' (HEADER, DELIMITER ',')")
+    _rows(con, rows).write_csv(str(path), header=True, sep=",")
     con.close()
 
 
@@ -112,7 +114,7 @@ def make_xlsx(path: Path, rows: int) -> None:
     import xlsxwriter
 
     con = duckdb.connect()
-    data = con.execute(_rows_sql(rows)).fetchall()
+    data = _rows(con, rows).fetchall()
     con.close()
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     ws = wb.add_worksheet("data")

@@ -547,13 +547,15 @@ def big_store(tmp_path):
         now=NOW,
     )
     csv_path = tmp_path / "big.csv"
-    duckdb.connect().execute(f"""
-        COPY (SELECT 'BX.I' || lpad(CAST(i // 364 AS VARCHAR), 4, '0') AS indicator,
-                     CAST(2019 + (i % 364) // 13 // 4 AS VARCHAR) || '-Q' || CAST((i % 364) // 13 % 4 + 1 AS VARCHAR)
-                         AS period,
-                     CASE WHEN i % 13 = 0 THEN '' ELSE 'MA-' || lpad(CAST(i % 13 AS VARCHAR), 2, '0') END AS region,
-                     i AS value
-              FROM range({rows}) t(i)) TO '{csv_path}' (HEADER)""")
+    duckdb.connect().sql(
+        """SELECT 'BX.I' || lpad(CAST(i // 364 AS VARCHAR), 4, '0') AS indicator,
+                  CAST(2019 + (i % 364) // 13 // 4 AS VARCHAR) || '-Q' || CAST((i % 364) // 13 % 4 + 1 AS VARCHAR)
+                      AS period,
+                  CASE WHEN i % 13 = 0 THEN '' ELSE 'MA-' || lpad(CAST(i % 13 AS VARCHAR), 2, '0') END AS region,
+                  i AS value
+           FROM range($rows) t(i)""",
+        params={"rows": rows},
+    ).write_csv(str(csv_path), header=True)
     return store, db, rows, csv_path
 
 
