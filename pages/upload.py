@@ -6,6 +6,7 @@ import os
 import pandas as pd
 import streamlit as st
 
+from kpis.views import unit_label
 from loaders.i18n import fmt_number, fmt_period
 from loaders.ingest import ingest_uploads, problems_csv
 from loaders.template import template_bytes
@@ -37,6 +38,7 @@ def _user() -> str:
 cat = catalog(c)
 regions = dict(zip(cat["region"]["iso"], cat["region"][c.name], strict=True))
 names = dict(zip(cat["indicator"]["code"], cat["indicator"][c.name], strict=True))
+units = dict(zip(cat["indicator"]["code"], cat["indicator"]["unit"], strict=True))
 
 
 def _region(iso: str) -> str:
@@ -51,6 +53,7 @@ def _changes_frame(table, with_old: bool):
             _("Region"): _region(r["region"]),
             **({_("Old value"): fmt_number(r["old_value"], c.lang)} if with_old else {}),
             _("New value"): fmt_number(r["new_value"], c.lang),
+            _("Unit"): unit_label(units.get(r["indicator"]), c.lang),
             _("File"): r["file"] + (f" · {r['sheet']}" if r["sheet"] else ""),
             _("Row"): r["row_number"],
         }
