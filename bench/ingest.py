@@ -43,7 +43,7 @@ def make_catalog(directory: Path, rows: int) -> int:
     from loaders.catalog import CATALOG_DIR
 
     directory.mkdir(parents=True, exist_ok=True)
-    for name in ("pillars.csv", "regions.csv"):
+    for name in ("pillars.csv", "regions.csv", "units.csv"):
         shutil.copy(CATALOG_DIR / name, directory / name)
     n = -(-rows // SLOTS)
     header = (

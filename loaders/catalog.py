@@ -12,9 +12,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from .problems import Problem
+from .units import UNITS_FILE, Unit
 
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "data" / "catalog"
-FILES = ("pillars.csv", "indicators.csv", "regions.csv", "observations_public.csv")
+FILES = ("pillars.csv", "indicators.csv", "regions.csv", "observations_public.csv", UNITS_FILE)
 
 PERIOD_RE = re.compile(r"^\d{4}(-Q[1-4])?$")
 CONFIDENCE = (
@@ -71,6 +72,12 @@ class Indicator(_Strict):
     confidence: Literal[CONFIDENCE]  # type: ignore[valid-type]
     sources: str
     notes: str = ""
+    # How the Regions page compares regions: per 100,000 inhabitants, as a share of the national
+    # total, as the values themselves, or not at all (one-per-region counts such as institutes).
+    comparison: Literal["per-capita", "share", "absolute", "none"] = "none"
+    # A national value summed from regions counts only when every region reported ("all"), unless
+    # regions without a value truly have none ("partial": e.g. institutes opened region by region).
+    national_from_regions: Literal["all", "partial"] = "all"
 
     @field_validator("code")
     @classmethod
@@ -137,6 +144,8 @@ class Indicator(_Strict):
                 raise ValueError(f"milestone {y} is not before the target year")
         if self.kind == "milestone" and self.by_region:
             raise ValueError("a milestone indicator cannot be reported by region")
+        if self.comparison != "none" and not self.by_region:
+            raise ValueError("only an indicator reported by region has a regional comparison")
         return self
 
 
@@ -188,9 +197,15 @@ class Catalog:
     observations: tuple[tuple[int, PublicObservation], ...]  # (file row, observation)
     digest: str
     directory: Path
+    units: tuple[Unit, ...] = ()
 
     def indicator(self, code: str) -> Indicator:
         return self._by_code[code]
+
+    def unit(self, code: str) -> Unit:
+        """The unit of an indicator code (or a unit code itself)."""
+        units = {u.code: u for u in self.units}
+        return units[code] if code in units else units[self.indicator(code).unit]
 
     @property
     def _by_code(self) -> dict[str, Indicator]:
@@ -251,6 +266,9 @@ def load_catalog(directory: Path | str = CATALOG_DIR) -> Catalog:
     indicators = _validate(Indicator, directory / "indicators.csv", problems)
     regions = _validate(Region, directory / "regions.csv", problems)
     observations = _validate(PublicObservation, directory / "observations_public.csv", problems)
+    units = _validate(Unit, directory / UNITS_FILE, problems)
+    unit_by_code = {u.code: u for _, u in units}
+    _check_units(indicators, observations, unit_by_code, problems)
 
     pillar_keys = {(p.programme, p.pillar) for _, p in pillars}
     seen: set[str] = set()
@@ -346,4 +364,58 @@ def load_catalog(directory: Path | str = CATALOG_DIR) -> Catalog:
         observations=tuple(observations),
         digest=digest.hexdigest()[:16],
         directory=directory,
+        units=tuple(u for _, u in units),
     )
+
+
+_WHY = {
+    "non-finite": "is not a finite number",
+    "below-min": "is below the unit's minimum",
+    "above-max": "is above the unit's maximum",
+    "not-whole": "is not a whole number",
+}
+
+
+def _check_units(indicators, observations, units: dict[str, Unit], problems: list[Problem]) -> None:
+    """Every indicator's unit is in units.csv, and its baseline, milestones, target and published
+    values are inside that unit's range (the same rule the readers apply to uploads)."""
+    by_code = {}
+    for row, ind in indicators:
+        unit = units.get(ind.unit)
+        if unit is None:
+            problems.append(
+                Problem(
+                    "indicators.csv",
+                    None,
+                    row,
+                    "unit",
+                    "catalog-reference",
+                    f"unit '{ind.unit}' is not in {UNITS_FILE}",
+                )
+            )
+            continue
+        by_code[ind.code] = unit
+        values = [("baseline_value", ind.baseline_value), ("target_value", ind.target_value)]
+        values += [("milestones", m.value) for m in ind.milestones]
+        for field, v in values:
+            why = None if v is None else unit.violation(v)
+            if why:
+                problems.append(
+                    Problem(
+                        "indicators.csv", None, row, field, "catalog-field", f"{v:g} {_WHY[why]}"
+                    )
+                )
+    for row, obs in observations:
+        unit = by_code.get(obs.indicator)
+        why = unit.violation(obs.value) if unit else None
+        if why:
+            problems.append(
+                Problem(
+                    "observations_public.csv",
+                    None,
+                    row,
+                    "value",
+                    "catalog-field",
+                    f"{obs.value:g} {_WHY[why]} ({unit.code})",
+                )
+            )

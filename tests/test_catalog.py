@@ -115,3 +115,48 @@ def test_a_published_value_listed_twice_is_refused(tmp_path):
     probs, err = _problems(d)
     assert probs == [("observations_public.csv", 26, "period", "catalog-field")]
     assert "DM.EGDI_RANK 2024 national is already on row 10" in str(err)
+
+
+def test_every_indicator_unit_comes_from_units_csv():
+    c = load_catalog()
+    codes = {u.code for u in c.units}
+    assert {i.unit for i in c.indicators} <= codes
+    assert c.unit("IA.JAZARI").whole and c.unit("IA.JAZARI").min == 0
+    assert (c.unit("%").min, c.unit("%").max) == (0, 100)
+    assert (c.unit("rank").min, c.unit("rank").whole) == (1, True)
+    assert (c.unit("index 0-1").min, c.unit("index 0-1").max) == (0, 1)
+
+
+def test_unknown_unit_is_refused(tmp_path):
+    d = _copy(tmp_path)
+    row = _edit_indicator(d, "IA.JOBS", unit="emplois")
+    probs, _ = _problems(d)
+    assert ("indicators.csv", row, "unit", "catalog-reference") in probs
+
+
+def test_target_outside_its_unit_range_is_refused(tmp_path):
+    d = _copy(tmp_path)
+    row = _edit_indicator(d, "DM.5G", target_value="170")  # 170 % coverage
+    row2 = _edit_indicator(d, "DM.OSI_RANK", target_value="0")  # rank 0
+    probs, err = _problems(d)
+    assert ("indicators.csv", row, "target_value", "catalog-field") in probs
+    assert ("indicators.csv", row2, "target_value", "catalog-field") in probs
+    assert "above the unit's maximum" in str(err)
+
+
+def test_unit_with_min_above_max_is_refused(tmp_path):
+    d = _copy(tmp_path)
+    path = d / "units.csv"
+    text = path.read_text(encoding="utf-8").replace(
+        "%,%,%,%,percent,0,100", "%,%,%,%,percent,100,0"
+    )
+    path.write_text(text, encoding="utf-8")
+    probs, _ = _problems(d)
+    assert ("units.csv", 2, "(row)", "catalog-field") in probs
+
+
+def test_regional_comparison_only_for_regional_indicators(tmp_path):
+    d = _copy(tmp_path)
+    row = _edit_indicator(d, "IA.GDP", comparison="per-capita")
+    probs, _ = _problems(d)
+    assert ("indicators.csv", row, "(row)", "catalog-field") in probs

@@ -513,7 +513,7 @@ def test_ingest_reads_the_files_and_reports_a_missing_one(store, tmp_path):
 
 def _synthetic_catalog(directory: Path, indicators: int) -> Path:
     directory.mkdir()
-    for name in ("pillars.csv", "regions.csv"):
+    for name in ("pillars.csv", "regions.csv", "units.csv"):
         (directory / name).write_bytes((CATALOG_DIR / name).read_bytes())
     lines = [
         "code,programme,pillar,name_fr,name_en,name_ar,unit,direction,kind,frequency,by_region,baseline_year,"

@@ -1,0 +1,135 @@
+"""The unit vocabulary: one row per catalog unit (labels, spellings, kind, valid range, decimals, roll-up) read from data/catalog/units.csv."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+UNITS_FILE = "units.csv"
+# The catalog's columns, in file order (the schema refuses any other).
+FIELDS = (
+    "code",
+    "label_en",
+    "label_fr",
+    "label_ar",
+    "kind",
+    "min",
+    "max",
+    "whole",
+    "decimals",
+    "aggregation",
+    "spellings",
+)
+
+
+class Unit(BaseModel):
+    """One unit: what a value in it may be, how it is written, shown and rolled up from regions."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    code: str
+    label_en: str
+    label_fr: str
+    label_ar: str
+    kind: Literal["count", "money", "quantity", "percent", "rank", "index", "milestone"]
+    min: float | None = None
+    max: float | None = None
+    whole: bool
+    decimals: int
+    # How regions make a national value: sum, population-weighted mean, or never.
+    aggregation: Literal["sum", "mean", "none"]
+    spellings: tuple[str, ...] = ()
+
+    @field_validator("code", "label_en", "label_fr", "label_ar")
+    @classmethod
+    def _not_empty(cls, v: str) -> str:
+        if not v:
+            raise ValueError("must not be empty")
+        return v
+
+    @field_validator("min", "max", mode="before")
+    @classmethod
+    def _blank_none(cls, v):
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("whole", mode="before")
+    @classmethod
+    def _yes_no(cls, v):
+        if isinstance(v, str):
+            if v.strip().lower() in ("yes", "true", "1"):
+                return True
+            if v.strip().lower() in ("no", "false", "0"):
+                return False
+            raise ValueError("must be yes or no")
+        return v
+
+    @field_validator("decimals")
+    @classmethod
+    def _decimals(cls, v: int) -> int:
+        if not 0 <= v <= 6:
+            raise ValueError("decimals must be between 0 and 6")
+        return v
+
+    @field_validator("spellings", mode="before")
+    @classmethod
+    def _spellings(cls, v):
+        if isinstance(v, str):
+            return tuple(s.strip() for s in v.split(";") if s.strip())
+        return v
+
+    @model_validator(mode="after")
+    def _range(self):
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise ValueError(f"min {self.min:g} is not below max {self.max:g}")
+        if self.whole and self.decimals:
+            raise ValueError("a unit of whole numbers has 0 decimals")
+        return self
+
+    @property
+    def per_year(self) -> bool:
+        return self.code.endswith("/yr")
+
+    def label(self, lang: str) -> str:
+        return {"fr": self.label_fr, "ar": self.label_ar}.get(lang, self.label_en)
+
+    def violation(self, value: float) -> str | None:
+        """Why a value cannot be in this unit ('non-finite', 'below-min', 'above-max', 'not-whole'), or None."""
+        if value is None or not math.isfinite(value):
+            return "non-finite"
+        if self.min is not None and value < self.min:
+            return "below-min"
+        if self.max is not None and value > self.max:
+            return "above-max"
+        if self.whole and value != math.floor(value):
+            return "not-whole"
+        return None
+
+    def clamp(self, value: float) -> float:
+        """A value held inside the unit's range (for projections and chart axes, never for data)."""
+        if self.min is not None:
+            value = max(value, self.min)
+        if self.max is not None:
+            value = min(value, self.max)
+        return value
+
+    def range_text(self) -> str:
+        """The range as a reader of the methodology sees it: '0 to 100', '≥ 0', '≥ 1, whole'."""
+        if self.min is not None and self.max is not None:
+            text = f"{self.min:g} – {self.max:g}"
+        elif self.min is not None:
+            text = f"≥ {self.min:g}"
+        elif self.max is not None:
+            text = f"≤ {self.max:g}"
+        else:
+            text = "any"
+        return text + (", whole" if self.whole else "")
+
+
+def read_units(path: Path) -> list[tuple[int, dict]]:
+    """The raw rows of units.csv with their file row (for the catalog's problem report)."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return [(i, row) for i, row in enumerate(csv.DictReader(f), start=2)]
