@@ -1,8 +1,9 @@
-"""The roadmap catalog (pillars, indicators, milestones, regions, public observations) read from CSV through a strict schema."""
+"""The roadmap catalog (pillars, indicators, milestones, regions, public observations, index editions) read from CSV through a strict schema."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
@@ -15,9 +16,14 @@ from .problems import Problem
 from .units import UNITS_FILE, Unit
 
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "data" / "catalog"
+INDEX_EDITIONS_FILE = "index_editions.csv"
 FILES = ("pillars.csv", "indicators.csv", "regions.csv", "observations_public.csv", UNITS_FILE)
+# Context only (no indicator needs it): a catalog without it has no index editions.
+OPTIONAL_FILES = (INDEX_EDITIONS_FILE,)
 
 PERIOD_RE = re.compile(r"^\d{4}(-Q[1-4])?$")
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SCALE_RE = re.compile(r"^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$")
 CONFIDENCE = (
     "official-launch",
     "official-agreement",
@@ -166,6 +172,13 @@ class Region(_Strict):
         return v
 
 
+def period_start(period: str) -> dt.date:
+    """First day of a catalog period ('2024' or '2024-Q3')."""
+    year = int(period[:4])
+    quarter = int(period[-1]) if "-Q" in period else 1
+    return dt.date(year, 3 * quarter - 2, 1)
+
+
 class PublicObservation(_Strict):
     indicator: str
     period: str
@@ -173,6 +186,11 @@ class PublicObservation(_Strict):
     value: float
     source: str
     note: str = ""
+    # The day the figure became public (this project's column): "as known on" a date shows it from
+    # then. Where the source gives only a month, quarter or year, the end of it ("conservative: …"
+    # in published_note), so an as-of view never shows a figure before it could have been known.
+    published: dt.date
+    published_note: str = ""
 
     @field_validator("period")
     @classmethod
@@ -188,6 +206,98 @@ class PublicObservation(_Strict):
             raise ValueError("a published value needs its source")
         return v
 
+    @field_validator("published", mode="before")
+    @classmethod
+    def _iso_date(cls, v):
+        if isinstance(v, str):
+            if not ISO_DATE_RE.fullmatch(v.strip()):
+                raise ValueError("published must be an ISO date YYYY-MM-DD")
+            try:
+                return dt.date.fromisoformat(v.strip())
+            except ValueError as e:
+                raise ValueError(f"published: {e}") from None
+        return v
+
+    @model_validator(mode="after")
+    def _published_in_period(self):
+        start = period_start(self.period)
+        if self.published < start:
+            raise ValueError(
+                f"published {self.published.isoformat()} is before period {self.period} starts"
+                f" ({start.isoformat()})"
+            )
+        return self
+
+
+class IndexEdition(_Strict):
+    """Morocco in one edition of an international index: rank among the countries ranked, score on its scale."""
+
+    index: str
+    edition: int
+    countries_ranked: int | None = None  # blank: the edition's count was not published
+    morocco_rank: int
+    morocco_score: float | None = None
+    score_scale: str
+    series_note: str = ""  # a method change: editions on either side do not compare
+    source: str
+    # This project's column: the catalog indicator that tracks this index (blank: context only).
+    indicator: str = ""
+
+    @field_validator("index", "source")
+    @classmethod
+    def _not_empty(cls, v: str) -> str:
+        if not v:
+            raise ValueError("must not be empty")
+        return v
+
+    @field_validator("edition")
+    @classmethod
+    def _edition(cls, v: int) -> int:
+        if not 1990 <= v <= 2100:
+            raise ValueError("edition must be a year")
+        return v
+
+    @field_validator("countries_ranked", "morocco_rank")
+    @classmethod
+    def _positive(cls, v: int | None) -> int | None:
+        if v is not None and v < 1:
+            raise ValueError("must be 1 or more")
+        return v
+
+    @field_validator("score_scale")
+    @classmethod
+    def _scale(cls, v: str) -> str:
+        m = SCALE_RE.fullmatch(v)
+        if not m or float(m[1]) >= float(m[2]):
+            raise ValueError("score_scale must be LOW-HIGH, e.g. 0-100")
+        return v
+
+    @property
+    def scale(self) -> tuple[float, float]:
+        lo, hi = SCALE_RE.fullmatch(self.score_scale).groups()
+        return float(lo), float(hi)
+
+    @property
+    def percentile(self) -> float | None:
+        """Share of the ranked countries at or below Morocco (1.0 = first), when the count is known."""
+        if self.countries_ranked is None:
+            return None
+        return 1 - (self.morocco_rank - 1) / self.countries_ranked
+
+    @model_validator(mode="after")
+    def _coherent(self):
+        if self.countries_ranked is not None and self.morocco_rank > self.countries_ranked:
+            raise ValueError(
+                f"rank {self.morocco_rank} is beyond the {self.countries_ranked} countries ranked"
+            )
+        if self.morocco_score is not None:
+            lo, hi = self.scale
+            if not lo <= self.morocco_score <= hi:
+                raise ValueError(
+                    f"score {self.morocco_score:g} is outside the scale {self.score_scale}"
+                )
+        return self
+
 
 @dataclass(frozen=True)
 class Catalog:
@@ -198,6 +308,7 @@ class Catalog:
     digest: str
     directory: Path
     units: tuple[Unit, ...] = ()
+    index_editions: tuple[IndexEdition, ...] = ()
 
     def indicator(self, code: str) -> Indicator:
         return self._by_code[code]
@@ -253,9 +364,13 @@ def _validate(model, path: Path, problems: list[Problem]) -> list[tuple[int, Bas
     return out
 
 
-def load_catalog(directory: Path | str = CATALOG_DIR) -> Catalog:
-    """Read and cross-check the four catalog files; raise CatalogError listing every problem."""
+def load_catalog(directory: Path | str = CATALOG_DIR, *, today: dt.date | None = None) -> Catalog:
+    """Read and cross-check the catalog files; raise CatalogError listing every problem.
+
+    `today` (default: the current date) bounds publication dates: a figure cannot be published later.
+    """
     directory = Path(directory)
+    today = today or dt.date.today()
     problems: list[Problem] = []
     missing = [f for f in FILES if not (directory / f).exists()]
     if missing:
@@ -267,6 +382,11 @@ def load_catalog(directory: Path | str = CATALOG_DIR) -> Catalog:
     regions = _validate(Region, directory / "regions.csv", problems)
     observations = _validate(PublicObservation, directory / "observations_public.csv", problems)
     units = _validate(Unit, directory / UNITS_FILE, problems)
+    editions = (
+        _validate(IndexEdition, directory / INDEX_EDITIONS_FILE, problems)
+        if (directory / INDEX_EDITIONS_FILE).exists()
+        else []
+    )
     unit_by_code = {u.code: u for _, u in units}
     _check_units(indicators, observations, unit_by_code, problems)
 
@@ -351,12 +471,26 @@ def load_catalog(directory: Path | str = CATALOG_DIR) -> Catalog:
                     f"region {obs.region} is not in regions.csv",
                 )
             )
+    for row, obs in observations:
+        if obs.published > today:
+            problems.append(
+                Problem(
+                    "observations_public.csv",
+                    None,
+                    row,
+                    "published",
+                    "catalog-field",
+                    f"published {obs.published.isoformat()} is after today ({today.isoformat()})",
+                )
+            )
+    _check_editions(editions, observations, by_code, listed_codes, today, problems)
     if problems:
         raise CatalogError(problems)
 
     digest = hashlib.sha256()
-    for f in FILES:
-        digest.update((directory / f).read_bytes())
+    for f in FILES + OPTIONAL_FILES:
+        if (directory / f).exists():
+            digest.update((directory / f).read_bytes())
     return Catalog(
         pillars=tuple(p for _, p in pillars),
         indicators=tuple(i for _, i in indicators),
@@ -365,7 +499,82 @@ def load_catalog(directory: Path | str = CATALOG_DIR) -> Catalog:
         digest=digest.hexdigest()[:16],
         directory=directory,
         units=tuple(u for _, u in units),
+        index_editions=tuple(e for _, e in editions),
     )
+
+
+def _check_editions(editions, observations, by_code, listed_codes, today, problems) -> None:
+    """One row per index and edition, no edition from the future, the tracking indicator exists and
+    is a rank, and an edition that is also a published observation gives the same rank."""
+    file = INDEX_EDITIONS_FILE
+    published = {(o.indicator, o.period): (row, o) for row, o in observations if not o.region}
+    first: dict[tuple[str, int], int] = {}
+    for row, e in editions:
+        key = (e.index, e.edition)
+        if key in first:
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    row,
+                    "edition",
+                    "catalog-field",
+                    f"{e.index} {e.edition} is already on row {first[key]}",
+                )
+            )
+        first.setdefault(key, row)
+        if e.edition > today.year:
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    row,
+                    "edition",
+                    "catalog-field",
+                    f"edition {e.edition} is in the future",
+                )
+            )
+        if not e.indicator:
+            continue
+        ind = by_code.get(e.indicator)
+        if ind is None:
+            if e.indicator not in listed_codes:
+                problems.append(
+                    Problem(
+                        file,
+                        None,
+                        row,
+                        "indicator",
+                        "catalog-reference",
+                        f"indicator {e.indicator} is not in indicators.csv",
+                    )
+                )
+            continue
+        if ind.unit != "rank":
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    row,
+                    "indicator",
+                    "catalog-reference",
+                    f"{e.indicator} is not a rank (unit {ind.unit})",
+                )
+            )
+            continue
+        obs_row, obs = published.get((e.indicator, str(e.edition)), (None, None))
+        if obs is not None and obs.value != e.morocco_rank:
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    row,
+                    "morocco_rank",
+                    "catalog-reference",
+                    f"rank {e.morocco_rank} disagrees with {e.indicator} {e.edition} = {obs.value:g}"
+                    f" in observations_public.csv row {obs_row}",
+                )
+            )
 
 
 _WHY = {

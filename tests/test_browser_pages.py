@@ -40,7 +40,7 @@ def test_a_shared_indicator_link_opens_inside_the_app_even_as_first_request(app)
 def test_arabic_indicator_chart_reads_right_to_left(app):
     base, b = app
     page = open_page(b, base + "/indicator?code=IA.JOBS&lang=ar")
-    assert page.locator("h1").first.inner_text() == "مناصب الشغل المرتبطة بالذكاء الاصطناعي"
+    assert page.locator("h1").first.inner_text() == "مناصب الشغل المباشرة وغير المباشرة المرتبطة بالذكاء الاصطناعي"
     x_range, y_side = page.evaluate(
         "() => { const l = document.querySelector('.js-plotly-plot')._fullLayout;"
         " return [l.xaxis.range, l.yaxis.side]; }"
@@ -69,7 +69,7 @@ def test_picking_a_region_is_kept_in_the_url(app):
     page.get_by_role("option", name="Casablanca-Settat").click()
     page.wait_for_url("**region=MA-06**")
     page.wait_for_function(
-        "document.querySelector('h1').innerText === 'AI-related jobs · Casablanca-Settat'"
+        "document.querySelector('h1').innerText === 'Direct and indirect AI-related jobs · Casablanca-Settat'"
     )
     page.close()
 

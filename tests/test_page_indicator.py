@@ -77,7 +77,7 @@ def test_published_rank_with_its_file_row_and_explanation(tmp_path, monkeypatch,
 
 def test_empty_state_says_nothing_was_reported_and_what_is_known(tmp_path, monkeypatch):
     at = _page(tmp_path / "m.duckdb", "fr", code="IA.JOBS", monkeypatch=monkeypatch)
-    assert at.title[0].value == "Emplois liés à l'IA"
+    assert at.title[0].value == "Emplois directs et indirects liés à l'IA"
     assert [i.value for i in at.info] == [
         "Aucune valeur n'a encore été publiée pour cet indicateur."
     ]
@@ -106,7 +106,7 @@ def test_demo_values_and_a_region_from_the_url(tmp_path, monkeypatch):
         region="MA-06",
         monkeypatch=monkeypatch,
     )
-    assert at.title[0].value == "Emplois liés à l'IA · Casablanca-Settat"
+    assert at.title[0].value == "Emplois directs et indirects liés à l'IA · Casablanca-Settat"
     assert any("DÉMO" in w.value for w in at.warning)
     assert "DÉMO" in " ".join(c.value for c in at.caption)  # next to the latest value
     text = _markdown(at)

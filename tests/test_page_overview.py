@@ -59,7 +59,7 @@ def test_overview_empty_state_and_counts_without_demo(tmp_path, monkeypatch):
     jobs = None
     for t in at.table:
         df = t.value
-        hit = df[df["Indicator"] == "AI-related jobs"]
+        hit = df[df["Indicator"] == "Direct and indirect AI-related jobs"]
         if len(hit):
             jobs = hit.iloc[0]
     assert jobs["Latest value"] == "Not reported yet"
