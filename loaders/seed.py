@@ -1,49 +1,65 @@
-"""First-run data: the real published observations from the catalog, and the optional deterministic DEMO series."""
+"""First-run data: the real published observations from the catalog (each loaded as of its publication date), and the optional deterministic DEMO series."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 import zlib
+from itertools import groupby
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyarrow as pa
 import sqlalchemy as sa
 
-from .catalog import Catalog
+from .catalog import Catalog, period_start
 from .store import NATIONAL, Store, batch, observation, utcnow
 
 DEMO_START_YEAR = 2024
-# Things counted one by one: demo values for them are whole numbers (no "5.86 institutes").
-COUNT_UNITS = {
-    "jobs",
-    "people",
-    "people/yr",
-    "institutes",
-    "startups",
-    "services",
-    "sites",
-    "zones",
-}
 PUBLIC_USER = "marsad (reference data)"
 DEMO_USER = "marsad (demo generator)"
+PUBLIC_FILES = "data/catalog/observations_public.csv"
+# Publication dates are Moroccan calendar days.
+MOROCCO = ZoneInfo("Africa/Casablanca")
 
 
-def _current_values(conn) -> dict[tuple[str, str, str], float]:
-    sql = sa.text(Store.current_sql())
-    return {(r.indicator, r.period, r.region): r.value for r in conn.execute(sql, {"cutoff": None})}
+def published_at(day: dt.date) -> dt.datetime:
+    """The loaded-at time of a figure published on `day`: the start of that day in Morocco, as naive
+    UTC like every batch time, so "as known on" that day or later shows it and any earlier day does not."""
+    start = dt.datetime.combine(day, dt.time(), MOROCCO)
+    return start.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def seed_public_observations(store: Store, conn, catalog: Catalog) -> int | None:
-    """Load observations_public.csv as one batch; only values new or different from the current ones."""
-    current = _current_values(conn)
+def _public_values(conn) -> dict[tuple[str, str, str], float]:
+    """The latest value the reference batches hold for each key (uploads and DEMO ignored)."""
+    sql = (
+        sa.select(
+            observation.c.indicator, observation.c.period, observation.c.region, observation.c.value
+        )
+        .join(batch, batch.c.batch_id == observation.c.batch_id)
+        .where(batch.c.origin == "public", batch.c.undone_at.is_(None))
+        .order_by(observation.c.batch_id)
+    )
+    return {(r.indicator, r.period, r.region): r.value for r in conn.execute(sql)}
+
+
+def seed_public_observations(store: Store, conn, catalog: Catalog) -> list[int]:
+    """Load observations_public.csv as one batch per publication date, loaded at that date.
+
+    Only figures the reference batches do not already hold with the same value are loaded, so a
+    re-seed after a catalog change adds the new and corrected figures and nothing twice; comparing
+    with the reference batches only (not uploads) keeps a revision someone uploaded the current value.
+    Returns the new batch ids, oldest publication first.
+    """
+    held = _public_values(conn)
     rows = []
     for row_number, o in catalog.observations:
         key = (o.indicator, o.period, o.region or NATIONAL)
-        if key in current and current[key] == o.value:
+        if held.get(key) == o.value:
             continue
         rows.append(
             {
+                "published": o.published,
                 "indicator": o.indicator,
                 "period": o.period,
                 "region": o.region or NATIONAL,
@@ -57,19 +73,30 @@ def seed_public_observations(store: Store, conn, catalog: Catalog) -> int | None
                 "demo": False,
             }
         )
-    if not rows:
-        return None
-    batch_id = store.new_batch(
-        conn,
-        user=PUBLIC_USER,
-        origin="public",
-        files="data/catalog/observations_public.csv",
-        demo=False,
-    )
-    table = pa.Table.from_pylist([{**r, "batch_id": batch_id} for r in rows])
-    n = store.bulk_insert_observations(conn, table)
-    conn.execute(sa.update(batch).where(batch.c.batch_id == batch_id).values(rows=n, inserted=n))
-    return batch_id
+    rows.sort(key=lambda r: (r["published"], r["row_number"]))
+    batch_ids = []
+    for day, group in groupby(rows, key=lambda r: r["published"]):
+        group = list(group)
+        batch_id = store.new_batch(
+            conn,
+            user=PUBLIC_USER,
+            origin="public",
+            files=PUBLIC_FILES,
+            demo=False,
+            created_at=published_at(day),
+        )
+        table = pa.Table.from_pylist(
+            [
+                {k: v for k, v in r.items() if k != "published"} | {"batch_id": batch_id}
+                for r in group
+            ]
+        )
+        n = store.bulk_insert_observations(conn, table)
+        conn.execute(
+            sa.update(batch).where(batch.c.batch_id == batch_id).values(rows=n, inserted=n)
+        )
+        batch_ids.append(batch_id)
+    return batch_ids
 
 
 def last_complete_quarter(today: dt.date) -> tuple[int, int]:
@@ -85,29 +112,52 @@ def _quarters(until: tuple[int, int]) -> list[tuple[int, int]]:
     return out
 
 
+def _anchor(catalog: Catalog, ind) -> tuple[float | None, int | None]:
+    """Where a DEMO series starts: the baseline, else the latest published national figure."""
+    if ind.baseline_value is not None:
+        return ind.baseline_value, ind.baseline_year
+    published = [
+        (period_start(o.period), o.value)
+        for _, o in catalog.observations
+        if o.indicator == ind.code and not o.region
+    ]
+    if published:
+        start, value = max(published)
+        return value, start.year
+    return None, None
+
+
 def demo_rows(catalog: Catalog, today: dt.date | None = None) -> list[dict]:
-    """Illustrative series from 2024-Q1 to the last complete quarter: deterministic per indicator code."""
+    """Illustrative series from 2024-Q1 to the last complete quarter: deterministic per indicator code.
+
+    Every value is inside its unit's range and written with its unit's decimals (whole ranks and
+    counts, percentages up to 100, index scores within 0-1), and stays near the indicator's own
+    scale (baseline, published figures, target). A regional indicator gets a value in every region.
+    """
     today = today or dt.date.today()
     quarters = _quarters(last_complete_quarter(today))
     pops = np.array([r.population_2024 for r in catalog.regions], dtype=float)
     shares = pops / pops.sum()
     rows = []
     for ind in catalog.indicators:
+        unit = catalog.unit(ind.code)
         rng = np.random.default_rng(zlib.crc32(ind.code.encode()))
-        base = ind.baseline_value
+        base, base_year = _anchor(catalog, ind)
         target = ind.target_value
         if base is None:
             base = (target * 0.25) if target else 100.0
         if target is None:
             target = base * (0.8 if ind.direction == "down" else 1.3)
-        t0 = dt.date(ind.baseline_year or 2023, 12, 31)
-        t1 = dt.date(ind.target_year or 2030, 12, 31)
+        t0 = dt.date(base_year or 2023, 12, 31)
+        t1 = dt.date(max(ind.target_year or 2030, t0.year + 1), 12, 31)
         pace = rng.uniform(0.5, 1.15)  # some indicators lag, some run ahead
 
         def value_at(y: int, q: int, _p=(base, target, t0, t1, pace, rng)) -> float:
             return _trend_value(*_p, dt.date(y, 3 * q, 1))
 
         if ind.kind == "milestone":
+            if not quarters:
+                continue
             done_at = quarters[int(rng.integers(len(quarters) // 2, len(quarters)))]
             points = [((y, q), 1.0 if (y, q) >= done_at else 0.0) for (y, q) in quarters]
         elif ind.frequency == "biennial":
@@ -123,28 +173,30 @@ def demo_rows(catalog: Catalog, today: dt.date | None = None) -> list[dict]:
             ]
         else:
             points = [((y, q), value_at(y, q)) for (y, q) in quarters]
-        if ind.kind == "cumulative":
+        if ind.kind == "cumulative" and points:
             vals = np.maximum.accumulate([v for _, v in points])
             points = [(p, float(v)) for (p, _), v in zip(points, vals, strict=True)]
 
+        # Stable regional disparities per indicator, drawn once.
+        tilt = rng.uniform(0.6, 1.4, len(shares)) if ind.by_region else None
         for (y, q), v in points:
             period = f"{y}-Q{q}" if q else str(y)
-            decimals = (
-                0 if (abs(v) >= 100 or ind.kind == "milestone" or ind.unit in COUNT_UNITS) else 2
-            )
             if ind.by_region:
-                tilt = rng.uniform(
-                    0.6, 1.4, len(shares)
-                )  # stable regional disparities per indicator
-                w = shares * tilt / (shares * tilt).sum()
-                for r, share in zip(catalog.regions, w, strict=True):
-                    rv = v if ind.unit == "%" else v * share
-                    if ind.unit == "%":
-                        rv = min(100.0, v * tilt[catalog.regions.index(r)])
-                    rows.append(_row(ind, period, r.iso, round(rv, decimals)))
+                if unit.aggregation != "sum":  # a rate or score: each region near the national one
+                    regional = v * tilt
+                else:  # a count or amount: the national value shared out
+                    w = shares * tilt / (shares * tilt).sum()
+                    regional = v * w
+                for r, rv in zip(catalog.regions, regional, strict=True):
+                    rows.append(_row(ind, period, r.iso, _in_unit(unit, rv)))
             else:
-                rows.append(_row(ind, period, NATIONAL, round(v, decimals)))
+                rows.append(_row(ind, period, NATIONAL, _in_unit(unit, v)))
     return [r for r in rows if not math.isnan(r["value"])]
+
+
+def _in_unit(unit, value: float) -> float:
+    """A DEMO value held in its unit's range and rounded to its unit's decimals."""
+    return round(unit.clamp(float(value)), unit.decimals)
 
 
 def _trend_value(base, target, t0, t1, pace, rng, end: dt.date) -> float:
