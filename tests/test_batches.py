@@ -68,30 +68,30 @@ def test_undo_of_a_revision_makes_the_previous_values_current_again_exactly(db_u
         T2,
         file="revision.csv",
     )
-    assert (b2.batch_id, b3.batch_id, b3.revised, b3.inserted, b3.unchanged) == (2, 3, 1, 1, 1)
+    assert (b2.batch_id, b3.batch_id, b3.revised, b3.inserted, b3.unchanged) == (25, 26, 1, 1, 1)
     assert values(store) == {
-        ("2026-Q1", "MA-06"): (1250.0, 3),
-        ("2026-Q1", "MA-01"): (300.0, 2),
-        ("2026-Q2", "MA-06"): (1300.0, 3),
+        ("2026-Q1", "MA-06"): (1250.0, 26),
+        ("2026-Q1", "MA-01"): (300.0, 25),
+        ("2026-Q2", "MA-06"): (1300.0, 26),
     }
 
-    result = undo(store, 3, user="lead", now=T3)
-    assert (result.batch_id, result.values, result.restored, result.removed) == (3, 2, 1, 1)
+    result = undo(store, 26, user="lead", now=T3)
+    assert (result.batch_id, result.values, result.restored, result.removed) == (26, 2, 1, 1)
     assert (
         result.message
-        == "Batch 3 undone: 1 values back to their previous version, 1 values removed"
+        == "Batch 26 undone: 1 values back to their previous version, 1 values removed"
     )
     assert (
         values(store)
         == before
-        == {("2026-Q1", "MA-06"): (1200.0, 2), ("2026-Q1", "MA-01"): (300.0, 2)}
+        == {("2026-Q1", "MA-06"): (1200.0, 25), ("2026-Q1", "MA-01"): (300.0, 25)}
     )
     # As known before the undo, the revision is still what was shown then; before the revision, the original.
-    assert values(store, dt.date(2026, 7, 20))[("2026-Q1", "MA-06")] == (1250.0, 3)
+    assert values(store, dt.date(2026, 7, 20))[("2026-Q1", "MA-06")] == (1250.0, 26)
     assert values(store, dt.date(2026, 5, 1)) == before
     with store.begin() as conn:
-        b = conn.execute(sa.select(batch).where(batch.c.batch_id == 3)).mappings().one()
-        n = conn.execute(sa.text("SELECT count(*) FROM observation WHERE batch_id = 3")).scalar()
+        b = conn.execute(sa.select(batch).where(batch.c.batch_id == 26)).mappings().one()
+        n = conn.execute(sa.text("SELECT count(*) FROM observation WHERE batch_id = 26")).scalar()
     assert (b["undone_at"], b["undone_by"], n) == (T3, "lead", 2)  # marked, nothing deleted
 
 
@@ -104,13 +104,13 @@ def test_undo_leaves_values_revised_by_a_later_batch_alone(store_path):
         T2,
     )
     load(store, [("IA.JOBS", "2026-Q1", "MA-06", 1260.0, 2)], T2 + dt.timedelta(days=1))
-    result = undo(store, 3, user="lead", now=T3)
+    result = undo(store, 26, user="lead", now=T3)
     # MA-06 was already revised again by batch 4: it stays 1260; MA-02 only existed in batch 3.
     assert (result.values, result.restored, result.removed) == (2, 0, 1)
-    assert values(store) == {("2026-Q1", "MA-06"): (1260.0, 4)}
+    assert values(store) == {("2026-Q1", "MA-06"): (1260.0, 27)}
     # Undoing batch 4 now brings back batch 2's value, since batch 3 is undone.
-    undo(store, 4, user="lead", now=T3 + dt.timedelta(hours=1))
-    assert values(store) == {("2026-Q1", "MA-06"): (1200.0, 2)}
+    undo(store, 27, user="lead", now=T3 + dt.timedelta(hours=1))
+    assert values(store) == {("2026-Q1", "MA-06"): (1200.0, 25)}
 
 
 @pytest.fixture
@@ -121,10 +121,10 @@ def store_path(tmp_path):
 def test_undo_refusals_are_clear_errors(store_path):
     store = open_store(store_path)
     load(store, [("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 2)], T1)
-    undo(store, 2, user="lead", now=T3)
+    undo(store, 25, user="lead", now=T3)
     cases = {
         99: ("unknown-batch", "There is no batch 99"),
-        2: ("already-undone", "Batch 2 was already undone on 2026-08-01 09:00 by lead"),
+        25: ("already-undone", "Batch 25 was already undone on 2026-08-01 09:00 by lead"),
         1: (
             "reference-batch",
             "Batch 1 holds the published reference figures shipped with the catalog; it cannot"
@@ -146,7 +146,7 @@ def test_history_lists_batches_newest_first(store_path):
     store = open_store(store_path)
     load(store, [("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 2)], T1, file="a.csv")
     load(store, [("IA.JOBS", "2026-Q1", "MA-06", 1250.0, 2)], T2, file="b.xlsx")
-    undo(store, 3, user="lead", now=T3)
+    undo(store, 26, user="lead", now=T3)
     h = history(store)
     assert list(h.columns) == [
         "batch_id",
@@ -162,7 +162,7 @@ def test_history_lists_batches_newest_first(store_path):
         "undone_at",
         "undone_by",
     ]
-    assert h.batch_id.tolist() == [3, 2, 1]
+    assert h.batch_id.tolist() == list(range(26, 0, -1))
     top = h.iloc[0]
     assert (
         top.files,
@@ -183,16 +183,16 @@ def test_value_history_shows_every_version_and_the_current_one(db_url):
     load(store, [("IA.JOBS", "2026-Q1", "MA-06", 1250.0, 7)], T2, file="b.csv")
     vh = value_history(store, "IA.JOBS", "2026-Q1", "MA-06")
     assert vh[["batch_id", "value", "file", "row_number", "current"]].values.tolist() == [
-        [2, 1200.0, "a.csv", 5, False],
-        [3, 1250.0, "b.csv", 7, True],
+        [25, 1200.0, "a.csv", 5, False],
+        [26, 1250.0, "b.csv", 7, True],
     ]
-    undo(store, 3, user="lead", now=T3)
+    undo(store, 26, user="lead", now=T3)
     vh = value_history(store, "IA.JOBS", "2026-Q1", "MA-06")
     assert vh.current.tolist() == [True, False]
     assert vh.iloc[1].undone_by == "lead"
     national = value_history(store, "DM.EGDI_RANK", "2024", None)
     assert national[["batch_id", "value", "origin", "current"]].values.tolist() == [
-        [1, 90.0, "public", True]
+        [14, 90.0, "public", True]
     ]
 
 
@@ -214,10 +214,10 @@ def test_export_has_the_exact_header_and_iso_regions(db_url):
     lines = text.splitlines()
     assert lines[0] == "indicator,period,region,value,unit,source,batch_id,demo"
     assert tuple(lines[0].split(",")) == EXPORT_HEADER
-    assert "IA.JOBS,2026-Q1,,5000.0,emplois,HCP,2,false" in lines
-    assert "IA.JOBS,2026-Q1,MA-06,1200.0,emplois,HCP,2,false" in lines
-    assert "DM.EGDI_RANK,2024,,90.0,rank,yabiladi.com/articles/details/154311,1,false" in lines
-    assert len(lines) == 1 + 24 + 2
+    assert "IA.JOBS,2026-Q1,,5000.0,emplois,HCP,25,false" in lines
+    assert "IA.JOBS,2026-Q1,MA-06,1200.0,emplois,HCP,25,false" in lines
+    assert "DM.EGDI_RANK,2024,,90.0,rank,yabiladi.com/articles/details/154311,14,false" in lines
+    assert len(lines) == 1 + 29 + 2
 
 
 def test_export_escapes_formula_like_text_but_not_numbers(store_path, tmp_path):
@@ -245,6 +245,8 @@ def test_export_as_of_shows_what_was_known_then(store_path):
     def jobs(text):
         return [line for line in text.splitlines() if line.startswith("IA.JOBS")]
 
-    assert jobs(_export(store)) == ["IA.JOBS,2026-Q1,MA-06,1250.0,,HCP,3,false"]
-    assert jobs(_export(store, as_of="2026-05-01")) == ["IA.JOBS,2026-Q1,MA-06,1200.0,,HCP,2,false"]
+    assert jobs(_export(store)) == ["IA.JOBS,2026-Q1,MA-06,1250.0,,HCP,26,false"]
+    assert jobs(_export(store, as_of="2026-05-01")) == [
+        "IA.JOBS,2026-Q1,MA-06,1200.0,,HCP,25,false"
+    ]
     assert jobs(_export(store, as_of=dt.date(2026, 4, 1))) == []

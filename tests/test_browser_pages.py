@@ -40,7 +40,10 @@ def test_a_shared_indicator_link_opens_inside_the_app_even_as_first_request(app)
 def test_arabic_indicator_chart_reads_right_to_left(app):
     base, b = app
     page = open_page(b, base + "/indicator?code=IA.JOBS&lang=ar")
-    assert page.locator("h1").first.inner_text() == "مناصب الشغل المباشرة وغير المباشرة المرتبطة بالذكاء الاصطناعي"
+    assert (
+        page.locator("h1").first.inner_text()
+        == "مناصب الشغل المباشرة وغير المباشرة المرتبطة بالذكاء الاصطناعي"
+    )
     x_range, y_side = page.evaluate(
         "() => { const l = document.querySelector('.js-plotly-plot')._fullLayout;"
         " return [l.xaxis.range, l.yaxis.side]; }"

@@ -39,7 +39,7 @@ def test_ingest_json_committed_then_unchanged(db):
     assert JSON_KEYS <= set(out)
     assert {k: out[k] for k in JSON_KEYS} == {
         "status": "committed",
-        "batch_id": 2,
+        "batch_id": 25,
         "rows": 3,
         "inserted": 3,
         "revised": 0,
@@ -50,7 +50,7 @@ def test_ingest_json_committed_then_unchanged(db):
     assert again.returncode == 0
     out = json.loads(again.stdout)
     assert (out["status"], out["batch_id"], out["unchanged"]) == ("unchanged", None, 3)
-    assert out["message"] == "Nothing new: this content was already loaded in batch 2"
+    assert out["message"] == "Nothing new: this content was already loaded in batch 25"
 
 
 def test_ingest_with_a_bad_row_exits_1_lists_the_problem_and_writes_nothing(db):
@@ -69,7 +69,9 @@ def test_ingest_with_a_bad_row_exits_1_lists_the_problem_and_writes_nothing(db):
     ]
     assert all(PROBLEM_KEYS <= set(pr) for pr in out["problems"])
     h = json.loads(run("history", "--json", db=db).stdout)
-    assert [b["batch_id"] for b in h] == [1]  # only the reference batch: nothing was written
+    assert [b["batch_id"] for b in h] == list(
+        range(24, 0, -1)
+    )  # only the reference batches: nothing was written
 
 
 def test_ingest_text_output_names_the_problem_for_a_person(db):
@@ -127,37 +129,37 @@ def test_dry_run_then_revision_undo_and_export(db, tmp_path):
     }
     p = run("ingest", FIX / "revision_casa_jobs.csv", db=db)
     assert p.returncode == 0
-    assert p.stdout.splitlines()[0] == "Batch 3 loaded: 1 new, 1 revised, 1 unchanged"
+    assert p.stdout.splitlines()[0] == "Batch 26 loaded: 1 new, 1 revised, 1 unchanged"
     assert "1200" in p.stdout and "1250" in p.stdout  # the revision, old -> new
 
     out = tmp_path / "current.csv"
     assert run("export", "-o", out, db=db).returncode == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     casa = [r for r in rows if r["indicator"] == "IA.JOBS" and r["region"] == "MA-06"]
-    assert [(r["value"], r["batch_id"]) for r in casa] == [("1250.0", "3")]
+    assert [(r["value"], r["batch_id"]) for r in casa] == [("1250.0", "26")]
 
-    u = run("undo", "3", db=db)
+    u = run("undo", "26", db=db)
     assert (u.returncode, u.stdout.strip()) == (
         0,
-        "Batch 3 undone: 1 values back to their previous version, 1 values removed",
+        "Batch 26 undone: 1 values back to their previous version, 1 values removed",
     )
-    again = run("undo", "3", db=db)
+    again = run("undo", "26", db=db)
     assert again.returncode == 1 and "already undone" in again.stderr
     assert run("undo", "1", db=db).returncode == 1  # the published reference batch
 
     stdout_export = run("export", db=db).stdout
     reader = list(csv.DictReader(io.StringIO(stdout_export)))
     casa = [r for r in reader if r["indicator"] == "IA.JOBS" and r["region"] == "MA-06"]
-    assert [(r["value"], r["batch_id"]) for r in casa] == [("1200.0", "2")]
+    assert [(r["value"], r["batch_id"]) for r in casa] == [("1200.0", "25")]
     assert (
         stdout_export.splitlines()[0] == "indicator,period,region,value,unit,source,batch_id,demo"
     )
 
     h = json.loads(run("history", "--json", db=db).stdout)
-    assert [(b["batch_id"], b["user_name"], b["undone_by"]) for b in h] == [
-        (3, "tester", "tester"),
-        (2, "tester", None),
-        (1, "marsad (reference data)", None),
+    assert [(b["batch_id"], b["user_name"], b["undone_by"]) for b in h][:3] == [
+        (26, "tester", "tester"),
+        (25, "tester", None),
+        (24, "marsad (reference data)", None),
     ]
 
 

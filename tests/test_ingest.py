@@ -86,14 +86,14 @@ def test_new_values_are_committed_as_one_batch_with_provenance(db_url):
     r = ingest_long(store, [up], files=["report.csv"], user="amina", now=NOW)
     assert (r.status, r.batch_id, r.rows, r.inserted, r.revised, r.unchanged) == (
         "committed",
-        2,
+        25,
         3,
         3,
         0,
         0,
     )
     assert r.problems == []
-    assert "Batch 2 loaded: 3 new, 0 revised, 0 unchanged" == r.message
+    assert "Batch 25 loaded: 3 new, 0 revised, 0 unchanged" == r.message
     assert r.changes.column_names == [
         "indicator",
         "period",
@@ -120,7 +120,7 @@ def test_new_values_are_committed_as_one_batch_with_provenance(db_url):
     }
     b = batches(store)[-1]
     assert (b["batch_id"], b["user_name"], b["origin"], b["files"], b["created_at"]) == (
-        2,
+        25,
         "amina",
         "upload",
         "report.csv",
@@ -141,7 +141,7 @@ def test_new_values_are_committed_as_one_batch_with_provenance(db_url):
         "HCP",
         "report.csv",
         2,
-        2,
+        25,
     )
 
 
@@ -163,9 +163,9 @@ def test_same_content_twice_is_unchanged_and_creates_no_batch(db_url):
         0,
         2,
     )
-    assert again.same_as_batch == first.batch_id == 2
-    assert again.message == "Nothing new: this content was already loaded in batch 2"
-    assert [b["batch_id"] for b in batches(store)] == [1, 2]
+    assert again.same_as_batch == first.batch_id == 25
+    assert again.message == "Nothing new: this content was already loaded in batch 25"
+    assert [b["batch_id"] for b in batches(store)] == list(range(1, 26))
 
 
 def test_values_equal_to_the_published_ones_are_unchanged_not_rewritten(store):
@@ -177,7 +177,7 @@ def test_values_equal_to_the_published_ones_are_unchanged_not_rewritten(store):
                 [
                     ("DM.EGDI_RANK", "2024", "", 90.0, 2),
                     ("DM.EGDI_RANK", "2022", "", 101.0, 3),
-                    ("IA.READINESS", "2024", "", 101.0, 4),
+                    ("IA.READINESS", "2021", "", 101.0, 4),
                 ]
             )
         ],
@@ -187,9 +187,9 @@ def test_values_equal_to_the_published_ones_are_unchanged_not_rewritten(store):
     )
     assert (r.status, r.inserted, r.revised, r.unchanged) == ("committed", 1, 0, 2)
     assert [c["change"] for c in r.changes.to_pylist()] == ["unchanged", "unchanged", "new"]
-    assert r.changes.to_pylist()[0]["old_batch_id"] == 1
+    assert r.changes.to_pylist()[0]["old_batch_id"] == 14
     with store.begin() as conn:
-        n = conn.execute(sa.text("SELECT count(*) FROM observation WHERE batch_id = 2")).scalar()
+        n = conn.execute(sa.text("SELECT count(*) FROM observation WHERE batch_id = 25")).scalar()
     assert n == 1
 
 
@@ -209,7 +209,7 @@ def test_revision_keeps_the_old_value_in_its_batch(db_url):
         user="u",
         now=NOW + dt.timedelta(hours=1),
     )
-    assert (r.status, r.batch_id, r.inserted, r.revised) == ("committed", 3, 0, 1)
+    assert (r.status, r.batch_id, r.inserted, r.revised) == ("committed", 26, 0, 1)
     ch = r.changes.to_pylist()[0]
     assert (
         ch["old_value"],
@@ -218,15 +218,15 @@ def test_revision_keeps_the_old_value_in_its_batch(db_url):
         ch["old_batch_id"],
         ch["sheet"],
         ch["row_number"],
-    ) == (1200.0, 1250.0, "revised", 2, "T1", 7)
-    assert current(store, "IA.JOBS", "2026-Q1", "MA-06") == (1250.0, 3)
+    ) == (1200.0, 1250.0, "revised", 25, "T1", 7)
+    assert current(store, "IA.JOBS", "2026-Q1", "MA-06") == (1250.0, 26)
     with store.begin() as conn:
         versions = conn.execute(
             sa.text(
                 "SELECT batch_id, value FROM observation WHERE indicator = 'IA.JOBS' AND region = 'MA-06' ORDER BY 1"
             )
         ).all()
-    assert [tuple(v) for v in versions] == [(2, 1200.0), (3, 1250.0)]
+    assert [tuple(v) for v in versions] == [(25, 1200.0), (26, 1250.0)]
 
 
 def test_a_file_with_one_bad_row_writes_nothing(store):

@@ -153,7 +153,10 @@ def test_folding_ignores_case_accents_and_arabic_spelling_variants():
         ("Direct and indirect AI-related jobs", "IA.JOBS"),
         ("direct and indirect ai related   jobs", "IA.JOBS"),
         ("مناصب الشغل المباشرة وغير المباشرة المرتبطة بالذكاء الاصطناعي", "IA.JOBS"),
-        ("مناصب الشغل المباشره وغير المباشره المرتبطه بالذكاء الاصطناعى", "IA.JOBS"),  # ة/ه and ي/ى written loosely
+        (
+            "مناصب الشغل المباشره وغير المباشره المرتبطه بالذكاء الاصطناعى",
+            "IA.JOBS",
+        ),  # ة/ه and ي/ى written loosely
         ("Couverture 5G de la population", "DM.5G"),
         ("UN E-Government Development Index rank", "DM.EGDI_RANK"),
     ],

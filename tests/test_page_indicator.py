@@ -93,8 +93,8 @@ def test_choosing_another_indicator_rewrites_the_page_and_the_url(tmp_path, monk
     at.selectbox(key="indicator_code").set_value("DM.ESERVICES").run()
     assert at.title[0].value == "Public services available online"
     assert at.query_params["code"] in ("DM.ESERVICES", ["DM.ESERVICES"])
-    # Published: about 600 e-services in early 2024 (the catalog baseline).
-    assert _metrics(at)["Latest value"] == "600"
+    # Published: more than 650 e-services at the portal's launch (2025-Q1).
+    assert _metrics(at)["Latest value"] == "650"
 
 
 def test_demo_values_and_a_region_from_the_url(tmp_path, monkeypatch):

@@ -45,14 +45,14 @@ def test_good_file_preview_then_confirm_commits_one_batch(tmp_path, monkeypatch)
     (new,) = _tables(at)
     assert new["Region"].tolist() == ["Casablanca-Settat", "Tangier-Tetouan-Al Hoceima", "National"]
     assert new["New value"].tolist() == ["1,200", "300", "18.5"]
-    assert len(history(open_store(str(db)))) == 1  # nothing written before confirming
+    assert len(history(open_store(str(db)))) == 24  # nothing written before confirming
 
     at.button(key="confirm_upload").click()
     at.run()
     assert not at.exception
-    assert at.success[0].value == "Batch 2 loaded: 3 new, 0 revised, 0 unchanged"
+    assert at.success[0].value == "Batch 25 loaded: 3 new, 0 revised, 0 unchanged"
     h = history(open_store(str(db)))
-    assert h.batch_id.tolist() == [2, 1]
+    assert h.batch_id.tolist() == list(range(25, 0, -1))
     assert (h.iloc[0].user_name, h.iloc[0].files, h.iloc[0].inserted) == (
         "analyste",
         "good_long_three_values.csv",
@@ -88,7 +88,7 @@ def test_bad_file_shows_problems_and_writes_nothing(tmp_path, monkeypatch, lang)
         {"en": "Download the problems", "ar": "تنزيل المشاكل"}[lang]
     )
     assert all(b.key != "confirm_upload" for b in at.button)
-    assert len(history(open_store(str(db)))) == 1
+    assert len(history(open_store(str(db)))) == 24
 
 
 def test_unreadable_file_is_a_problem_not_a_crash(tmp_path, monkeypatch):
@@ -118,13 +118,13 @@ def test_history_page_undoes_a_batch_only_after_confirmation(tmp_path, monkeypat
     at.run()
     assert not at.exception
     batches = at.dataframe[0].value
-    assert batches["Batch"].tolist() == [3, 2, 1]
-    assert batches["Origin"].tolist() == ["upload", "upload", "published reference"]
-    assert at.selectbox(key="undo_pick").value == 3
+    assert batches["Batch"].tolist() == list(range(26, 0, -1))
+    assert batches["Origin"].tolist() == ["upload", "upload"] + ["published reference"] * 24
+    assert at.selectbox(key="undo_pick").value == 26
 
     at.button(key="undo_ask").click()
     at.run()
-    assert at.warning[0].value.startswith("Undo batch 3?")
+    assert at.warning[0].value.startswith("Undo batch 26?")
     assert history(open_store(str(db))).undone_at.isna().all()  # asking is not undoing
 
     at.button(key="undo_confirm_button").click()
@@ -132,12 +132,12 @@ def test_history_page_undoes_a_batch_only_after_confirmation(tmp_path, monkeypat
     assert not at.exception
     assert (
         at.success[0].value
-        == "Batch 3 undone: 1 values back to their previous version, 1 values removed"
+        == "Batch 26 undone: 1 values back to their previous version, 1 values removed"
     )
     h = history(open_store(str(db)))
-    assert h.set_index("batch_id").loc[3, "undone_by"] == "lead"
+    assert h.set_index("batch_id").loc[26, "undone_by"] == "lead"
     assert at.selectbox(key="undo_pick").options == [
-        "Batch 2 · good_long_three_values.csv · "
+        "Batch 25 · good_long_three_values.csv · "
         + at.dataframe[0].value["Loaded on"].iloc[1]
         + " · amina"
     ]

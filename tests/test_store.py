@@ -64,9 +64,11 @@ def test_first_run_creates_schema_catalog_and_real_observations(db_url):
     store = open_store(db_url)
     assert len(store.read_table("indicator")) == 32
     assert len(store.read_table("region")) == 12
-    assert len(store.read_table("milestone")) == 3  # DM.JOBS, DM.TALENTS, DM.5G
+    assert (
+        len(store.read_table("milestone")) == 5
+    )  # DM.TALENTS, DM.5G, DM.STARTUPS, DM.STARTUP_FUNDS, DM.EXPORTS
     obs = store.current_observations()
-    assert len(obs) == 24
+    assert len(obs) == 29
     egdi = obs[(obs.indicator == "DM.EGDI_RANK") & (obs.period == "2024")].iloc[0]
     assert egdi.value == 90
     assert egdi.source == "yabiladi.com/articles/details/154311"
@@ -74,8 +76,8 @@ def test_first_run_creates_schema_catalog_and_real_observations(db_url):
     assert not obs.demo.any()
     # Opening again seeds nothing twice.
     open_store(db_url)
-    assert len(store.read_table("batch")) == 1
-    assert len(store.current_observations()) == 24
+    assert len(store.read_table("batch")) == 24
+    assert len(store.current_observations()) == 29
 
 
 def test_round_trip_revision_undo_and_as_of(db_url):
@@ -113,7 +115,7 @@ def test_round_trip_revision_undo_and_as_of(db_url):
         )
     assert value() == (1200.0, b1, "report.csv", 5, 1)
     assert value(dt.date(2026, 7, 20)) == (1250.0, b2, "revision.xlsx", 2, 2)  # before the undo
-    assert len(store.read_table("batch")) == 3  # public + 2, nothing deleted
+    assert len(store.read_table("batch")) == 26  # 24 public + 2, nothing deleted
 
 
 def test_demo_is_flagged_removable_and_never_hides_real_values(db_url):
@@ -131,7 +133,7 @@ def test_demo_is_flagged_removable_and_never_hides_real_values(db_url):
     assert jobs.period.min() == "2024-Q1" and jobs.period.max() == "2026-Q3"
     assert remove_demo(store) == 1
     assert not has_demo(store)
-    assert len(store.current_observations()) == 24
+    assert len(store.current_observations()) == 29
 
 
 def test_demo_is_deterministic():
@@ -178,7 +180,7 @@ def test_a_second_process_waits_for_the_lock_instead_of_failing(tmp_path):
     )
     assert holder.stdout.readline().strip() == "held"
     start = time.monotonic()
-    assert len(open_store(str(db)).current_observations()) == 24
+    assert len(open_store(str(db)).current_observations()) == 29
     waited = time.monotonic() - start
     holder.wait(10)
     assert holder.returncode == 0
