@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zlib
-from itertools import groupby
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -30,17 +29,34 @@ def published_at(day: dt.date) -> dt.datetime:
     return start.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def _public_values(conn) -> dict[tuple[str, str, str], float]:
-    """The latest value the reference batches hold for each key (uploads and DEMO ignored)."""
+def _public_held(conn) -> dict[tuple[str, str, str], tuple[float, int, dt.datetime, int]]:
+    """For each key the reference batches hold: (latest value, its batch, that batch's loaded-at time,
+    number of non-DEMO versions of the key in any batch)."""
+    key = (observation.c.indicator, observation.c.period, observation.c.region)
     sql = (
         sa.select(
-            observation.c.indicator, observation.c.period, observation.c.region, observation.c.value
+            *key,
+            observation.c.value,
+            observation.c.batch_id,
+            batch.c.created_at,
+            batch.c.origin,
+            batch.c.undone_at,
+            sa.func.count().over(partition_by=key).label("versions"),
         )
         .join(batch, batch.c.batch_id == observation.c.batch_id)
-        .where(batch.c.origin == "public", batch.c.undone_at.is_(None))
+        .where(observation.c.demo.is_(False))
         .order_by(observation.c.batch_id)
     )
-    return {(r.indicator, r.period, r.region): r.value for r in conn.execute(sql)}
+    held = {}
+    for r in conn.execute(sql):
+        if r.origin == "public" and r.undone_at is None:
+            held[(r.indicator, r.period, r.region)] = (
+                r.value,
+                r.batch_id,
+                r.created_at,
+                r.versions,
+            )
+    return held
 
 
 def seed_public_observations(store: Store, conn, catalog: Catalog) -> list[int]:
@@ -49,13 +65,19 @@ def seed_public_observations(store: Store, conn, catalog: Catalog) -> list[int]:
     Only figures the reference batches do not already hold with the same value are loaded, so a
     re-seed after a catalog change adds the new and corrected figures and nothing twice; comparing
     with the reference batches only (not uploads) keeps a revision someone uploaded the current value.
-    Returns the new batch ids, oldest publication first.
+    A figure already held with the same value but loaded at another time (a database seeded before
+    publication dates existed, or a corrected date) moves to the batch of its publication date when
+    it is the key's only version, so it is re-dated, not duplicated; a reference batch left empty by
+    that is removed. Returns the new batch ids, oldest publication first.
     """
-    held = _public_values(conn)
-    rows = []
+    held = _public_held(conn)
+    rows, moves = [], []
     for row_number, o in catalog.observations:
         key = (o.indicator, o.period, o.region or NATIONAL)
-        if held.get(key) == o.value:
+        if key in held and held[key][0] == o.value:
+            _, old_batch, loaded_at, versions = held[key]
+            if loaded_at != published_at(o.published) and versions == 1:
+                moves.append({"published": o.published, "key": key, "old_batch": old_batch})
             continue
         rows.append(
             {
@@ -73,10 +95,8 @@ def seed_public_observations(store: Store, conn, catalog: Catalog) -> list[int]:
                 "demo": False,
             }
         )
-    rows.sort(key=lambda r: (r["published"], r["row_number"]))
     batch_ids = []
-    for day, group in groupby(rows, key=lambda r: r["published"]):
-        group = list(group)
+    for day in sorted({r["published"] for r in rows} | {m["published"] for m in moves}):
         batch_id = store.new_batch(
             conn,
             user=PUBLIC_USER,
@@ -85,17 +105,39 @@ def seed_public_observations(store: Store, conn, catalog: Catalog) -> list[int]:
             demo=False,
             created_at=published_at(day),
         )
-        table = pa.Table.from_pylist(
-            [
-                {k: v for k, v in r.items() if k != "published"} | {"batch_id": batch_id}
-                for r in group
-            ]
-        )
-        n = store.bulk_insert_observations(conn, table)
+        new = [
+            {k: v for k, v in r.items() if k != "published"} | {"batch_id": batch_id}
+            for r in rows
+            if r["published"] == day
+        ]
+        n = store.bulk_insert_observations(conn, pa.Table.from_pylist(new)) if new else 0
+        for m in (m for m in moves if m["published"] == day):
+            indicator, period, region = m["key"]
+            conn.execute(
+                sa.update(observation)
+                .where(
+                    observation.c.batch_id == m["old_batch"],
+                    observation.c.indicator == indicator,
+                    observation.c.period == period,
+                    observation.c.region == region,
+                )
+                .values(batch_id=batch_id)
+            )
+            n += 1  # the key's only version: exactly one row
         conn.execute(
             sa.update(batch).where(batch.c.batch_id == batch_id).values(rows=n, inserted=n)
         )
         batch_ids.append(batch_id)
+    for old in {m["old_batch"] for m in moves}:
+        left = conn.execute(
+            sa.select(sa.func.count()).where(observation.c.batch_id == old)
+        ).scalar_one()
+        if left:
+            conn.execute(
+                sa.update(batch).where(batch.c.batch_id == old).values(rows=left, inserted=left)
+            )
+        else:
+            conn.execute(sa.delete(batch).where(batch.c.batch_id == old))
     return batch_ids
 
 

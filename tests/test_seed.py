@@ -85,37 +85,21 @@ def _old_code_database(url, catalog):
     return store
 
 
-def test_reseeding_a_database_of_the_old_seed_adds_only_the_new_figures(db_url):
-    store = _old_code_database(db_url, load_catalog())
-    assert len(store.current_observations()) == 24
-    Store(store.url).ensure()
-    obs = store.current_observations()
-    assert len(obs) == 29
-    assert (obs.versions == 1).all()  # nothing loaded twice
-    new = obs[obs.batch_id != 1].sort_values("row_number")
-    assert list(new.row_number) == [26, 27, 28, 29, 30]
-    assert _value(store, "DM.ESERVICES", "2025-Q1", dt.date(2025, 3, 1)) == 650
-    Store(store.url).ensure()
-    assert len(history(store)) == 1 + 5  # the old batch and one per new publication date
-
-
-def test_a_catalog_correction_is_loaded_once_and_an_uploaded_revision_is_kept(tmp_path):
-    d = tmp_path / "cat"
-    shutil.copytree(CATALOG_DIR, d)
-    url = str(tmp_path / "m.duckdb")
-    store = open_store(url, catalog_dir=d)
-    with store.begin() as conn:  # an analyst revised the 2022 EGDI rank
-        b = store.new_batch(conn, user="analyst", origin="upload", files="fix.csv", demo=False)
+def _upload(store, indicator, period, value, when=None):
+    with store.begin() as conn:
+        b = store.new_batch(
+            conn, user="analyst", origin="upload", files="fix.csv", demo=False, created_at=when
+        )
         store.bulk_insert_observations(
             conn,
             pa.Table.from_pylist(
                 [
                     {
                         "batch_id": b,
-                        "indicator": "DM.EGDI_RANK",
-                        "period": "2022",
+                        "indicator": indicator,
+                        "period": period,
                         "region": "",
-                        "value": 100.0,
+                        "value": value,
                         "unit": "rank",
                         "comment": None,
                         "source": "analyst",
@@ -128,6 +112,46 @@ def test_a_catalog_correction_is_loaded_once_and_an_uploaded_revision_is_kept(tm
                 schema=OBS_ARROW_SCHEMA,
             ),
         )
+    return b
+
+
+def test_reseeding_a_database_of_the_old_seed_redates_its_figures_without_duplicates(db_url):
+    store = _old_code_database(db_url, load_catalog())
+    assert len(store.current_observations()) == 24
+    assert _value(store, "DM.EGDI_RANK", "2022", dt.date(2023, 1, 1)) is None  # the old defect
+    Store(store.url).ensure()
+    obs = store.current_observations()
+    assert len(obs) == 29
+    assert (obs.versions == 1).all()  # nothing loaded twice
+    # The 24 old figures moved to the batches of their publication dates; the 5 new ones joined them.
+    assert _value(store, "DM.EGDI_RANK", "2022", dt.date(2023, 1, 1)) == 101
+    assert _value(store, "DM.ESERVICES", "2025-Q1", dt.date(2025, 3, 1)) == 650
+    h = history(store)
+    assert len(h) == 24 and (h.origin == "public").all()  # the emptied old batch is gone
+    assert 1 not in set(obs.batch_id)
+    Store(store.url).ensure()
+    assert len(history(store)) == 24
+
+
+def test_reseeding_leaves_a_figure_revised_by_an_upload_in_its_old_batch(db_url):
+    store = _old_code_database(db_url, load_catalog())
+    _upload(store, "DM.EGDI_RANK", "2022", 100.0, dt.datetime(2026, 11, 25, 9, 0))
+    Store(store.url).ensure()
+    assert _value(store, "DM.EGDI_RANK", "2022") == 100  # the upload stays current
+    obs = store.current_observations()
+    assert obs.set_index(["indicator", "period"]).loc[("DM.EGDI_RANK", "2022"), "versions"] == 2
+    h = history(store)
+    old = h[h.batch_id == 1].iloc[0]
+    assert (old.origin, old.rows) == ("public", 1)  # only the revised key stayed behind
+    assert len(h) == 1 + 1 + 24
+
+
+def test_a_catalog_correction_is_loaded_once_and_an_uploaded_revision_is_kept(tmp_path):
+    d = tmp_path / "cat"
+    shutil.copytree(CATALOG_DIR, d)
+    url = str(tmp_path / "m.duckdb")
+    store = open_store(url, catalog_dir=d)
+    _upload(store, "DM.EGDI_RANK", "2022", 100.0)  # an analyst revised the 2022 EGDI rank
     path = d / "observations_public.csv"
     path.write_text(
         path.read_text(encoding="utf-8").replace(
