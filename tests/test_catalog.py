@@ -34,6 +34,10 @@ def test_real_catalog_loads_with_expected_counts():
         ("DM.EXPORTS", 2026, 25.0),
     }
     assert c.indicator("IA.JOBS").name_en == "Direct and indirect AI-related jobs"
+    # Every figure names where it was read.
+    assert all(i.sources for i in c.indicators)
+    assert all(o.source for _, o in c.observations)
+    assert all(e.source for e in c.index_editions)
     assert c.indicator("DM.OSI_RANK").direction == "down"
     assert sum(r.population_2024 for r in c.regions) == 36_828_330
 
