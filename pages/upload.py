@@ -1,5 +1,6 @@
 """Upload: check report files together, show the problems or what would change, then load them as one batch."""
 
+import dataclasses
 import hashlib
 import os
 
@@ -119,6 +120,8 @@ if done is not None:
     st.stop()
 
 check = state["check"]
+if state.get("stale"):  # Confirm found the data changed since the preview: this is the new preview
+    st.warning(state["stale"], icon=":material/sync_problem:")
 errors, warnings = check.errors, check.warnings
 if errors:
     st.error(check.message, icon=":material/block:")
@@ -166,11 +169,23 @@ if st.button(
     _("Confirm and load"), type="primary", icon=":material/publish:", key="confirm_upload"
 ):
     with st.spinner(_("Loading…")):
-        result = ingest_uploads(c.store, uploads, user=_user(), dry_run=False, lang=c.lang)
-    if result.status == "committed":
+        # The commit checks, inside its transaction, that the values this preview was computed against are
+        # still the current ones: a colleague's load in between must not be overwritten unseen.
+        result = ingest_uploads(
+            c.store,
+            uploads,
+            user=_user(),
+            dry_run=False,
+            lang=c.lang,
+            expected_state=check.state,
+        )
+    if result.status in ("committed", "unchanged"):
         st.cache_data.clear()  # every page shows the new figures
         state["result"] = result
         st.rerun()
-    else:  # the database changed since the check (another upload): show what it says now
-        state["check"] = result
-        st.warning(result.message)
+    else:  # stale (or now rejected): nothing was written; show what the database says now
+        state["check"] = (
+            dataclasses.replace(result, status="dry-run") if result.status == "stale" else result
+        )
+        state["stale"] = result.message
+        st.rerun()
