@@ -11,7 +11,7 @@ import sys
 import pandas as pd
 
 from loaders.i18n import LANGS, fmt_number, fmt_percent, fmt_period, translator
-from loaders.store import open_store
+from loaders.store import local_today, open_store
 
 from .engine import _num, indicator_detail, status_table
 from .inputs import load_inputs
@@ -294,9 +294,8 @@ def main(argv=None) -> int:
     _ = translator(args.lang)
     store = open_store(args.db)
     inputs = load_inputs(store, args.as_of)
-    today = (
-        args.as_of or dt.date.today()
-    )  # as known on D: D is "today" for every date-dependent rule
+    # As known on D: D is "today" for every date-dependent rule; by default today in Morocco.
+    today = args.as_of or local_today()
     handler = {
         "status": _status,
         "explain": _explain,

@@ -308,7 +308,10 @@ def cmd_undo(args) -> int:
 
 
 def cmd_history(args) -> int:
+    import datetime as dt
+
     from .batches import HISTORY_COLUMNS, history
+    from .store import local_time
 
     store, _catalog = _open(args)
     df = history(store)
@@ -317,13 +320,13 @@ def cmd_history(args) -> int:
         print(json.dumps(records, ensure_ascii=False))
         return 0
     cols = [c for c in HISTORY_COLUMNS if c != "demo"]  # DEMO shows in `origin` already
-    rows = [
-        [
-            "" if r[c] is None else str(r[c]).replace("T", " ")[:19] if c.endswith("_at") else r[c]
-            for c in cols
-        ]
-        for r in records
-    ]
+
+    def when(v) -> str:  # JSON keeps the stored UTC time; people read the time in Morocco
+        if v is None:
+            return ""
+        return local_time(dt.datetime.fromisoformat(v)).strftime("%Y-%m-%d %H:%M:%S")
+
+    rows = [[when(r[c]) if c.endswith("_at") else r[c] for c in cols] for r in records]
     print(_table(rows, cols))
     return 0
 

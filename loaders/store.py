@@ -200,6 +200,11 @@ def as_of_date(as_of: dt.date | dt.datetime | str | None) -> dt.date | None:
     return as_of
 
 
+def local_today() -> dt.date:
+    """Today's date in Morocco (the default "as known on" date)."""
+    return dt.datetime.now(LOCAL_TZ).date()
+
+
 def local_time(utc: dt.datetime) -> dt.datetime:
     """A stored time (naive UTC) as the aware time in Morocco, as History shows it."""
     if utc.tzinfo is None:

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, RTL_LANGS, name_col, translator
-from loaders.store import Store, open_store, resolve_url
+from loaders.store import Store, local_today, open_store, resolve_url
 
 GEO_ATTRIBUTION = "© OpenStreetMap contributors, ODbL; regions from the morocco-map project"
 
@@ -117,7 +117,7 @@ def kpi_status(url: str, version: str, as_of: dt.date | None, method: str, by_re
     from kpis.engine import status_table
 
     inputs = kpi_inputs(url, version, as_of)
-    return status_table(inputs, today=as_of or dt.date.today(), method=method, by_region=by_region)
+    return status_table(inputs, today=as_of or local_today(), method=method, by_region=by_region)
 
 
 def load_kpi_inputs(c: Ctx):
@@ -215,7 +215,7 @@ def view_controls(c: Ctx, methods: dict[str, str]) -> None:
     """Sidebar: 'as known on' date (reproduce a past presentation) and the status method."""
     _ = c._
     with st.sidebar:
-        today = dt.date.today()
+        today = local_today()  # the date in Morocco, whatever the server's clock zone
         picked = st.date_input(
             _("Figures as known on"),
             value=c.as_of or today,

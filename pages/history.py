@@ -7,6 +7,7 @@ import streamlit as st
 
 from loaders.batches import UndoError, history, undo, value_history, value_keys
 from loaders.i18n import fmt_date, fmt_number, fmt_period
+from loaders.store import local_time
 from pages._ui import catalog, ctx, show_table
 
 c = ctx()
@@ -27,7 +28,10 @@ def _user() -> str:
 
 
 def _when(v) -> str:
-    return "" if v is None or pd.isna(v) else fmt_date(pd.Timestamp(v).to_pydatetime(), c.lang)
+    """A stored (UTC) time as the time in Morocco."""
+    if v is None or pd.isna(v):
+        return ""
+    return fmt_date(local_time(pd.Timestamp(v).to_pydatetime()), c.lang)
 
 
 def _region(iso) -> str:

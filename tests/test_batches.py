@@ -374,3 +374,36 @@ def test_undo_of_any_batch_equals_replaying_the_loads_without_it(empty_store_fil
                 for i, (key, v) in enumerate(sorted(rows.items())):
                     expected[key] = (v, name, 2 + i)
         assert {k: v[:3] for k, v in _current(store).items()} == expected
+
+
+# -- as known on a date in Morocco ---------------------------------------------------------------------------
+
+
+def test_as_of_a_date_means_the_end_of_that_day_in_casablanca(db_url):
+    store = open_store(db_url)
+    # 23:30 UTC on 14 June is 00:30 on 15 June in Casablanca (UTC+1 outside Ramadan).
+    late = dt.datetime(2026, 6, 14, 23, 30)
+    load(store, [("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 2)], late, file="late.csv")
+    assert values(store, dt.date(2026, 6, 14)) == {}
+    assert values(store, "2026-06-14") == {}
+    assert values(store, dt.date(2026, 6, 15)) == {("2026-Q1", "MA-06"): (1200.0, 2)}
+    assert "IA.JOBS" not in _export(store, as_of=dt.date(2026, 6, 14))
+    assert "IA.JOBS,2026-Q1,MA-06,1200.0" in _export(store, as_of=dt.date(2026, 6, 15))
+
+
+def test_during_ramadan_casablanca_is_on_utc_so_23_30_utc_is_still_the_same_day(store_path):
+    store = open_store(store_path)
+    # 1 March 2026 falls in Ramadan: Morocco is on UTC+0, so 23:30 UTC is 23:30 on 1 March there.
+    load(store, [("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 2)], dt.datetime(2026, 3, 1, 23, 30))
+    assert values(store, dt.date(2026, 3, 1)) == {("2026-Q1", "MA-06"): (1200.0, 2)}
+    assert values(store, dt.date(2026, 2, 28)) == {}
+
+
+def test_an_undo_late_in_the_utc_evening_counts_on_the_next_moroccan_day(store_path):
+    store = open_store(store_path)
+    load(store, [("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 2)], T1)
+    undo(
+        store, 2, user="lead", now=dt.datetime(2026, 6, 14, 23, 30)
+    )  # 15 June, 00:30 in Casablanca
+    assert values(store, dt.date(2026, 6, 14)) == {("2026-Q1", "MA-06"): (1200.0, 2)}
+    assert values(store, dt.date(2026, 6, 15)) == {}

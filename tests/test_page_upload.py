@@ -171,3 +171,26 @@ def test_confirm_after_a_colleague_loaded_the_same_value_shows_the_new_preview(
     at.run()
     assert at.success[0].value.startswith("Lot 3 chargé")
     assert history(open_store(str(db))).batch_id.tolist() == [3, 2, 1]
+
+
+def test_history_page_shows_batch_times_in_casablanca(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from loaders.ingest import ingest
+
+    db = tmp_path / "m.duckdb"
+    store = open_store(str(db))
+    # Loaded at 23:30 UTC on 14 June 2026: 00:30 on 15 June in Morocco (UTC+1).
+    ingest(
+        store,
+        [FIX / "good_long_three_values.csv"],
+        user="amina",
+        now=dt.datetime(2026, 6, 14, 23, 30),
+    )
+    monkeypatch.setattr(sys, "argv", ["pages/history.py", "--db", str(db)])
+    at = AppTest.from_file(str(ROOT / "pages" / "history.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    batches = at.dataframe[0].value
+    assert batches["Loaded on"].iloc[0] == "2026-06-15 00:30"
