@@ -1,7 +1,8 @@
 """Command line of the loaders: ingest, export, template, undo, history, demo (`python -m loaders --help`)."""
 
 # Exit codes: 0 done (also "nothing new" and a clean dry run), 1 refused (problems blocked the upload, nothing
-# written; an undo that cannot be done), 2 a file or the database cannot be read, or the command is wrong.
+# written; an undo that cannot be done; a preview the database has moved past), 2 a file or the database cannot
+# be read, or the command is wrong, 3 the database stayed busy (another process kept the DuckDB file locked).
 # Imports stay inside the commands so that starting the CLI costs little.
 
 from __future__ import annotations
@@ -84,21 +85,18 @@ class _Fail(Exception):
         self.message = message
 
 
+def _messages_lang(args) -> str:
+    return args.lang if args.command in ("ingest", "undo") else "en"
+
+
 def _open(args):
     """The store named by --db (created, with its catalog, on first use) and its catalog."""
-    import sqlalchemy as sa
-
-    from .catalog import CatalogError
-    from .store import Store, resolve_url
+    from .cli_store import CliFailure, open_cli_store
 
     try:
-        store = Store(resolve_url(args.db))
-        catalog = store.ensure(args.catalog)
-    except CatalogError as e:
-        raise _Fail(2, str(e)) from e
-    except (sa.exc.SQLAlchemyError, OSError) as e:
-        raise _Fail(2, f"cannot open the database {args.db or ''}: {e}".replace("  ", " ")) from e
-    return store, catalog
+        return open_cli_store(args.db, args.catalog, lang=_messages_lang(args))
+    except CliFailure as e:
+        raise _Fail(e.code, e.message) from e
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
@@ -366,6 +364,18 @@ def main(argv: list[str] | None = None) -> int:
     except _Fail as e:
         print(e.message, file=sys.stderr)
         return e.code
+    except (
+        Exception
+    ) as e:  # the database failing mid-command (busy, server gone): one sentence, no traceback
+        from .cli_store import explain
+        from .i18n import translator
+        from .store import resolve_url
+
+        failure = explain(e, resolve_url(args.db), translator(_messages_lang(args)))
+        if failure is None:
+            raise
+        print(failure.message, file=sys.stderr)
+        return failure.code
 
 
 if __name__ == "__main__":

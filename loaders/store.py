@@ -240,7 +240,7 @@ def check_target(url: str) -> None:
         raise StoreError("bad-url", N_("{url} is not a database URL or file path"), url=url)
     try:
         parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError as e:
+    except (sa.exc.ArgumentError, ValueError) as e:
         raise StoreError("bad-url", N_("{url} is not a valid database URL"), url=url) from e
     if parsed.get_backend_name() not in ("duckdb", "postgresql"):
         raise StoreError(
@@ -252,7 +252,12 @@ def check_target(url: str) -> None:
         return
     path = parsed.database or ""
     if not path or path == ":memory:":
-        return
+        raise StoreError(
+            "not-a-database",
+            N_(
+                "An in-memory database keeps nothing between commands: give a DuckDB file or a PostgreSQL URL"
+            ),
+        )
     p = Path(path)
     if p.is_dir():
         raise StoreError("not-a-database", N_("{path} is a folder, not a database file"), path=path)
@@ -289,7 +294,7 @@ def _display_url(url: str) -> str:
         return url[len("duckdb:///") :]
     try:
         return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):
         return url
 
 

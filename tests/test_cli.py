@@ -49,8 +49,11 @@ def test_ingest_json_committed_then_unchanged(db):
     again = run("ingest", FIX / "good_long_three_values.csv", "--json", db=db)
     assert again.returncode == 0
     out = json.loads(again.stdout)
-    assert (out["status"], out["batch_id"], out["unchanged"]) == ("unchanged", None, 3)
-    assert out["message"] == "Nothing new: this content was already loaded in batch 2"
+    # Recorded as its own batch: undoing batch 2 later keeps these values, reported here too.
+    assert (out["status"], out["batch_id"], out["unchanged"]) == ("unchanged", 3, 3)
+    assert out["message"] == (
+        "Nothing new: this content was already loaded in batch 2; recorded as batch 3, 3 unchanged"
+    )
 
 
 def test_ingest_with_a_bad_row_exits_1_lists_the_problem_and_writes_nothing(db):
@@ -139,7 +142,8 @@ def test_dry_run_then_revision_undo_and_export(db, tmp_path):
     u = run("undo", "3", db=db)
     assert (u.returncode, u.stdout.strip()) == (
         0,
-        "Batch 3 undone: 1 values back to their previous version, 1 values removed",
+        "Batch 3 undone: 1 values back to their previous version, 1 values removed,"
+        " 1 values kept as other batches reported them too",
     )
     again = run("undo", "3", db=db)
     assert again.returncode == 1 and "already undone" in again.stderr
@@ -182,3 +186,102 @@ def test_db_from_environment(tmp_path):
         env={"MARSAD_DB_URL": f"duckdb:///{db}"},
     )
     assert p.returncode == 0 and db.exists()
+
+
+# -- misuse of --db: one sentence on stderr, exit 2, nothing created or changed ---------------------------------
+
+CLI_FIX = Path(__file__).resolve().parent / "fixtures" / "cli"
+MISUSE = {
+    "report file": (
+        str(CLI_FIX / "db_given_a_report_file.csv"),
+        "db_given_a_report_file.csv looks like a report file, not a database",
+    ),
+    "text file named .duckdb": (
+        str(CLI_FIX / "db_text_file_named_duckdb.duckdb"),
+        "db_text_file_named_duckdb.duckdb is not a DuckDB database file",
+    ),
+    "directory": (str(CLI_FIX), "cli is a folder, not a database file"),
+    "missing folder": (
+        "{tmp}/no/such/folder/m.duckdb",
+        "The folder {tmp}/no/such/folder does not exist",
+    ),
+    "malformed URL": (
+        "postgresql+psycopg://u@host:notaport/x",
+        "postgresql+psycopg://u@host:notaport/x is not a valid database URL",
+    ),
+    "unknown scheme": (
+        "mysql://u@h/x",
+        "mysql://u@h/x: only DuckDB files and PostgreSQL URLs are supported",
+    ),
+    "unreachable PostgreSQL": (
+        "postgresql+psycopg://marsad@127.0.0.1:1/marsad",
+        "Cannot open the database postgresql+psycopg://marsad@127.0.0.1:1/marsad: the server cannot be reached",
+    ),
+    "in memory": (
+        "duckdb:///:memory:",
+        "An in-memory database keeps nothing between commands: give a DuckDB file or a PostgreSQL URL",
+    ),
+}
+
+
+def _one_sentence(p, expected: str) -> None:
+    assert p.returncode == 2, p.stderr
+    assert "Traceback" not in p.stderr and p.stdout == ""
+    lines = [line for line in p.stderr.splitlines() if line.strip() and "nanobind" not in line]
+    assert len(lines) == 1 and expected in lines[0], p.stderr
+
+
+@pytest.mark.parametrize("case", list(MISUSE))
+@pytest.mark.parametrize("cli", ["loaders", "kpis"])
+def test_a_bad_db_is_one_sentence_and_exit_2_for_both_commands(tmp_path, case, cli):
+    target, expected = (x.replace("{tmp}", str(tmp_path)) for x in MISUSE[case])
+    before = sorted(p.name for p in CLI_FIX.iterdir())
+    args = ["history"] if cli == "loaders" else ["status"]
+    env = {k: v for k, v in os.environ.items() if k != "MARSAD_DB_URL"}
+    p = subprocess.run(
+        [sys.executable, "-m", cli, *args, "--db", target],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    _one_sentence(p, expected)
+    assert (
+        sorted(p.name for p in CLI_FIX.iterdir()) == before
+    )  # nothing created beside the fixtures
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_duckdb_file_of_another_application_is_refused_and_left_unchanged(tmp_path):
+    import duckdb
+
+    other = tmp_path / "foreign_tables.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE customers (id INTEGER, name VARCHAR)")
+    con.execute("INSERT INTO customers VALUES (1, 'Amina')")
+    con.close()
+    p = run("ingest", FIX / "good_long_three_values.csv", db=other)
+    _one_sentence(
+        p,
+        f"{other} is not a Marsad database (it holds other tables: customers); nothing was changed",
+    )
+    con = duckdb.connect(str(other), read_only=True)
+    tables = [
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    ]
+    rows = con.execute("SELECT * FROM customers").fetchall()
+    con.close()
+    assert (tables, rows) == (["customers"], [(1, "Amina")])
+    k = subprocess.run(
+        [sys.executable, "-m", "kpis", "status", "--db", str(other), "--lang", "fr"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (
+        k.returncode == 2
+        and "n'est pas une base Marsad" in k.stderr
+        and "Traceback" not in k.stderr
+    )
