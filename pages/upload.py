@@ -10,8 +10,9 @@ import streamlit as st
 from kpis.views import unit_label
 from loaders.i18n import fmt_number, fmt_period
 from loaders.ingest import ingest_uploads, problems_csv
+from loaders.store import StoreBusy
 from loaders.template import template_bytes
-from pages._ui import catalog, ctx, show_table
+from pages._ui import catalog, ctx, served, show_table
 
 PREVIEW_ROWS = 200  # rows shown per table; the counts above them are complete
 
@@ -87,7 +88,7 @@ st.caption(
 )
 st.download_button(
     _("Download the Excel template"),
-    data=_template(c.store.url, c.version, c.lang),
+    data=served(c, "template", _template, c.store.url, c.version, c.lang),
     file_name=f"marsad_template_{c.lang}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
@@ -110,7 +111,14 @@ if state.get("signature") != signature or state.get("lang") != c.lang:
     state.clear()
     state.update(signature=signature, lang=c.lang)
     with st.spinner(_("Checking the files…")):
-        state["check"] = ingest_uploads(c.store, uploads, user=_user(), dry_run=True, lang=c.lang)
+        try:
+            state["check"] = ingest_uploads(
+                c.store, uploads, user=_user(), dry_run=True, lang=c.lang
+            )
+        except StoreBusy as e:  # another load holds the database: check again when it is done
+            state.clear()
+            st.warning(e.translated(_), icon=":material/hourglass_top:")
+            st.stop()
 
 done = state.get("result")
 if done is not None:
@@ -171,14 +179,18 @@ if st.button(
     with st.spinner(_("Loading…")):
         # The commit checks, inside its transaction, that the values this preview was computed against are
         # still the current ones: a colleague's load in between must not be overwritten unseen.
-        result = ingest_uploads(
-            c.store,
-            uploads,
-            user=_user(),
-            dry_run=False,
-            lang=c.lang,
-            expected_state=check.state,
-        )
+        try:
+            result = ingest_uploads(
+                c.store,
+                uploads,
+                user=_user(),
+                dry_run=False,
+                lang=c.lang,
+                expected_state=check.state,
+            )
+        except StoreBusy as e:  # nothing written; the preview stays, Confirm can be pressed again
+            st.warning(e.translated(_), icon=":material/hourglass_top:")
+            st.stop()
     if result.status in ("committed", "unchanged"):
         st.cache_data.clear()  # every page shows the new figures
         state["result"] = result

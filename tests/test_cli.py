@@ -285,3 +285,60 @@ def test_a_duckdb_file_of_another_application_is_refused_and_left_unchanged(tmp_
         and "n'est pas une base Marsad" in k.stderr
         and "Traceback" not in k.stderr
     )
+
+
+# -- a writer holding the DuckDB file -------------------------------------------------------------------------
+
+
+def _hold_lock(db, seconds=60):
+    """Another process holding the DuckDB file in an open transaction (as a long load does)."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; from loaders.store import Store, resolve_url\n"
+            f"s = Store(resolve_url({str(db)!r}))\n"
+            "with s.begin() as c:\n"
+            f"    print('held', flush=True); time.sleep({seconds})\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+@pytest.mark.parametrize("cli", ["loaders", "kpis"])
+def test_a_long_lock_says_it_waits_then_fails_with_one_sentence(db, cli):
+    assert run("history", db=db).returncode == 0  # the database exists
+    holder = _hold_lock(db)
+    try:
+        args = ["history"] if cli == "loaders" else ["status", "--lang", "fr"]
+        env = {k: v for k, v in os.environ.items() if k != "MARSAD_DB_URL"}
+        p = subprocess.run(
+            [sys.executable, "-m", cli, *args, "--db", str(db)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**env, "MARSAD_LOCK_WAIT_SECONDS": "2"},
+            timeout=120,
+        )
+    finally:
+        holder.kill()
+        holder.wait(10)
+    lines = [line for line in p.stderr.splitlines() if line.strip() and "nanobind" not in line]
+    assert "Traceback" not in p.stderr and p.stdout == ""
+    assert p.returncode == 3
+    if cli == "loaders":
+        assert lines == [
+            "The database is busy (another program is writing to it), waiting…",
+            "The database is still busy after 2 seconds: another program is writing to it;"
+            " try again when it has finished",
+        ]
+    else:
+        assert lines == [
+            "La base de données est occupée (un autre programme y écrit), attente…",
+            "La base de données est toujours occupée après 2 secondes : un autre programme y écrit ;"
+            " réessayez quand il aura terminé",
+        ]
