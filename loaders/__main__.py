@@ -47,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("ingest", parents=[db, lang], help="load CSV/Excel files as one batch")
     s.add_argument("files", nargs="+", metavar="FILE")
     s.add_argument("--dry-run", action="store_true", help="check and preview, write nothing")
+    s.add_argument(
+        "--expect-state",
+        metavar="STATE",
+        help="the `state` of an approved --dry-run --json preview: write nothing (exit 1) if the values it "
+        "was computed against have changed since",
+    )
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument(
         "--user", default=None, help="who loads (default: $MARSAD_USER or the login name)"
@@ -128,6 +134,7 @@ def cmd_ingest(args) -> int:
             lang=args.lang,
             catalog=catalog,
             preview=False,  # only the revisions are printed
+            expected_state=args.expect_state,
         )
     except UnreadableFile as e:
         if os.environ.get(
@@ -170,7 +177,7 @@ def cmd_ingest(args) -> int:
         print(json.dumps(result.as_json(), ensure_ascii=False, default=str))
     else:
         _print_ingest(result, _)
-    return 1 if result.status == "rejected" else 0
+    return 1 if result.status in ("rejected", "stale") else 0
 
 
 def _print_ingest(result, _) -> None:

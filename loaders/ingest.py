@@ -117,6 +117,7 @@ class IngestResult:
             ],
             "message": self.message,
             "files": self.files,
+            "state": self.state,
         }
 
 

@@ -403,7 +403,6 @@ class Store:
         with self.begin(write=True) as conn:
             self._refuse_foreign(conn)
             md.create_all(conn)
-            self._upgrade(conn)
             stored = dict(conn.execute(sa.select(meta.c.key, meta.c.value)).all())
             if (
                 catalog_dir is None
@@ -434,9 +433,6 @@ class Store:
                 url=_display_url(self.url),
                 tables=", ".join(sorted(names)[:5]),
             )
-
-    def _upgrade(self, conn) -> None:
-        """Bring a database created by an earlier version up to this schema (columns added since)."""
 
     def _set_meta(self, conn, key: str, value: str) -> None:
         conn.execute(sa.delete(meta).where(meta.c.key == key))

@@ -342,3 +342,24 @@ def test_a_long_lock_says_it_waits_then_fails_with_one_sentence(db, cli):
             "La base de données est toujours occupée après 2 secondes : un autre programme y écrit ;"
             " réessayez quand il aura terminé",
         ]
+
+
+def test_ingest_with_the_state_of_a_stale_dry_run_writes_nothing_and_exits_1(db):
+    mine = FIX / "stale_preview_one_new_value.csv"
+    preview = json.loads(run("ingest", mine, "--dry-run", "--json", db=db).stdout)
+    assert (preview["status"], preview["inserted"], preview["revised"]) == ("dry-run", 1, 0)
+    assert (
+        run("ingest", FIX / "good_long_three_values.csv", db=db).returncode == 0
+    )  # a colleague's load
+    p = run("ingest", mine, "--json", "--expect-state", preview["state"], db=db)
+    out = json.loads(p.stdout)
+    assert (p.returncode, out["status"], out["batch_id"], out["inserted"], out["revised"]) == (
+        1,
+        "stale",
+        None,
+        0,
+        1,
+    )
+    assert [b["batch_id"] for b in json.loads(run("history", "--json", db=db).stdout)] == [2, 1]
+    p = run("ingest", mine, "--json", "--expect-state", out["state"], db=db)
+    assert (p.returncode, json.loads(p.stdout)["revised"]) == (0, 1)
