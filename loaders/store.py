@@ -543,8 +543,8 @@ class Store:
                 SELECT {cols}, y.loaded_at, y.user_name, y.origin,
                        ROW_NUMBER() OVER (PARTITION BY y.indicator, y.period, y.region
                                           ORDER BY y.demo, y.batch_id DESC) AS rn,
-                       SUM(CASE WHEN y.prev_value IS NULL OR y.prev_value <> y.value THEN 1 ELSE 0 END)
-                           OVER (PARTITION BY y.indicator, y.period, y.region) AS versions
+                       CAST(SUM(CASE WHEN y.prev_value IS NULL OR y.prev_value <> y.value THEN 1 ELSE 0 END)
+                           OVER (PARTITION BY y.indicator, y.period, y.region) AS INTEGER) AS versions
                 FROM (
                     SELECT o.*, b.created_at AS loaded_at, b.user_name, b.origin,
                            LAG(o.value) OVER (PARTITION BY o.indicator, o.period, o.region, o.demo
