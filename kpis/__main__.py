@@ -10,8 +10,9 @@ import sys
 
 import pandas as pd
 
+from loaders.cli_store import CliFailure, explain, open_cli_store
 from loaders.i18n import LANGS, fmt_number, fmt_percent, fmt_period, translator
-from loaders.store import open_store
+from loaders.store import local_today, resolve_url
 
 from .engine import _num, indicator_detail, status_table
 from .inputs import load_inputs
@@ -290,13 +291,22 @@ def _milestones(args, inputs, today, _) -> int:
 
 
 def main(argv=None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(argv)  # a wrong command line exits 2 (argparse)
     _ = translator(args.lang)
-    store = open_store(args.db)
-    inputs = load_inputs(store, args.as_of)
-    today = (
-        args.as_of or dt.date.today()
-    )  # as known on D: D is "today" for every date-dependent rule
+    try:
+        store, _catalog = open_cli_store(args.db, lang=args.lang)
+        inputs = load_inputs(store, args.as_of)
+    except CliFailure as e:
+        print(e.message, file=sys.stderr)
+        return e.code
+    except Exception as e:  # the database failing while read: one sentence, no traceback
+        failure = explain(e, resolve_url(args.db), _)
+        if failure is None:
+            raise
+        print(failure.message, file=sys.stderr)
+        return failure.code
+    # As known on D: D is "today" for every date-dependent rule; by default today in Morocco.
+    today = args.as_of or local_today()
     handler = {
         "status": _status,
         "explain": _explain,

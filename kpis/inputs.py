@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from loaders.store import Store, as_of_cutoff, indicator, milestone, pillar, region
+from loaders.store import Store, as_of_cutoff, as_of_date, indicator, milestone, pillar, region
 
 OBS_FIELDS = (
     "indicator",
@@ -272,15 +272,5 @@ def load_inputs(store: Store, as_of: dt.date | dt.datetime | str | None = None) 
         pil = _read(conn, sa.select(pillar).order_by(pillar.c.position), native)
     real = obs.pop("real_versions")
     obs["revised"] = np.where(obs["demo"].astype(bool), obs["versions"] > 1, real.fillna(0) > 1)
-    as_of_date = None
-    if as_of is not None and as_of != "":
-        as_of_date = (
-            (cutoff - dt.timedelta(days=1)).date() if not _has_time(as_of) else cutoff.date()
-        )
-    return make_inputs(obs, ind, ms, reg, pil, as_of_date)
-
-
-def _has_time(as_of) -> bool:
-    if isinstance(as_of, dt.datetime):
-        return True
-    return isinstance(as_of, str) and ("T" in as_of or " " in as_of)
+    # The Moroccan date the figures are as known on (the cutoff itself is a UTC instant).
+    return make_inputs(obs, ind, ms, reg, pil, as_of_date(as_of))

@@ -1,7 +1,8 @@
 """Command line of the loaders: ingest, export, template, undo, history, demo (`python -m loaders --help`)."""
 
 # Exit codes: 0 done (also "nothing new" and a clean dry run), 1 refused (problems blocked the upload, nothing
-# written; an undo that cannot be done), 2 a file or the database cannot be read, or the command is wrong.
+# written; an undo that cannot be done; a preview the database has moved past), 2 a file or the database cannot
+# be read, or the command is wrong, 3 the database stayed busy (another process kept the DuckDB file locked).
 # Imports stay inside the commands so that starting the CLI costs little.
 
 from __future__ import annotations
@@ -46,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("ingest", parents=[db, lang], help="load CSV/Excel files as one batch")
     s.add_argument("files", nargs="+", metavar="FILE")
     s.add_argument("--dry-run", action="store_true", help="check and preview, write nothing")
+    s.add_argument(
+        "--expect-state",
+        metavar="STATE",
+        help="the `state` of an approved --dry-run --json preview: write nothing (exit 1) if the values it "
+        "was computed against have changed since",
+    )
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument(
         "--user", default=None, help="who loads (default: $MARSAD_USER or the login name)"
@@ -84,21 +91,18 @@ class _Fail(Exception):
         self.message = message
 
 
+def _messages_lang(args) -> str:
+    return args.lang if args.command in ("ingest", "undo") else "en"
+
+
 def _open(args):
     """The store named by --db (created, with its catalog, on first use) and its catalog."""
-    import sqlalchemy as sa
-
-    from .catalog import CatalogError
-    from .store import Store, resolve_url
+    from .cli_store import CliFailure, open_cli_store
 
     try:
-        store = Store(resolve_url(args.db))
-        catalog = store.ensure(args.catalog)
-    except CatalogError as e:
-        raise _Fail(2, str(e)) from e
-    except (sa.exc.SQLAlchemyError, OSError) as e:
-        raise _Fail(2, f"cannot open the database {args.db or ''}: {e}".replace("  ", " ")) from e
-    return store, catalog
+        return open_cli_store(args.db, args.catalog, lang=_messages_lang(args))
+    except CliFailure as e:
+        raise _Fail(e.code, e.message) from e
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
@@ -130,6 +134,7 @@ def cmd_ingest(args) -> int:
             lang=args.lang,
             catalog=catalog,
             preview=False,  # only the revisions are printed
+            expected_state=args.expect_state,
         )
     except UnreadableFile as e:
         if os.environ.get(
@@ -172,7 +177,7 @@ def cmd_ingest(args) -> int:
         print(json.dumps(result.as_json(), ensure_ascii=False, default=str))
     else:
         _print_ingest(result, _)
-    return 1 if result.status == "rejected" else 0
+    return 1 if result.status in ("rejected", "stale") else 0
 
 
 def _print_ingest(result, _) -> None:
@@ -308,7 +313,10 @@ def cmd_undo(args) -> int:
 
 
 def cmd_history(args) -> int:
+    import datetime as dt
+
     from .batches import HISTORY_COLUMNS, history
+    from .store import local_time
 
     store, _catalog = _open(args)
     df = history(store)
@@ -317,13 +325,13 @@ def cmd_history(args) -> int:
         print(json.dumps(records, ensure_ascii=False))
         return 0
     cols = [c for c in HISTORY_COLUMNS if c != "demo"]  # DEMO shows in `origin` already
-    rows = [
-        [
-            "" if r[c] is None else str(r[c]).replace("T", " ")[:19] if c.endswith("_at") else r[c]
-            for c in cols
-        ]
-        for r in records
-    ]
+
+    def when(v) -> str:  # JSON keeps the stored UTC time; people read the time in Morocco
+        if v is None:
+            return ""
+        return local_time(dt.datetime.fromisoformat(v)).strftime("%Y-%m-%d %H:%M:%S")
+
+    rows = [[when(r[c]) if c.endswith("_at") else r[c] for c in cols] for r in records]
     print(_table(rows, cols))
     return 0
 
@@ -363,6 +371,18 @@ def main(argv: list[str] | None = None) -> int:
     except _Fail as e:
         print(e.message, file=sys.stderr)
         return e.code
+    except (
+        Exception
+    ) as e:  # the database failing mid-command (busy, server gone): one sentence, no traceback
+        from .cli_store import explain
+        from .i18n import translator
+        from .store import resolve_url
+
+        failure = explain(e, resolve_url(args.db), translator(_messages_lang(args)))
+        if failure is None:
+            raise
+        print(failure.message, file=sys.stderr)
+        return failure.code
 
 
 if __name__ == "__main__":

@@ -40,6 +40,9 @@ class UndoResult:
     restored: int  # values whose previous version is current again
     removed: int  # values that had no previous version: no current value any more
     message: str
+    kept: int = (
+        0  # values other batches had reported too, with the same value: still current, from them
+    )
 
 
 def _duck_sql(sql: str) -> str:
@@ -65,10 +68,14 @@ _AFFECTED = """
     LEFT JOIN ({current}) c ON c.indicator = ob.indicator AND c.period = ob.period AND c.region = ob.region
     WHERE ob.batch_id = :batch_id
 """
-_STILL_CURRENT = """
-    SELECT count(*) FROM ({current}) c
-    WHERE EXISTS (SELECT 1 FROM observation ob WHERE ob.batch_id = :batch_id AND ob.indicator = c.indicator
-                  AND ob.period = c.period AND ob.region = c.region)
+# After the undo, among the batch's values that were current: which fell back on another batch's value (the
+# same value: kept; another: restored). A value a later real batch holds was not current before and is left out.
+_AFTER_UNDO = """
+    SELECT count(*) FILTER (WHERE c.value = ob.value) AS kept,
+           count(*) FILTER (WHERE c.value <> ob.value) AS restored
+    FROM observation ob
+    JOIN ({current}) c ON c.indicator = ob.indicator AND c.period = ob.period AND c.region = ob.region
+    WHERE ob.batch_id = :batch_id AND NOT (NOT c.demo AND c.batch_id > :batch_id)
 """
 
 
@@ -84,7 +91,7 @@ def undo(
     _ = translator(lang)
     now = now or utcnow()
     current = Store.current_sql()
-    with store.begin() as conn:
+    with store.begin(write=True) as conn:
         row = conn.execute(sa.select(batch).where(batch.c.batch_id == batch_id)).mappings().first()
         if row is None:
             raise UndoError(
@@ -128,20 +135,29 @@ def undo(
             .where(batch.c.batch_id == batch_id, batch.c.undone_at.is_(None))
             .values(undone_at=now, undone_by=user)
         )
-        # Of the values this batch made current, how many have an earlier version to fall back on.
-        keys_with_value = conn.execute(
-            sa.text(_STILL_CURRENT.format(current=current)), {"batch_id": batch_id, "cutoff": None}
-        ).scalar_one()
-        superseded = n_values - n_current  # later batches had already revised these: unaffected
-        restored = keys_with_value - superseded
-        removed = n_current - restored
-    msg = _(
-        "Batch {batch_id} undone: {restored} values back to their previous version, {removed} values removed",
-        batch_id=batch_id,
-        restored=restored,
-        removed=removed,
-    )
-    return UndoResult(batch_id, int(n_values), int(restored), int(removed), msg)
+        # Of the values this batch made current, how many fall back on another batch's version.
+        kept, restored = conn.execute(
+            sa.text(_AFTER_UNDO.format(current=current)), {"batch_id": batch_id, "cutoff": None}
+        ).one()
+        kept, restored = int(kept), int(restored)
+        removed = int(n_current) - kept - restored
+    if kept:
+        msg = _(
+            "Batch {batch_id} undone: {restored} values back to their previous version, {removed} values"
+            " removed, {kept} values kept as other batches reported them too",
+            batch_id=batch_id,
+            restored=restored,
+            removed=removed,
+            kept=kept,
+        )
+    else:
+        msg = _(
+            "Batch {batch_id} undone: {restored} values back to their previous version, {removed} values removed",
+            batch_id=batch_id,
+            restored=restored,
+            removed=removed,
+        )
+    return UndoResult(batch_id, int(n_values), restored, removed, msg, kept)
 
 
 # -- history --------------------------------------------------------------------------------------------

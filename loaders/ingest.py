@@ -12,7 +12,9 @@
 # - a quarter of an annual or biennial indicator is accepted (finer than the catalog frequency, not wrong: the
 #   KPI engine rolls quarters up by kind), so `period-frequency` is not raised.
 # Any error: nothing is written. The diff compares with the current real value (a DEMO value never counts):
-# equal value -> unchanged, not written (a new unit, source or comment alone is not a revision).
+# equal value -> unchanged (a new unit, source or comment alone is not a revision). Unchanged values are still
+# written in the batch that reported them: the value then rests on every batch that reported it, so undoing
+# any one of them leaves the others' value and provenance in place.
 
 from __future__ import annotations
 
@@ -74,6 +76,9 @@ class IngestResult:
     message: str = ""  # one sentence for people, in the requested language
     files: list[str] = field(default_factory=list)
     same_as_batch: int | None = None  # "already loaded in batch N" when the content hash matches
+    # Digest of the current values of the uploaded keys the diff was computed against. Passing it back as
+    # `expected_state` makes the commit refuse (status "stale", nothing written) if they changed since.
+    state: str = ""
 
     @property
     def errors(self) -> list[Problem]:
@@ -112,6 +117,7 @@ class IngestResult:
             ],
             "message": self.message,
             "files": self.files,
+            "state": self.state,
         }
 
 
@@ -754,7 +760,7 @@ _DIFF = """
 _TO_WRITE = """
     SELECT $batch_id::INTEGER AS batch_id, indicator, period, region, new_value AS value, unit, comment,
            source, file, sheet, row_number, false AS demo
-    FROM diff WHERE change <> 'unchanged'
+    FROM diff
 """
 INSERT_CHUNK_ROWS = 1_000_000
 
@@ -770,6 +776,14 @@ def _chunks(reader: pa.RecordBatchReader, rows: int):
             pending, n = [], 0
     if pending:
         yield pa.Table.from_batches(pending)
+
+
+def _state_token(con) -> str:
+    """Digest of the current values the diff is computed against (`cur`): any change to them changes it."""
+    n, xor = con.execute(
+        "SELECT count(*), bit_xor(hash(indicator, period, region, old_value)) FROM cur"
+    ).fetchone()
+    return f"{n}:{(xor or 0):016x}"
 
 
 def _same_content_batch(conn, content_hash: str) -> int | None:
@@ -821,6 +835,7 @@ def ingest(
     now: dt.datetime | None = None,
     catalog: Catalog | None = None,
     preview: bool = True,
+    expected_state: str | None = None,
 ) -> IngestResult:
     """Load files as one batch: all checked together, nothing written if any error (raises UnreadableFile)."""
     catalog = catalog or store_catalog(store)
@@ -836,6 +851,7 @@ def ingest(
         now=now,
         catalog=catalog,
         preview=preview,
+        expected_state=expected_state,
     )
 
 
@@ -850,11 +866,14 @@ def ingest_long(
     now: dt.datetime | None = None,
     catalog: Catalog | None = None,
     preview: bool = True,
+    expected_state: str | None = None,
 ) -> IngestResult:
     """The pipeline after reading: cross-row checks, diff against current values, one atomic batch.
 
     `preview=False` keeps only the revised rows in `result.changes` (what the CLI prints), which spares a
-    sorted copy of a large upload.
+    sorted copy of a large upload. `expected_state` is the `state` of the preview a person approved: if the
+    current values of the uploaded keys differ now (another upload or an undo landed in between), nothing is
+    written and the result, status "stale", is the new preview.
     """
     catalog = catalog or store_catalog(store)
     _ = translator(lang)
@@ -918,9 +937,10 @@ def ingest_long(
             con.execute("CREATE VIEW clean AS SELECT * FROM up")
         content_hash = f"{rows}:{(xor or 0):016x}"
 
-        with store.begin() as conn:
+        with store.begin(write=not dry_run) as conn:
             current = _current_for_keys(store, conn, longs, con)
             con.register("cur", current)
+            state = _state_token(con)
             con.execute("CREATE VIEW diff AS " + _DIFF)  # fixed SQL text, no values
             counts = dict(con.execute("SELECT change, count(*) FROM diff GROUP BY ALL").fetchall())
             inserted, revised, unchanged = (
@@ -936,15 +956,27 @@ def ingest_long(
                 .cast(CHANGES_SCHEMA)
             )
 
-            if dry_run:
-                msg = _(
-                    "Preview only, nothing written: {inserted} new, {revised} revised, {unchanged} unchanged",
-                    inserted=inserted,
-                    revised=revised,
-                    unchanged=unchanged,
+            stale = expected_state is not None and expected_state != state
+            if dry_run or stale:
+                msg = (
+                    _(
+                        "The data changed since your preview (another upload or an undo): nothing was"
+                        " written. Check the new preview: {inserted} new, {revised} revised, {unchanged}"
+                        " unchanged",
+                        inserted=inserted,
+                        revised=revised,
+                        unchanged=unchanged,
+                    )
+                    if stale
+                    else _(
+                        "Preview only, nothing written: {inserted} new, {revised} revised, {unchanged} unchanged",
+                        inserted=inserted,
+                        revised=revised,
+                        unchanged=unchanged,
+                    )
                 )
                 return IngestResult(
-                    "dry-run",
+                    "stale" if stale else "dry-run",
                     None,
                     rows,
                     inserted,
@@ -954,30 +986,9 @@ def ingest_long(
                     changes,
                     msg,
                     list(files),
+                    state=state,
                 )
-            if inserted + revised == 0:
-                same = _same_content_batch(conn, content_hash)
-                msg = (
-                    _(
-                        "Nothing new: this content was already loaded in batch {batch_id}",
-                        batch_id=same,
-                    )
-                    if same
-                    else _("Nothing new: every value is already the current one")
-                )
-                return IngestResult(
-                    "unchanged",
-                    None,
-                    rows,
-                    0,
-                    0,
-                    unchanged,
-                    problems,
-                    changes,
-                    msg,
-                    list(files),
-                    same,
-                )
+            same = _same_content_batch(conn, content_hash) if inserted + revised == 0 else None
 
             batch_id = store.new_batch(
                 conn,
@@ -1009,15 +1020,37 @@ def ingest_long(
             _fault_pause("before-commit")
     finally:
         con.close()
-    msg = _(
-        "Batch {batch_id} loaded: {inserted} new, {revised} revised, {unchanged} unchanged",
-        batch_id=batch_id,
-        inserted=inserted,
-        revised=revised,
-        unchanged=unchanged,
-    )
+    if inserted + revised == 0:
+        # Recorded all the same: these values now rest on this batch too, so undoing the batch that first
+        # loaded them keeps them (as if that batch had never been loaded).
+        msg = (
+            _(
+                "Nothing new: this content was already loaded in batch {same}; recorded as batch"
+                " {batch_id}, {unchanged} unchanged",
+                same=same,
+                batch_id=batch_id,
+                unchanged=unchanged,
+            )
+            if same
+            else _(
+                "Nothing new: every value is already the current one; recorded as batch {batch_id},"
+                " {unchanged} unchanged",
+                batch_id=batch_id,
+                unchanged=unchanged,
+            )
+        )
+        status = "unchanged"
+    else:
+        msg = _(
+            "Batch {batch_id} loaded: {inserted} new, {revised} revised, {unchanged} unchanged",
+            batch_id=batch_id,
+            inserted=inserted,
+            revised=revised,
+            unchanged=unchanged,
+        )
+        status = "committed"
     return IngestResult(
-        "committed",
+        status,
         batch_id,
         rows,
         inserted,
@@ -1027,6 +1060,8 @@ def ingest_long(
         changes,
         msg,
         list(files),
+        same,
+        state,
     )
 
 
@@ -1038,6 +1073,7 @@ def ingest_uploads(
     dry_run: bool = False,
     lang: str = "en",
     now: dt.datetime | None = None,
+    expected_state: str | None = None,
 ) -> IngestResult:
     """`ingest` for files received as (name, bytes), e.g. from the Upload page; never raises for a bad file.
 
@@ -1056,7 +1092,14 @@ def ingest_uploads(
             paths.append(path)
         try:
             return ingest(
-                store, paths, user=user, dry_run=dry_run, lang=lang, display_names=names, now=now
+                store,
+                paths,
+                user=user,
+                dry_run=dry_run,
+                lang=lang,
+                display_names=names,
+                now=now,
+                expected_state=expected_state,
             )
         except UnreadableFile as e:
             problem = Problem(e.file, None, None, None, "unreadable-file", e.title, "error")

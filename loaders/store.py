@@ -5,19 +5,28 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from .catalog import CATALOG_DIR, Catalog, load_catalog
+from .i18n import N_
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "marsad.duckdb"
 SCHEMA_VERSION = "1"
 NATIONAL = ""  # region key of national values: '' rather than NULL so keys compare with '='
+# Dates people pick or read ("figures as known on", "loaded on") are Moroccan dates; stored times are UTC.
+LOCAL_TZ = ZoneInfo("Africa/Casablanca")
+# A DuckDB file starts with an 8-byte checksum, then this magic.
+DUCKDB_MAGIC = b"DUCK"
+# What a --db path must not look like: a report file given in the wrong place.
+DATA_FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".json", ".parquet")
 
 md = sa.MetaData()
 
@@ -153,19 +162,149 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-def as_of_cutoff(as_of: dt.date | dt.datetime | str | None) -> dt.datetime | None:
-    """'As known on date D' includes everything loaded during D."""
-    if as_of is None or as_of == "":
-        return None
+def _parse_as_of(as_of: dt.date | dt.datetime | str) -> dt.date | dt.datetime:
     if isinstance(as_of, str):
-        as_of = (
+        return (
             dt.datetime.fromisoformat(as_of)
             if "T" in as_of or " " in as_of
             else dt.date.fromisoformat(as_of)
         )
+    return as_of
+
+
+def as_of_cutoff(as_of: dt.date | dt.datetime | str | None) -> dt.datetime | None:
+    """The (naive UTC) instant before which a batch counts for 'as known on `as_of`'.
+
+    A date D means the end of D in Morocco (Africa/Casablanca: UTC+1, UTC+0 during Ramadan): a batch loaded at
+    23:30 UTC on D-1 in summer was loaded on D there. A timezone-aware datetime is that instant; a naive one is
+    UTC, like the stored batch times.
+    """
+    if as_of is None or as_of == "":
+        return None
+    as_of = _parse_as_of(as_of)
     if isinstance(as_of, dt.datetime):
+        if as_of.tzinfo is not None:
+            return as_of.astimezone(dt.UTC).replace(tzinfo=None)
         return as_of
-    return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=LOCAL_TZ)
+    return end.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def as_of_date(as_of: dt.date | dt.datetime | str | None) -> dt.date | None:
+    """The Moroccan calendar date an `as_of` value stands for (None = now)."""
+    if as_of is None or as_of == "":
+        return None
+    as_of = _parse_as_of(as_of)
+    if isinstance(as_of, dt.datetime):
+        return local_time(as_of).date()
+    return as_of
+
+
+def local_today() -> dt.date:
+    """Today's date in Morocco (the default "as known on" date)."""
+    return dt.datetime.now(LOCAL_TZ).date()
+
+
+def local_time(utc: dt.datetime) -> dt.datetime:
+    """A stored time (naive UTC) as the aware time in Morocco, as History shows it."""
+    if utc.tzinfo is None:
+        utc = utc.replace(tzinfo=dt.UTC)
+    return utc.astimezone(LOCAL_TZ)
+
+
+class StoreError(Exception):
+    """The database cannot be used as asked; `message` is one sentence for people (English, see `translated`)."""
+
+    def __init__(self, code: str, message: str, **params):
+        super().__init__(message.format(**params))
+        self.code = code
+        self.msgid = message
+        self.params = params
+        self.message = message.format(**params)
+
+    def translated(self, _) -> str:
+        return _(self.msgid, **self.params)
+
+
+class StoreBusy(StoreError):
+    """Another process kept the DuckDB file locked for longer than the store waits."""
+
+
+def check_target(url: str) -> None:
+    """Refuse, before anything is created, a --db that cannot be a Marsad database (StoreError).
+
+    A path that is a directory, a file that is not a DuckDB database, a report file (.csv, .xlsx…), a folder that
+    does not exist, or a URL SQLAlchemy cannot parse.
+    """
+    if "://" not in url:
+        raise StoreError("bad-url", N_("{url} is not a database URL or file path"), url=url)
+    try:
+        parsed = sa.engine.make_url(url)
+    except (sa.exc.ArgumentError, ValueError) as e:
+        raise StoreError("bad-url", N_("{url} is not a valid database URL"), url=url) from e
+    if parsed.get_backend_name() not in ("duckdb", "postgresql"):
+        raise StoreError(
+            "bad-url",
+            N_("{url}: only DuckDB files and PostgreSQL URLs are supported"),
+            url=url,
+        )
+    if parsed.get_backend_name() != "duckdb":
+        return
+    path = parsed.database or ""
+    if not path or path == ":memory:":
+        raise StoreError(
+            "not-a-database",
+            N_(
+                "An in-memory database keeps nothing between commands: give a DuckDB file or a PostgreSQL URL"
+            ),
+        )
+    p = Path(path)
+    if p.is_dir():
+        raise StoreError("not-a-database", N_("{path} is a folder, not a database file"), path=path)
+    if p.suffix.lower() in DATA_FILE_SUFFIXES:
+        raise StoreError(
+            "not-a-database",
+            N_(
+                "{path} looks like a report file, not a database: give the files to load after"
+                " `ingest`, and a .duckdb file or a URL to --db"
+            ),
+            path=path,
+        )
+    if p.exists():
+        try:
+            with p.open("rb") as f:
+                head = f.read(12)
+        except OSError as e:
+            raise StoreError("unreadable-database", N_("{path} cannot be read"), path=path) from e
+        if head[8:12] != DUCKDB_MAGIC:
+            raise StoreError(
+                "not-a-database", N_("{path} is not a DuckDB database file"), path=path
+            )
+    elif not p.parent.is_dir():
+        raise StoreError(
+            "missing-folder",
+            N_("The folder {folder} does not exist"),
+            folder=str(p.parent),
+        )
+
+
+def _display_url(url: str) -> str:
+    """A URL for messages: the password hidden, a DuckDB file as its path."""
+    if url.startswith("duckdb:///"):
+        return url[len("duckdb:///") :]
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except (sa.exc.ArgumentError, ValueError):
+        return url
+
+
+def _is_lock_error(e: Exception) -> bool:
+    text = str(e).lower()
+    return "could not set lock" in text or "conflicting lock" in text
+
+
+_WRITE_LOCKS: dict[str, threading.Lock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
 
 
 class Store:
@@ -173,8 +312,18 @@ class Store:
 
     LOCK_RETRY_SECONDS = 20.0
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, lock_wait: float | None = None, on_wait=None):
         self.url = url
+        # How long to wait for a DuckDB file another process holds; then StoreBusy. MARSAD_LOCK_WAIT_SECONDS
+        # overrides the default (tests, or a deployment with long loads).
+        self.lock_wait = (
+            lock_wait
+            if lock_wait is not None
+            else float(os.environ.get("MARSAD_LOCK_WAIT_SECONDS", self.LOCK_RETRY_SECONDS))
+        )
+        self.on_wait = (
+            on_wait  # called once when a wait for the lock starts (the CLI says so on stderr)
+        )
         self.is_duckdb = url.startswith("duckdb")
         if self.is_duckdb:
             path = url.split(":///", 1)[1] if ":///" in url else ""
@@ -190,17 +339,52 @@ class Store:
             )
 
     @contextmanager
-    def begin(self):
-        """A transaction; waits for a DuckDB file lock held by another process instead of failing."""
-        deadline = time.monotonic() + self.LOCK_RETRY_SECONDS
+    def begin(self, *, write: bool = False):
+        """A transaction; waits for a DuckDB file lock held by another process, then raises StoreBusy.
+
+        `write=True` serialises the writers that read before they write (ingest, undo): one at a time in this
+        process, and on PostgreSQL one at a time across processes (a DuckDB file admits one process anyway).
+        """
+        lock = self._write_lock() if write else None
+        if lock is not None:
+            lock.acquire()
+        try:
+            with self._begin() as conn:
+                if write and not self.is_duckdb:
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(4242424242)"))
+                yield conn
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def _write_lock(self) -> threading.Lock:
+        with _WRITE_LOCKS_GUARD:
+            return _WRITE_LOCKS.setdefault(self.url, threading.Lock())
+
+    @contextmanager
+    def _begin(self):
+        deadline = time.monotonic() + self.lock_wait
+        waiting = False
         while True:
             try:
                 conn_cm = self.engine.begin()
                 conn = conn_cm.__enter__()
                 break
             except sa.exc.DBAPIError as e:
-                if "lock" not in str(e).lower() or time.monotonic() > deadline:
+                if not _is_lock_error(e):
                     raise
+                if time.monotonic() > deadline:
+                    raise StoreBusy(
+                        "database-busy",
+                        N_(
+                            "The database is still busy after {seconds} seconds: another program is"
+                            " writing to it; try again when it has finished"
+                        ),
+                        seconds=round(self.lock_wait),
+                    ) from e
+                if not waiting and self.on_wait is not None:
+                    self.on_wait()
+                waiting = True
                 time.sleep(0.2)
         try:
             yield conn
@@ -216,7 +400,8 @@ class Store:
         self, catalog_dir: Path | str | None = None, *, seed_public: bool = True
     ) -> Catalog | None:
         """Create the schema, (re)load the catalog when its files changed, seed real public observations once."""
-        with self.begin() as conn:
+        with self.begin(write=True) as conn:
+            self._refuse_foreign(conn)
             md.create_all(conn)
             stored = dict(conn.execute(sa.select(meta.c.key, meta.c.value)).all())
             if (
@@ -235,6 +420,19 @@ class Store:
                 self._set_meta(conn, "public_seeded", catalog.digest)
             self._set_meta(conn, "schema_version", SCHEMA_VERSION)
         return catalog
+
+    def _refuse_foreign(self, conn) -> None:
+        """A database holding other tables and no Marsad `meta` table is someone else's: leave it untouched."""
+        names = set(sa.inspect(conn).get_table_names())
+        if names and "meta" not in names:
+            raise StoreError(
+                "foreign-database",
+                N_(
+                    "{url} is not a Marsad database (it holds other tables: {tables}); nothing was changed"
+                ),
+                url=_display_url(self.url),
+                tables=", ".join(sorted(names)[:5]),
+            )
 
     def _set_meta(self, conn, key: str, value: str) -> None:
         conn.execute(sa.delete(meta).where(meta.c.key == key))
@@ -331,21 +529,32 @@ class Store:
     def current_sql(where: str = "") -> str:
         """Rows current as of :cutoff (NULL = now): latest batch per key among batches loaded and not undone then.
 
-        A real value always wins over a DEMO one for the same key, so the demo never hides a published figure.
+        Every batch that reported a value holds its own row, even when the value was unchanged, so the latest
+        batch that reported a key gives its value and its provenance, and undoing any batch falls back on the
+        batches that remain. A real value always wins over a DEMO one for the same key, so the demo never hides a
+        published figure. `versions` counts the distinct successive values (a value reported again unchanged
+        is not a new version).
 
         Bound parameters: :cutoff. `where` is a fixed SQL fragment from callers in this package.
         """
+        cols = ", ".join(f"y.{c}" for c in OBS_COLUMNS)
         return f"""
             SELECT * FROM (
-                SELECT o.*, b.created_at AS loaded_at, b.user_name, b.origin,
-                       ROW_NUMBER() OVER (PARTITION BY o.indicator, o.period, o.region
-                                          ORDER BY o.demo, o.batch_id DESC) AS rn,
-                       COUNT(*) OVER (PARTITION BY o.indicator, o.period, o.region) AS versions
-                FROM observation o JOIN batch b ON b.batch_id = o.batch_id
-                WHERE (CAST(:cutoff AS TIMESTAMP) IS NULL OR b.created_at < CAST(:cutoff AS TIMESTAMP))
-                  AND (b.undone_at IS NULL
-                       OR (CAST(:cutoff AS TIMESTAMP) IS NOT NULL AND b.undone_at >= CAST(:cutoff AS TIMESTAMP)))
-                  {where}
+                SELECT {cols}, y.loaded_at, y.user_name, y.origin,
+                       ROW_NUMBER() OVER (PARTITION BY y.indicator, y.period, y.region
+                                          ORDER BY y.demo, y.batch_id DESC) AS rn,
+                       CAST(SUM(CASE WHEN y.prev_value IS NULL OR y.prev_value <> y.value THEN 1 ELSE 0 END)
+                           OVER (PARTITION BY y.indicator, y.period, y.region) AS INTEGER) AS versions
+                FROM (
+                    SELECT o.*, b.created_at AS loaded_at, b.user_name, b.origin,
+                           LAG(o.value) OVER (PARTITION BY o.indicator, o.period, o.region, o.demo
+                                              ORDER BY o.batch_id) AS prev_value
+                    FROM observation o JOIN batch b ON b.batch_id = o.batch_id
+                    WHERE (CAST(:cutoff AS TIMESTAMP) IS NULL OR b.created_at < CAST(:cutoff AS TIMESTAMP))
+                      AND (b.undone_at IS NULL
+                           OR (CAST(:cutoff AS TIMESTAMP) IS NOT NULL AND b.undone_at >= CAST(:cutoff AS TIMESTAMP)))
+                      {where}
+                ) y
             ) x WHERE rn = 1
         """
 

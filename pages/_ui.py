@@ -13,9 +13,15 @@ import pandas as pd
 import streamlit as st
 
 from loaders.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, RTL_LANGS, name_col, translator
-from loaders.store import Store, open_store, resolve_url
+from loaders.store import Store, StoreBusy, local_time, local_today, open_store, resolve_url, utcnow
 
 GEO_ATTRIBUTION = "© OpenStreetMap contributors, ODbL; regions from the morocco-map project"
+# A viewer waits this long for a DuckDB file another process is writing, then sees the last figures read.
+READ_LOCK_WAIT = 2.0
+# The last result of every read the pages make, per process (url, name, arguments): served, with a note, while
+# a load holds the DuckDB file. A new session during a load gets what the process last read.
+_LAST_GOOD: dict[tuple, object] = {}
+_LAST_READ_AT: dict[str, object] = {}
 
 
 def cli_options() -> argparse.Namespace:
@@ -39,6 +45,11 @@ def get_store(url: str, demo: bool) -> Store:
     return store
 
 
+def reader(url: str) -> Store:
+    """A store for the pages' reads: it waits briefly for a busy DuckDB file, then raises StoreBusy."""
+    return Store(url, lock_wait=READ_LOCK_WAIT)
+
+
 @dataclass
 class Ctx:
     lang: str
@@ -47,6 +58,9 @@ class Ctx:
     rtl: bool
     as_of: dt.date | None = None  # None = now; else "as known on" that date
     method: str = "trajectory"
+    busy: bool = (
+        False  # a load holds the database: the page shows the last figures read, with a note
+    )
 
     @property
     def name(self) -> str:
@@ -55,7 +69,54 @@ class Ctx:
     @cached_property
     def version(self) -> str:
         """The data version, read once per script run (the context is rebuilt every run)."""
-        return self.store.data_version()
+        return served(self, "version", lambda: reader(self.store.url).data_version())
+
+
+def served(c: Ctx, name: str, read, *args):
+    """`read(*args)`, remembered; while a load holds the database, the last result (same arguments if read
+    before, else the last of its kind) with a note instead of an error page."""
+    url = c.store.url
+    key = (url, name, *args)
+    try:
+        out = read(*args)
+    except StoreBusy:
+        c.busy = True
+        fallback = _LAST_GOOD.get(key)
+        if fallback is None:
+            fallback = next(
+                (v for k, v in reversed(_LAST_GOOD.items()) if k[:2] == (url, name)), None
+            )
+        busy_note(c, have_figures=fallback is not None)
+        return fallback
+    _LAST_GOOD.pop(key, None)
+    _LAST_GOOD[key] = out  # the newest last, for the fallback above
+    _LAST_READ_AT[url] = utcnow()
+    return out
+
+
+def busy_note(c: Ctx, *, have_figures: bool) -> None:
+    """Say once per run that a load is in progress; with nothing read before, stop the page there."""
+    if not have_figures:
+        st.info(
+            c._(
+                "Data is being loaded: the figures will appear when the load has finished. Reload the page"
+                " in a moment."
+            ),
+            icon=":material/hourglass_top:",
+        )
+        st.stop()
+    if st.session_state.get("_busy_noted_run") == id(c):
+        return
+    st.session_state["_busy_noted_run"] = id(c)
+    at = _LAST_READ_AT.get(c.store.url)
+    st.warning(
+        c._(
+            "Data is being loaded: these are the figures read at {time}; they will update when the load has"
+            " finished.",
+            time=local_time(at).strftime("%H:%M") if at else "—",
+        ),
+        icon=":material/hourglass_top:",
+    )
 
 
 def current_lang() -> str:
@@ -89,7 +150,17 @@ def ctx() -> Ctx:
 def build_ctx() -> Ctx:
     args = cli_options()
     lang = current_lang()
-    store = get_store(resolve_url(args.db), args.demo)
+    try:
+        store = get_store(resolve_url(args.db), args.demo)
+    except StoreBusy:  # the very first open of this database met a load in progress
+        st.info(
+            translator(lang)(
+                "Data is being loaded: the figures will appear when the load has finished. Reload the page"
+                " in a moment."
+            ),
+            icon=":material/hourglass_top:",
+        )
+        st.stop()
     c = Ctx(
         lang=lang,
         _=translator(lang),
@@ -108,7 +179,7 @@ def kpi_inputs(url: str, version: str, as_of: dt.date | None):
     """Observations and catalog for one data version and date; read once, shared by every page."""
     from kpis.inputs import load_inputs
 
-    return load_inputs(Store(url), as_of)
+    return load_inputs(reader(url), as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -117,25 +188,25 @@ def kpi_status(url: str, version: str, as_of: dt.date | None, method: str, by_re
     from kpis.engine import status_table
 
     inputs = kpi_inputs(url, version, as_of)
-    return status_table(inputs, today=as_of or dt.date.today(), method=method, by_region=by_region)
+    return status_table(inputs, today=as_of or local_today(), method=method, by_region=by_region)
 
 
 def load_kpi_inputs(c: Ctx):
-    return kpi_inputs(c.store.url, c.version, c.as_of)
+    return served(c, "inputs", kpi_inputs, c.store.url, c.version, c.as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def catalog_tables(url: str, version: str) -> dict[str, pd.DataFrame]:
-    store = Store(url)
+    store = reader(url)
     return {t: store.read_table(t) for t in ("pillar", "indicator", "milestone", "region")}
 
 
 def status(c: Ctx, by_region: bool = False):
-    return kpi_status(c.store.url, c.version, c.as_of, c.method, by_region)
+    return served(c, "status", kpi_status, c.store.url, c.version, c.as_of, c.method, by_region)
 
 
 def catalog(c: Ctx) -> dict[str, pd.DataFrame]:
-    return catalog_tables(c.store.url, c.version)
+    return served(c, "catalog", catalog_tables, c.store.url, c.version)
 
 
 def _set_lang() -> None:
@@ -215,7 +286,7 @@ def view_controls(c: Ctx, methods: dict[str, str]) -> None:
     """Sidebar: 'as known on' date (reproduce a past presentation) and the status method."""
     _ = c._
     with st.sidebar:
-        today = dt.date.today()
+        today = local_today()  # the date in Morocco, whatever the server's clock zone
         picked = st.date_input(
             _("Figures as known on"),
             value=c.as_of or today,
@@ -251,8 +322,12 @@ def admin_panel(c: Ctx) -> None:
     from loaders.seed import has_demo
 
     _ = c._
+    try:
+        demo = has_demo(reader(c.store.url))
+    except StoreBusy:  # no switch while a load holds the database
+        return
     with st.sidebar.expander(_("Administration")):
-        if has_demo(c.store):
+        if demo:
             st.caption(_("DEMO data is loaded: illustrative values, marked DEMO everywhere."))
             st.button(
                 _("Remove DEMO data"), key="demo_remove", on_click=_demo, args=(c.store, False)

@@ -7,7 +7,8 @@ import streamlit as st
 
 from loaders.batches import UndoError, history, undo, value_history, value_keys
 from loaders.i18n import fmt_date, fmt_number, fmt_period
-from pages._ui import catalog, ctx, show_table
+from loaders.store import StoreBusy, local_time
+from pages._ui import catalog, ctx, reader, served, show_table
 
 c = ctx()
 _ = c._
@@ -27,7 +28,10 @@ def _user() -> str:
 
 
 def _when(v) -> str:
-    return "" if v is None or pd.isna(v) else fmt_date(pd.Timestamp(v).to_pydatetime(), c.lang)
+    """A stored (UTC) time as the time in Morocco."""
+    if v is None or pd.isna(v):
+        return ""
+    return fmt_date(local_time(pd.Timestamp(v).to_pydatetime()), c.lang)
 
 
 def _region(iso) -> str:
@@ -42,7 +46,7 @@ st.caption(
     )
 )
 
-batches = history(c.store)
+batches = served(c, "history", lambda: history(reader(c.store.url)))
 show_table(
     c,
     pd.DataFrame(
@@ -96,6 +100,8 @@ else:
                 result = undo(c.store, picked, user=_user(), lang=c.lang)
             except UndoError as e:
                 st.session_state["undo_message"] = ("error", e.message)
+            except StoreBusy as e:  # a load holds the database: nothing was undone
+                st.session_state["undo_message"] = ("error", e.translated(_))
             else:
                 st.cache_data.clear()
                 st.session_state["undo_message"] = ("success", result.message)
@@ -117,7 +123,7 @@ code = st.selectbox(
     format_func=lambda k: f"{indicators[k]} ({k})",
     key="vh_indicator",
 )
-keys = value_keys(c.store, code)
+keys = served(c, "value_keys", lambda k: value_keys(reader(c.store.url), k), code)
 if keys.empty:
     st.caption(_("No value has been loaded for this indicator yet."))
 else:
@@ -131,7 +137,9 @@ else:
     )
     region_choices = keys[keys["period"] == period]["region"].tolist()
     region = st.selectbox(_("Region"), region_choices, format_func=_region, key="vh_region")
-    versions = value_history(c.store, code, period, region)
+    versions = served(
+        c, "value_history", lambda *k: value_history(reader(c.store.url), *k), code, period, region
+    )
     show_table(
         c,
         pd.DataFrame(

@@ -1,5 +1,6 @@
 """Upload: check report files together, show the problems or what would change, then load them as one batch."""
 
+import dataclasses
 import hashlib
 import os
 
@@ -9,8 +10,9 @@ import streamlit as st
 from kpis.views import unit_label
 from loaders.i18n import fmt_number, fmt_period
 from loaders.ingest import ingest_uploads, problems_csv
+from loaders.store import StoreBusy
 from loaders.template import template_bytes
-from pages._ui import catalog, ctx, show_table
+from pages._ui import catalog, ctx, served, show_table
 
 PREVIEW_ROWS = 200  # rows shown per table; the counts above them are complete
 
@@ -86,7 +88,7 @@ st.caption(
 )
 st.download_button(
     _("Download the Excel template"),
-    data=_template(c.store.url, c.version, c.lang),
+    data=served(c, "template", _template, c.store.url, c.version, c.lang),
     file_name=f"marsad_template_{c.lang}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
@@ -109,7 +111,14 @@ if state.get("signature") != signature or state.get("lang") != c.lang:
     state.clear()
     state.update(signature=signature, lang=c.lang)
     with st.spinner(_("Checking the files…")):
-        state["check"] = ingest_uploads(c.store, uploads, user=_user(), dry_run=True, lang=c.lang)
+        try:
+            state["check"] = ingest_uploads(
+                c.store, uploads, user=_user(), dry_run=True, lang=c.lang
+            )
+        except StoreBusy as e:  # another load holds the database: check again when it is done
+            state.clear()
+            st.warning(e.translated(_), icon=":material/hourglass_top:")
+            st.stop()
 
 done = state.get("result")
 if done is not None:
@@ -119,6 +128,8 @@ if done is not None:
     st.stop()
 
 check = state["check"]
+if state.get("stale"):  # Confirm found the data changed since the preview: this is the new preview
+    st.warning(state["stale"], icon=":material/sync_problem:")
 errors, warnings = check.errors, check.warnings
 if errors:
     st.error(check.message, icon=":material/block:")
@@ -166,11 +177,27 @@ if st.button(
     _("Confirm and load"), type="primary", icon=":material/publish:", key="confirm_upload"
 ):
     with st.spinner(_("Loading…")):
-        result = ingest_uploads(c.store, uploads, user=_user(), dry_run=False, lang=c.lang)
-    if result.status == "committed":
+        # The commit checks, inside its transaction, that the values this preview was computed against are
+        # still the current ones: a colleague's load in between must not be overwritten unseen.
+        try:
+            result = ingest_uploads(
+                c.store,
+                uploads,
+                user=_user(),
+                dry_run=False,
+                lang=c.lang,
+                expected_state=check.state,
+            )
+        except StoreBusy as e:  # nothing written; the preview stays, Confirm can be pressed again
+            st.warning(e.translated(_), icon=":material/hourglass_top:")
+            st.stop()
+    if result.status in ("committed", "unchanged"):
         st.cache_data.clear()  # every page shows the new figures
         state["result"] = result
         st.rerun()
-    else:  # the database changed since the check (another upload): show what it says now
-        state["check"] = result
-        st.warning(result.message)
+    else:  # stale (or now rejected): nothing was written; show what the database says now
+        state["check"] = (
+            dataclasses.replace(result, status="dry-run") if result.status == "stale" else result
+        )
+        state["stale"] = result.message
+        st.rerun()

@@ -3,10 +3,15 @@
 import csv
 import datetime as dt
 import io
+import shutil
+import tempfile
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from loaders.batches import EXPORT_HEADER, UndoError, export_csv, history, undo, value_history
 from loaders.catalog import load_catalog
@@ -69,17 +74,24 @@ def test_undo_of_a_revision_makes_the_previous_values_current_again_exactly(db_u
         file="revision.csv",
     )
     assert (b2.batch_id, b3.batch_id, b3.revised, b3.inserted, b3.unchanged) == (25, 26, 1, 1, 1)
+    # The unchanged MA-01 was reported again by batch 3: the latest report holds it.
     assert values(store) == {
         ("2026-Q1", "MA-06"): (1250.0, 26),
-        ("2026-Q1", "MA-01"): (300.0, 25),
+        ("2026-Q1", "MA-01"): (300.0, 26),
         ("2026-Q2", "MA-06"): (1300.0, 26),
     }
 
     result = undo(store, 26, user="lead", now=T3)
-    assert (result.batch_id, result.values, result.restored, result.removed) == (26, 2, 1, 1)
-    assert (
-        result.message
-        == "Batch 26 undone: 1 values back to their previous version, 1 values removed"
+    assert (result.batch_id, result.values, result.restored, result.removed, result.kept) == (
+        26,
+        3,
+        1,
+        1,
+        1,
+    )
+    assert result.message == (
+        "Batch 26 undone: 1 values back to their previous version, 1 values removed,"
+        " 1 values kept as other batches reported them too"
     )
     assert (
         values(store)
@@ -92,7 +104,7 @@ def test_undo_of_a_revision_makes_the_previous_values_current_again_exactly(db_u
     with store.begin() as conn:
         b = conn.execute(sa.select(batch).where(batch.c.batch_id == 26)).mappings().one()
         n = conn.execute(sa.text("SELECT count(*) FROM observation WHERE batch_id = 26")).scalar()
-    assert (b["undone_at"], b["undone_by"], n) == (T3, "lead", 2)  # marked, nothing deleted
+    assert (b["undone_at"], b["undone_by"], n) == (T3, "lead", 3)  # marked, nothing deleted
 
 
 def test_undo_leaves_values_revised_by_a_later_batch_alone(store_path):
@@ -250,3 +262,150 @@ def test_export_as_of_shows_what_was_known_then(store_path):
         "IA.JOBS,2026-Q1,MA-06,1200.0,,HCP,25,false"
     ]
     assert jobs(_export(store, as_of=dt.date(2026, 4, 1))) == []
+
+
+# -- undo of any batch = the batch never loaded ------------------------------------------------------------
+
+
+def _current(store, as_of=None):
+    df = store.current_observations(as_of)
+    df = df[df.indicator == "IA.JOBS"]
+    return {
+        (r.period, r.region): (r.value, r.file, r.row_number, r.versions)
+        for r in df.itertuples(index=False)
+    }
+
+
+def _state(store, as_of=None):
+    """Current IA.JOBS values with their provenance (file and row), the export, and the versions in use."""
+    current = _current(store, as_of)
+    h = history(store)
+    files = dict(zip(h.batch_id, h.files, strict=True))
+    exported = [
+        {**r, "batch_id": files[int(r["batch_id"])]}
+        for r in csv.DictReader(io.StringIO(_export(store, as_of=as_of)))
+        if r["indicator"] == "IA.JOBS"
+    ]
+    versions = {}
+    for period, region in current:
+        vh = value_history(store, "IA.JOBS", period, region)
+        vh = vh[vh.undone_at.isna()]
+        versions[(period, region)] = list(zip(vh.value, vh.file, vh.current, strict=True))
+    return current, exported, versions
+
+
+def test_undo_of_the_first_batch_keeps_a_value_a_later_batch_reported_unchanged(db_url):
+    store = open_store(db_url)
+    load(store, [("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 2)], T1, file="a.csv")
+    b = load(
+        store,
+        [("IA.JOBS", "2026-Q1", "MA-01", 300.0, 4), ("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 5)],
+        T2,
+        file="b.csv",
+    )
+    assert (b.batch_id, b.inserted, b.unchanged) == (3, 1, 1)
+    result = undo(store, 2, user="lead", now=T3)
+    # Batch 3 already held the current MA-06: undoing batch 2 changes no figure.
+    assert (result.values, result.restored, result.removed, result.kept) == (1, 0, 0, 0)
+    # MA-06 stays, and now traces to batch 3's file and row, as if batch 2 had never been loaded.
+    assert values(store) == {("2026-Q1", "MA-06"): (1200.0, 3), ("2026-Q1", "MA-01"): (300.0, 3)}
+    df = store.current_observations()
+    row = df[(df.indicator == "IA.JOBS") & (df.region == "MA-06")].iloc[0]
+    assert (row.file, row.row_number, row.versions) == ("b.csv", 5, 1)
+    assert values(store, T3 + dt.timedelta(minutes=1)) == values(store)
+    assert "IA.JOBS,2026-Q1,MA-06,1200.0,,HCP,3,false" in _export(store)
+    vh = value_history(store, "IA.JOBS", "2026-Q1", "MA-06")
+    assert list(zip(vh.batch_id, vh.current, strict=True)) == [(2, False), (3, True)]
+
+
+# A few keys, a few values: random loads produce new, revised and unchanged values on the same keys.
+_KEYS = [("2026-Q1", "MA-06"), ("2026-Q1", "MA-01"), ("2026-Q2", "MA-06")]
+_LOADS = st.lists(
+    st.dictionaries(st.sampled_from(_KEYS), st.sampled_from([100.0, 200.0, 300.0]), min_size=1),
+    min_size=1,
+    max_size=5,
+)
+
+
+@pytest.fixture(scope="module")
+def empty_store_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "m.duckdb"
+    open_store(str(path))
+    return path
+
+
+def _replay(path, loads):
+    store = open_store(str(path))
+    catalog = load_catalog()
+    for n, (name, when, rows) in enumerate(loads):
+        table = pa.Table.from_pylist(
+            [
+                {"indicator": "IA.JOBS", "period": p, "region": reg, "value": v, "source": "HCP"}
+                | {"file": name, "row_number": 2 + i, "column": "D"}
+                for i, ((p, reg), v) in enumerate(sorted(rows.items()))
+            ],
+            schema=LONG_SCHEMA,
+        )
+        r = ingest_long(
+            store, [LongResult(table)], files=[name], user="u", now=when, catalog=catalog
+        )
+        assert r.batch_id is not None, (n, r.message)
+    return store
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(loads=_LOADS, pick=st.integers(min_value=0, max_value=4))
+def test_undo_of_any_batch_equals_replaying_the_loads_without_it(empty_store_file, loads, pick):
+    pick %= len(loads)
+    named = [(f"load{n}.csv", T1 + dt.timedelta(hours=n), rows) for n, rows in enumerate(loads)]
+    undone_at = T1 + dt.timedelta(hours=10)
+    with tempfile.TemporaryDirectory() as tmp:
+        first, second = Path(tmp) / "a.duckdb", Path(tmp) / "b.duckdb"
+        shutil.copy(empty_store_file, first)
+        shutil.copy(empty_store_file, second)
+        store = _replay(first, named)
+        undo(store, 2 + pick, user="lead", now=undone_at)
+        replay = _replay(second, named[:pick] + named[pick + 1 :])
+        later = undone_at + dt.timedelta(minutes=1)
+        assert _state(store) == _state(replay)
+        assert _current(store, later) == _current(replay, later)
+        # And both follow the plain rule: the latest remaining load that reported a key gives its value.
+        expected = {}
+        for n, (name, _when, rows) in enumerate(named):
+            if n != pick:
+                for i, (key, v) in enumerate(sorted(rows.items())):
+                    expected[key] = (v, name, 2 + i)
+        assert {k: v[:3] for k, v in _current(store).items()} == expected
+
+
+# -- as known on a date in Morocco ---------------------------------------------------------------------------
+
+
+def test_as_of_a_date_means_the_end_of_that_day_in_casablanca(db_url):
+    store = open_store(db_url)
+    # 23:30 UTC on 14 June is 00:30 on 15 June in Casablanca (UTC+1 outside Ramadan).
+    late = dt.datetime(2026, 6, 14, 23, 30)
+    load(store, [("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 2)], late, file="late.csv")
+    assert values(store, dt.date(2026, 6, 14)) == {}
+    assert values(store, "2026-06-14") == {}
+    assert values(store, dt.date(2026, 6, 15)) == {("2026-Q1", "MA-06"): (1200.0, 2)}
+    assert "IA.JOBS" not in _export(store, as_of=dt.date(2026, 6, 14))
+    assert "IA.JOBS,2026-Q1,MA-06,1200.0" in _export(store, as_of=dt.date(2026, 6, 15))
+
+
+def test_during_ramadan_casablanca_is_on_utc_so_23_30_utc_is_still_the_same_day(store_path):
+    store = open_store(store_path)
+    # 1 March 2026 falls in Ramadan: Morocco is on UTC+0, so 23:30 UTC is 23:30 on 1 March there.
+    load(store, [("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 2)], dt.datetime(2026, 3, 1, 23, 30))
+    assert values(store, dt.date(2026, 3, 1)) == {("2026-Q1", "MA-06"): (1200.0, 2)}
+    assert values(store, dt.date(2026, 2, 28)) == {}
+
+
+def test_an_undo_late_in_the_utc_evening_counts_on_the_next_moroccan_day(store_path):
+    store = open_store(store_path)
+    load(store, [("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 2)], T1)
+    undo(
+        store, 2, user="lead", now=dt.datetime(2026, 6, 14, 23, 30)
+    )  # 15 June, 00:30 in Casablanca
+    assert values(store, dt.date(2026, 6, 14)) == {("2026-Q1", "MA-06"): (1200.0, 2)}
+    assert values(store, dt.date(2026, 6, 15)) == {}

@@ -145,7 +145,7 @@ def test_new_values_are_committed_as_one_batch_with_provenance(db_url):
     )
 
 
-def test_same_content_twice_is_unchanged_and_creates_no_batch(db_url):
+def test_same_content_twice_is_unchanged_and_recorded_so_undoing_the_first_keeps_it(db_url):
     store = open_store(db_url)
     rows = [("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 2), ("IA.JOBS", "2026-Q1", "MA-01", 300.0, 3)]
     first = ingest_long(store, [long_rows(rows)], files=["report.csv"], user="amina", now=NOW)
@@ -158,18 +158,21 @@ def test_same_content_twice_is_unchanged_and_creates_no_batch(db_url):
     )
     assert (again.status, again.batch_id, again.inserted, again.revised, again.unchanged) == (
         "unchanged",
-        None,
+        3,
         0,
         0,
         2,
     )
     assert again.same_as_batch == first.batch_id == 25
-    assert again.message == "Nothing new: this content was already loaded in batch 25"
-    assert [b["batch_id"] for b in batches(store)] == list(range(1, 26))
+    assert again.message == (
+        "Nothing new: this content was already loaded in batch 25; recorded as batch 26, 2 unchanged"
+    )
+    assert [b["batch_id"] for b in batches(store)] == list(range(1, 27))
 
 
-def test_values_equal_to_the_published_ones_are_unchanged_not_rewritten(store):
-    # The reference batch already holds the EGDI rank 90 for 2024: only the new value is written.
+def test_values_equal_to_the_published_ones_are_unchanged_and_attributed_to_the_batch(store):
+    # The reference batch already holds the EGDI rank 90 for 2024: unchanged, yet the batch that reported it
+    # again holds it too (undoing either leaves the other's).
     r = ingest_long(
         store,
         [
@@ -190,7 +193,7 @@ def test_values_equal_to_the_published_ones_are_unchanged_not_rewritten(store):
     assert r.changes.to_pylist()[0]["old_batch_id"] == 14
     with store.begin() as conn:
         n = conn.execute(sa.text("SELECT count(*) FROM observation WHERE batch_id = 25")).scalar()
-    assert n == 1
+    assert n == 3
 
 
 def test_revision_keeps_the_old_value_in_its_batch(db_url):

@@ -132,7 +132,8 @@ def test_history_page_undoes_a_batch_only_after_confirmation(tmp_path, monkeypat
     assert not at.exception
     assert (
         at.success[0].value
-        == "Batch 26 undone: 1 values back to their previous version, 1 values removed"
+        == "Batch 26 undone: 1 values back to their previous version, 1 values removed,"
+        " 1 values kept as other batches reported them too"
     )
     h = history(open_store(str(db)))
     assert h.set_index("batch_id").loc[26, "undone_by"] == "lead"
@@ -141,3 +142,55 @@ def test_history_page_undoes_a_batch_only_after_confirmation(tmp_path, monkeypat
         + at.dataframe[0].value["Loaded on"].iloc[1]
         + " · amina"
     ]
+
+
+def test_confirm_after_a_colleague_loaded_the_same_value_shows_the_new_preview(
+    tmp_path, monkeypatch
+):
+    from loaders.ingest import ingest
+
+    db = tmp_path / "m.duckdb"
+    at = _upload(_page(db, "fr", monkeypatch), "stale_preview_one_new_value.csv")
+    assert [m.value for m in at.metric] == ["1", "1", "0", "0"]  # read, new, revised, unchanged
+    # Between the preview and Confirm, a colleague loads Casablanca-Settat jobs 2026-Q1 = 1200.
+    ingest(open_store(str(db)), [FIX / "good_long_three_values.csv"], user="omar")
+
+    at.button(key="confirm_upload").click()
+    at.run()
+    assert not at.exception
+    assert not at.success  # nothing committed
+    assert at.warning[0].value.startswith("Les données ont changé depuis votre aperçu")
+    assert [m.value for m in at.metric] == ["1", "0", "1", "0"]  # the new preview: one revision
+    (revised,) = _tables(at)
+    assert revised[["Ancienne valeur", "Nouvelle valeur"]].values.tolist() == [
+        ["1\u202f200", "1\u202f250"]
+    ]
+    assert history(open_store(str(db))).batch_id.tolist() == [2, 1]  # the colleague's batch only
+
+    at.button(key="confirm_upload").click()  # the analyst has now seen the revision and confirms it
+    at.run()
+    assert at.success[0].value.startswith("Lot 3 chargé")
+    assert history(open_store(str(db))).batch_id.tolist() == [3, 2, 1]
+
+
+def test_history_page_shows_batch_times_in_casablanca(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from loaders.ingest import ingest
+
+    db = tmp_path / "m.duckdb"
+    store = open_store(str(db))
+    # Loaded at 23:30 UTC on 14 June 2026: 00:30 on 15 June in Morocco (UTC+1).
+    ingest(
+        store,
+        [FIX / "good_long_three_values.csv"],
+        user="amina",
+        now=dt.datetime(2026, 6, 14, 23, 30),
+    )
+    monkeypatch.setattr(sys, "argv", ["pages/history.py", "--db", str(db)])
+    at = AppTest.from_file(str(ROOT / "pages" / "history.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    batches = at.dataframe[0].value
+    assert batches["Loaded on"].iloc[0] == "2026-06-15 00:30"
