@@ -22,13 +22,22 @@ import fastexcel
 import pyarrow as pa
 
 from .i18n import translator
-from .normalize import classify_header
+from .normalize import ROLE_LABELS, classify_header
 from .problems import Problem, UnreadableFile, column_letter
-from .sheet import HEADER_SEARCH_ROWS, Sheet, find_header, row_numbers, source_note
+from .sheet import (
+    HEADER_SEARCH_ROWS,
+    Sheet,
+    find_header,
+    is_not_data_mark,
+    missing_roles,
+    row_numbers,
+    source_note,
+)
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 # A workbook can name sheets that are not data (our own template's instructions and lists) with a
-# defined name starting with this; they are skipped without a warning.
+# defined name starting with this; they are skipped without a warning. Only .xlsx keeps it readable here:
+# the marker cell (sheet.NOT_DATA_MARK) is what survives a re-save as .ods or .xls.
 NOT_DATA_NAME = "Marsad_NotData"
 _PEEK_ROWS = HEADER_SEARCH_ROWS + 20  # header search + some data rows to see the cell types
 _NUMERIC_ROLES = ("value", "period-column")
@@ -285,8 +294,10 @@ def read_excel(
 ) -> tuple[list[Sheet], list[Problem], list[str]]:
     """Every data sheet of a workbook as a Sheet; (sheets, problems, names of the sheets read).
 
-    Sheets with no recognisable table get an `ignored-sheet` warning; hidden sheets and sheets
-    marked with the NOT_DATA_NAME defined name are skipped silently. Raises UnreadableFile.
+    Sheets with no recognisable table get an `ignored-sheet` warning; hidden sheets, sheets with the
+    NOT_DATA_MARK cell and sheets marked with the NOT_DATA_NAME defined name are skipped silently. A sheet
+    that only looks like a table (its header lacks a needed column) is an `ignored-sheet` warning too when
+    another sheet holds a complete table. Reads .xlsx, .xlsm, .xls, .xlsb and .ods. Raises UnreadableFile.
     """
     _ = translator(lang)
     damaged = _("The Excel file is damaged or is not an Excel file")
@@ -312,7 +323,47 @@ def read_excel(
     finally:
         if peeked:
             peeked[1].close()
+    sheets, ignored = _set_aside_partial_tables(sheets, _)
+    problems.extend(ignored)
     return sheets, problems, [s.sheet for s in sheets]
+
+
+def _set_aside_partial_tables(sheets: list[Sheet], _) -> tuple[list[Sheet], list[Problem]]:
+    """Sheets whose header lacks a needed column, as warnings, when another sheet has a complete table.
+
+    A sheet of notes or a reference list can look like a table (an old template's instructions re-saved
+    by a spreadsheet app, a list of indicators): it must not fail a file whose data is elsewhere. Alone,
+    or beside other partial tables only, such a sheet is left to the reshaper, which reports the missing
+    columns as an error.
+    """
+    missing = [missing_roles(s.headers) for s in sheets]
+    if all(missing) or not any(missing):
+        return sheets, []
+    kept, problems = [], []
+    for sheet, lacks in zip(sheets, missing, strict=True):
+        if not lacks:
+            kept.append(sheet)
+            continue
+        found = [h for h in sheet.headers if h]
+        problems.append(
+            Problem(
+                sheet.file,
+                sheet.sheet,
+                sheet.header_row,
+                None,
+                "ignored-sheet",
+                _(
+                    "Sheet '{sheet}' looks like a table but lacks column(s): {missing}; it was "
+                    "ignored. Columns found: {found}",
+                    sheet=sheet.sheet,
+                    missing=", ".join(_(ROLE_LABELS[m]) for m in lacks),
+                    found=", ".join(found) or "—",
+                ),
+                "warning",
+                {"sheet": sheet.sheet, "missing": lacks, "found": found},
+            )
+        )
+    return kept, problems
 
 
 @contextmanager
@@ -353,6 +404,8 @@ def _read_sheet(reader, idx: int, name: str, file: str, peeked):
             return None
     if not peek.rows:
         return None  # empty sheet: nothing to read, nothing to say
+    if any(is_not_data_mark(v) for row in peek.rows.values() for v in row.values()):
+        return None
     first = min(peek.rows)
     width = max(max(r) for r in peek.rows.values()) + 1
     dense = _dense(peek.rows, first, _PEEK_ROWS, width)
