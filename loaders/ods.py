@@ -274,7 +274,8 @@ def _condition(opts: dict) -> str:
         subject, test = "cell-content", _TYPE_TEST[kind]
     if crit in ("between", "not between"):
         fn = "is-between" if crit == "between" else "is-not-between"
-        cond = f"{subject}-{fn}({operand(opts['minimum'])};{operand(opts['maximum'])})"
+        # the condition syntax separates these two arguments with a comma, not OpenFormula's ";"
+        cond = f"{subject}-{fn}({operand(opts['minimum'])},{operand(opts['maximum'])})"
     else:
         cond = f"{subject}(){crit}{operand(opts['value'])}"
     return "of:" + (f"{test} and {cond}" if test else cond)

@@ -8,11 +8,13 @@ are converted in one call.
 import csv
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import sys
 import time
 import uuid
+import zipfile
 from pathlib import Path
 
 import fastexcel
@@ -24,6 +26,7 @@ from loaders.batches import export_csv
 from loaders.catalog import load_catalog
 from loaders.ingest import ingest, ingest_long
 from loaders.longform import LONG_SCHEMA, LongResult
+from loaders.ods import Workbook as OdsWorkbook
 from loaders.reshape import read_long
 from loaders.store import open_store
 from loaders.template import build_template
@@ -126,6 +129,34 @@ def _report_time():
         )
 
 
+def _checks_ods(path: Path) -> Path:
+    """Cell checks of every kind Marsad's .ods writer offers (the template may use more than lists)."""
+    wb = OdsWorkbook(path)
+    ws = wb.add_worksheet("Données")
+    ws.write_row(0, 0, ["Indicateur", "Période", "Valeur", "Commentaire"])
+    ws.data_validation(1, 0, 50, 0, {"validate": "integer", "criteria": ">=", "value": 0})
+    ws.data_validation(1, 1, 50, 1, {"validate": "list", "source": ["2025", "2026"]})
+    ws.data_validation(
+        1,
+        2,
+        50,
+        2,
+        {
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": 0,
+            "maximum": 100,
+            "error_title": "Valeur",
+            "error_message": "Un pourcentage entre 0 et 100",
+        },
+    )
+    ws.data_validation(
+        1, 3, 50, 3, {"validate": "length", "criteria": "<=", "value": 200, "error_type": "warning"}
+    )
+    wb.close()
+    return path
+
+
 @pytest.fixture(scope="module")
 def resaved(tmp_path_factory):
     """The filled template (fr, ar; .xlsx and Marsad's own .ods) re-saved by Calc as .xlsx, .ods, .xls."""
@@ -137,9 +168,10 @@ def resaved(tmp_path_factory):
                 build_template(CATALOG, src / f"{lang}_from_{fmt}.{fmt}", lang=lang, rows=FILLED)
             )
     good = build_template(CATALOG, src / "good_ar.ods", lang="ar", rows=FILLED[:2])
+    checks = _checks_ods(src / "checks.ods")
     out = {}
     for target in ("xlsx", "ods", "xls"):
-        files = originals + ([good] if target == "ods" else [])
+        files = originals + ([good] if target == "ods" else [checks] if target == "xlsx" else [])
         for path in convert(files, target, src / f"calc_{target}"):
             out[path.stem, target] = path
     return out
@@ -187,6 +219,44 @@ def test_template_resaved_by_calc_reads_the_same_values_and_problems(
     result = ingest(dry_store, [path], user="analyste", lang=lang, dry_run=True, now=NOW)
     assert _where(result.problems) == FILLED_PROBLEMS  # no warning either: nothing else was read
     assert result.status == "rejected"
+
+
+def _xlsx_part(path: Path, member: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(member).decode("utf-8")
+
+
+def test_marsad_ods_opened_in_calc_keeps_dropdowns_checks_and_direction(resaved):
+    # Marsad's Arabic .ods as Calc understood it, seen through Calc's own .xlsx export
+    path = resaved["ar_from_ods", "xlsx"]
+    workbook = _xlsx_part(path, "xl/workbook.xml")
+    assert re.findall(r'<sheet name="([^"]+)" sheetId="\d+" state="(\w+)"', workbook) == [
+        ("تعليمات", "visible"),
+        ("lists", "hidden"),
+        *[(n, "visible") for n in ("IA2030-SOV", "IA2030-INN", "IA2030-IMP")],
+        *[(n, "visible") for n in ("MD2030-EGOV", "MD2030-ECO", "MD2030-CAT")],
+    ]
+    for n in range(1, 9):
+        sheet = _xlsx_part(path, f"xl/worksheets/sheet{n}.xml")
+        assert ('rightToLeft="true"' in sheet) == (n != 2)
+    imp = _xlsx_part(path, "xl/worksheets/sheet5.xml")
+    assert re.findall(r'sqref="([A-Z]4:[A-Z]503)" type="list"><formula1>([^<]+)<', imp) == [
+        ("A4:A503", "lists!$I$1:$I$3"),
+        ("E4:E503", "lists!$A$1:$A$35"),
+        ("F4:F503", "lists!$B$1:$B$13"),
+    ]
+    checks = _xlsx_part(resaved["checks", "xlsx"], "xl/worksheets/sheet1.xml")
+    found = re.findall(
+        r'errorStyle="(\w+)"[^>]*operator="(\w+)"[^>]*sqref="([A-D])2:\3(\d+)" type="(\w+)">'
+        r"<formula1>([^<]*)</formula1><formula2>([^<]*)<",
+        checks,
+    )
+    assert sorted(found) == [
+        ("stop", "between", "C", "51", "decimal", "0", "100"),
+        ("stop", "equal", "B", "51", "list", "&quot;2025,2026&quot;", "0"),
+        ("stop", "greaterThanOrEqual", "A", "51", "whole", "0", "0"),
+        ("warning", "lessThanOrEqual", "D", "51", "textLength", "200", "0"),
+    ]
 
 
 def test_good_ods_template_resaved_by_calc_commits(resaved, tmp_path):
