@@ -65,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     s = sub.add_parser("template", parents=[db], help="Excel template generated from the catalog")
-    s.add_argument("-o", "--output", default=None, metavar="FILE")
+    s.add_argument("-o", "--output", default=None, metavar="FILE", help=".xlsx, or .ods")
+    s.add_argument("--format", choices=("xlsx", "ods"), default=None, help="default: FILE's suffix")
     s.add_argument(
         "--lang", choices=LANG_CHOICES, default="ar", help="language of the template (default: ar)"
     )
@@ -293,8 +294,8 @@ def cmd_template(args) -> int:
         from .catalog import CATALOG_DIR, load_catalog
 
         catalog = load_catalog(args.catalog or CATALOG_DIR)
-    out = args.output or f"marsad_template_{args.lang}.xlsx"
-    build_template(catalog, out, lang=args.lang)
+    out = args.output or f"marsad_template_{args.lang}.{args.format or 'xlsx'}"
+    build_template(catalog, out, lang=args.lang, fmt=args.format)
     print(out, file=sys.stderr)
     return 0
 

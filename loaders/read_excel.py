@@ -20,15 +20,25 @@ from xml.etree.ElementTree import XMLPullParser
 
 import fastexcel
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .i18n import translator
-from .normalize import classify_header
+from .normalize import ROLE_LABELS, classify_header
 from .problems import Problem, UnreadableFile, column_letter
-from .sheet import HEADER_SEARCH_ROWS, Sheet, find_header, row_numbers, source_note
+from .sheet import (
+    HEADER_SEARCH_ROWS,
+    Sheet,
+    find_header,
+    is_not_data_mark,
+    missing_roles,
+    row_numbers,
+    source_note,
+)
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 # A workbook can name sheets that are not data (our own template's instructions and lists) with a
-# defined name starting with this; they are skipped without a warning.
+# defined name starting with this; they are skipped without a warning. Only .xlsx keeps it readable here:
+# the marker cell (sheet.NOT_DATA_MARK) is what survives a re-save as .ods or .xls.
 NOT_DATA_NAME = "Marsad_NotData"
 _PEEK_ROWS = HEADER_SEARCH_ROWS + 20  # header search + some data rows to see the cell types
 _NUMERIC_ROLES = ("value", "period-column")
@@ -232,6 +242,71 @@ def _peek_workbook(path: Path) -> tuple[_Workbook, zipfile.ZipFile] | None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Error cells of an .ods file
+
+_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_ODS_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+
+
+def _ods_error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """{sheet: {(0-based row, column): "#DIV/0!"}} for the error cells of an .ods file.
+
+    Calc saves an error as an empty string value with the error text beside it, and calamine reads the
+    empty string: without this, "#DIV/0!" would be reported as a missing value instead of a bad number.
+    Files without an error cell (the usual case) are only scanned, not parsed.
+    """
+    needle = b'value-type="error"'  # only calcext:value-type takes this value
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if "content.xml" not in zf.namelist():
+                return {}
+            with zf.open("content.xml") as f:
+                prev = b""
+                while chunk := f.read(1 << 20):
+                    if needle in prev[-len(needle) :] + chunk:
+                        return _ods_errors_parse(zf)
+                    prev = chunk
+        return {}
+    except Exception:  # the errors are a refinement; fastexcel has the last word on the file
+        return {}
+
+
+def _ods_errors_parse(zf: zipfile.ZipFile) -> dict[str, dict[tuple[int, int], str]]:
+    t = "{" + _ODS_TABLE + "}"
+    value_type = "{" + _ODS_CALCEXT + "}value-type"
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    sheet, row, col, depth, in_row = None, 0, 0, 0, []
+    for ev, el in _iter_xml(zf, "content.xml", events=("start", "end")):
+        tag = el.tag
+        if tag == t + "table":
+            depth += 1 if ev == "start" else -1
+            if ev == "start" and depth == 1:
+                sheet, row = el.get(t + "name"), 0
+            continue
+        if depth != 1:
+            continue
+        if tag == t + "table-row":
+            if ev == "start":
+                col, in_row = 0, []
+            else:
+                repeat = int(el.get(t + "number-rows-repeated", "1"))
+                for k in range(1, min(repeat, 1024)):
+                    for c, text in in_row:
+                        out[sheet][row + k, c] = text
+                row += repeat
+                el.clear()
+        elif tag in (t + "table-cell", t + "covered-table-cell") and ev == "end":
+            repeat = int(el.get(t + "number-columns-repeated", "1"))
+            if el.get(value_type) == "error":
+                text = "".join(el.itertext()).strip()
+                for k in range(min(repeat, 1024)):
+                    out.setdefault(sheet, {})[row, col + k] = text
+                    in_row.append((col + k, text))
+            col += repeat
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
 # Turning cells into the header texts a person sees
 
 
@@ -285,8 +360,10 @@ def read_excel(
 ) -> tuple[list[Sheet], list[Problem], list[str]]:
     """Every data sheet of a workbook as a Sheet; (sheets, problems, names of the sheets read).
 
-    Sheets with no recognisable table get an `ignored-sheet` warning; hidden sheets and sheets
-    marked with the NOT_DATA_NAME defined name are skipped silently. Raises UnreadableFile.
+    Sheets with no recognisable table get an `ignored-sheet` warning; hidden sheets, sheets with the
+    NOT_DATA_MARK cell and sheets marked with the NOT_DATA_NAME defined name are skipped silently. A sheet
+    that only looks like a table (its header lacks a needed column) is an `ignored-sheet` warning too when
+    another sheet holds a complete table. Reads .xlsx, .xlsm, .xls, .xlsb and .ods. Raises UnreadableFile.
     """
     _ = translator(lang)
     damaged = _("The Excel file is damaged or is not an Excel file")
@@ -294,12 +371,13 @@ def read_excel(
         reader = fastexcel.read_excel(str(path))
         names = list(reader.sheet_names)
     peeked = _peek_workbook(path) if zipfile.is_zipfile(path) else None
+    ods_errors = _ods_error_cells(path) if peeked is None and zipfile.is_zipfile(path) else {}
     sheets: list[Sheet] = []
     problems: list[Problem] = []
     try:
         for idx, name in enumerate(names):
             with _unreadable(file, damaged):
-                sheet = _read_sheet(reader, idx, name, file, peeked)
+                sheet = _read_sheet(reader, idx, name, file, peeked, ods_errors.get(name))
             if sheet is _IGNORED:
                 message = _("Sheet '{sheet}' has no recognisable table and was ignored", sheet=name)
                 problems.append(
@@ -312,7 +390,47 @@ def read_excel(
     finally:
         if peeked:
             peeked[1].close()
+    sheets, ignored = _set_aside_partial_tables(sheets, _)
+    problems.extend(ignored)
     return sheets, problems, [s.sheet for s in sheets]
+
+
+def _set_aside_partial_tables(sheets: list[Sheet], _) -> tuple[list[Sheet], list[Problem]]:
+    """Sheets whose header lacks a needed column, as warnings, when another sheet has a complete table.
+
+    A sheet of notes or a reference list can look like a table (an old template's instructions re-saved
+    by a spreadsheet app, a list of indicators): it must not fail a file whose data is elsewhere. Alone,
+    or beside other partial tables only, such a sheet is left to the reshaper, which reports the missing
+    columns as an error.
+    """
+    missing = [missing_roles(s.headers) for s in sheets]
+    if all(missing) or not any(missing):
+        return sheets, []
+    kept, problems = [], []
+    for sheet, lacks in zip(sheets, missing, strict=True):
+        if not lacks:
+            kept.append(sheet)
+            continue
+        found = [h for h in sheet.headers if h]
+        problems.append(
+            Problem(
+                sheet.file,
+                sheet.sheet,
+                sheet.header_row,
+                None,
+                "ignored-sheet",
+                _(
+                    "Sheet '{sheet}' looks like a table but lacks column(s): {missing}; it was "
+                    "ignored. Columns found: {found}",
+                    sheet=sheet.sheet,
+                    missing=", ".join(_(ROLE_LABELS[m]) for m in lacks),
+                    found=", ".join(found) or "—",
+                ),
+                "warning",
+                {"sheet": sheet.sheet, "missing": lacks, "found": found},
+            )
+        )
+    return kept, problems
 
 
 @contextmanager
@@ -331,7 +449,7 @@ def _unreadable(file: str, title: str):
 _IGNORED = object()
 
 
-def _read_sheet(reader, idx: int, name: str, file: str, peeked):
+def _read_sheet(reader, idx: int, name: str, file: str, peeked, ods_errors=None):
     """One sheet as a Sheet; None for a sheet to skip silently (hidden, marked, empty), _IGNORED
     for a sheet with content but no recognisable table."""
     peek = None
@@ -353,6 +471,8 @@ def _read_sheet(reader, idx: int, name: str, file: str, peeked):
             return None
     if not peek.rows:
         return None  # empty sheet: nothing to read, nothing to say
+    if any(is_not_data_mark(v) for row in peek.rows.values() for v in row.values()):
+        return None
     first = min(peek.rows)
     width = max(max(r) for r in peek.rows.values()) + 1
     dense = _dense(peek.rows, first, _PEEK_ROWS, width)
@@ -381,6 +501,9 @@ def _read_sheet(reader, idx: int, name: str, file: str, peeked):
     for err in errors:
         r, rel = err.offset_position
         text_cells.setdefault(rel, {})[r] = _error_text(err.detail, date1904)
+    for (r, c), text in (ods_errors or {}).items():
+        if c in numeric_cols and c in abs_cols and r > header_abs:
+            text_cells.setdefault(abs_cols.index(c), {})[r - header_abs - 1] = text
     table = pa.Table.from_arrays(
         [
             _text_or_number(table.column(i), abs_cols[i] in numeric_cols)
@@ -388,6 +511,7 @@ def _read_sheet(reader, idx: int, name: str, file: str, peeked):
         ],
         names=[f"c{i}" for i in range(table.num_columns)],
     )
+    table = _no_numbers_as_units(table, headers)
     titles = [" ".join(t for t in row if t.strip()) for row in texts[:h]]
     titles = [t for t in titles if t]
     n = table.num_rows
@@ -430,6 +554,25 @@ def _text_or_number(col: pa.ChunkedArray, numeric: bool) -> pa.ChunkedArray:
         return col.cast(pa.string())
     texts = [None if v is None else cell_text(v) for v in col.to_pylist()]
     return pa.chunked_array([pa.array(texts, pa.string())])
+
+
+def _no_numbers_as_units(table: pa.Table, headers: list[str]) -> pa.Table:
+    """Numbers in a unit column, or in a column for people only ("info": an indicator's name, its
+    target), as blanks: a number is never a unit, an info column is never read, and a number there is
+    what calamine reads for the text result of a formula in an .xls file. The template's name, unit and
+    target columns are such formulas: re-saved as .xls by a spreadsheet app, they read 0 on all 500
+    rows, which would make every empty row a row with missing values."""
+    for i, head in enumerate(headers):
+        if classify_header(head).role not in ("unit", "info"):
+            continue
+        if not pa.types.is_string(table.column(i).type):
+            continue
+        col = table.column(i)
+        number = pc.fill_null(pc.match_substring_regex(col, r"^\s*-?\d+([.,]\d+)?\s*$"), False)
+        table = table.set_column(
+            i, table.field(i), pc.if_else(number, pa.scalar(None, pa.string()), col)
+        )
+    return table
 
 
 def _preview_load(reader, idx: int) -> tuple[_Peek | None, bool]:

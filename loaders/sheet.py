@@ -15,6 +15,10 @@ from .problems import Problem
 # Rows looked at to find the header (title rows above it are common, dozens are not).
 HEADER_SEARCH_ROWS = 40
 NAMED_ROLES = ("indicator", "code", "period", "region", "value", "unit", "source", "comment")
+# A cell holding exactly this text (case and spaces aside) among a sheet's first rows marks the sheet as not
+# data (the template's instructions and lists). It lives in the cells, so it survives every spreadsheet app
+# and format (xlsx, ods, xls), unlike a defined name.
+NOT_DATA_MARK = "marsad:not-data"
 
 _SOURCE_NOTE = re.compile(
     r"^\s*(?:sources?|المصدر|المصادر)(?:\s*[:：\-–]\s*|\s+)(.*)$", re.IGNORECASE | re.DOTALL
@@ -109,6 +113,25 @@ def find_header(rows: list[list[str]]) -> int | None:
         if score > best_score:
             best, best_score = i, score
     return best
+
+
+def is_not_data_mark(text) -> bool:
+    return isinstance(text, str) and text.strip().casefold() == NOT_DATA_MARK
+
+
+def missing_roles(headers: list[str]) -> list[str]:
+    """The roles a long or wide table needs and these headers lack: indicator, period, value.
+
+    The same rule the reshaper applies (a wide table's period columns stand for both period and value),
+    so a sheet can be judged before it is reshaped.
+    """
+    roles = {classify_header(h).role for h in headers if h}
+    missing = []
+    if not roles & {"code", "indicator"}:
+        missing.append("indicator")
+    if "period-column" not in roles:
+        missing += [r for r in ("period", "value") if r not in roles]
+    return missing
 
 
 def source_note(text: str) -> str | None:

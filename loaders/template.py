@@ -1,4 +1,4 @@
-"""The Excel template generated from the catalog: one long-layout sheet per pillar, dropdowns, instructions."""
+"""The Excel (.xlsx) or OpenDocument (.ods) template generated from the catalog: one long-layout sheet per pillar, dropdowns, instructions."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from .catalog import Catalog, Indicator
 from .i18n import fmt_number, norm_lang, translator
 from .ingest import unit_label
 from .problems import column_letter
+from .sheet import NOT_DATA_MARK
 
 FIRST_YEAR, LAST_YEAR = 2024, 2030
 DATA_ROWS = (
@@ -17,8 +18,14 @@ DATA_ROWS = (
 )
 HEADER_ROW = 3  # 1-based row of the header on the pillar sheets (a title and a hint line above it)
 LISTS_SHEET = "lists"
-# Sheets named by a defined name starting with this are not data: the reader skips them silently.
+# Sheets named by a defined name starting with this are not data: the reader skips them silently. Only
+# .xlsx keeps it, so the same sheets also carry the NOT_DATA_MARK cell, which every format keeps.
 NOT_DATA_NAME = "Marsad_NotData"
+FORMATS = ("xlsx", "ods")
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
 
 # Column keys, in order, and their headers. The headers are part of the file format (each one is a header the
 # reader knows: code, info, unit, period, region, value, source, comment), so they are fixed here rather than
@@ -87,13 +94,25 @@ def _catalog_of(store_or_catalog) -> Catalog:
     return store_catalog(store_or_catalog)
 
 
-def template_bytes(store_or_catalog, *, lang: str = "ar") -> bytes:
-    """The template as bytes (for a download button)."""
+def template_bytes(store_or_catalog, *, lang: str = "ar", fmt: str = "xlsx") -> bytes:
+    """The template as bytes (for a download button), as .xlsx or .ods."""
     import io
 
     buf = io.BytesIO()
-    build_template(store_or_catalog, buf, lang=lang)
+    build_template(store_or_catalog, buf, lang=lang, fmt=fmt)
     return buf.getvalue()
+
+
+def template_format(out_path, fmt: str | None = None) -> str:
+    """'ods' for an .ods path (or fmt="ods"), else 'xlsx'."""
+    if fmt is None and not hasattr(out_path, "write"):
+        fmt = Path(out_path).suffix.lower().lstrip(".")
+    return "ods" if fmt == "ods" else "xlsx"
+
+
+def _mark_not_data(ws, row: int, col: int, fmt) -> None:
+    """The marker cell that tells the reader a sheet is not data, in whatever format the file ends up."""
+    ws.write_string(row, col, NOT_DATA_MARK, fmt)
 
 
 def build_template(
@@ -102,10 +121,12 @@ def build_template(
     *,
     lang: str = "ar",
     rows: list[dict] | None = None,
+    fmt: str | None = None,
 ) -> Path | BinaryIO:
-    """Write the template (.xlsx) for the catalog of a Store (or a Catalog) in one language.
+    """Write the template (.xlsx, or .ods) for the catalog of a Store (or a Catalog) in one language.
 
-    `out_path` is a path or a binary file object (e.g. io.BytesIO).
+    `out_path` is a path or a binary file object (e.g. io.BytesIO). `fmt` ("xlsx" or "ods") defaults to
+    the path's suffix, and to xlsx for a file object. The .ods is written without LibreOffice.
 
     `rows` pre-fills values (dicts with indicator, period, region ISO code or "" for national, value, and
     optional source/comment) into their pillar's sheet, exactly as a person would after choosing from the
@@ -129,7 +150,12 @@ def build_template(
         by_pillar.setdefault((ind.programme, ind.pillar), []).append(ind)
     pillars = [p for p in catalog.pillars if (p.programme, p.pillar) in by_pillar]
 
-    wb = xlsxwriter.Workbook(out_path if in_memory else str(out_path), {"in_memory": in_memory})
+    if template_format(out_path, fmt) == "ods":
+        from .ods import Workbook as OdsWorkbook
+
+        wb = OdsWorkbook(out_path, {"in_memory": in_memory})
+    else:
+        wb = xlsxwriter.Workbook(out_path if in_memory else str(out_path), {"in_memory": in_memory})
     rtl = lang == "ar"
     bold = wb.add_format({"bold": True})
     title_fmt = wb.add_format({"bold": True, "font_size": 14})
@@ -157,6 +183,8 @@ def build_template(
     ws.set_column(1, 1, 60)
     ws.set_column(2, 5, 18)
     ws.write(0, 0, _("Marsad: reporting template"), title_fmt)
+    mark_fmt = wb.add_format({"font_color": "#A6A6A6", "font_size": 8})
+    _mark_not_data(ws, 1, 0, mark_fmt)
     lines = [
         _(
             "One sheet per pillar. One row per value: choose the indicator code, the period and the region "
@@ -209,6 +237,7 @@ def build_template(
     period_list = periods()
     lists.write_column(0, 0, period_list)
     lists.write_column(0, 1, region_choices)
+    _mark_not_data(lists, 0, 2, mark_fmt)  # column C: between the dropdown sources and the lookup
     lookup = [
         (i.code, getattr(i, name_attr), unit_label(i.unit, lang), _target_text(i, lang, _))
         for i in catalog.indicators

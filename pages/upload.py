@@ -11,7 +11,7 @@ from kpis.views import unit_label
 from loaders.i18n import fmt_number, fmt_period
 from loaders.ingest import ingest_uploads, problems_csv
 from loaders.store import StoreBusy
-from loaders.template import template_bytes
+from loaders.template import MEDIA_TYPES, template_bytes
 from pages._ui import catalog, ctx, served, show_table
 
 PREVIEW_ROWS = 200  # rows shown per table; the counts above them are complete
@@ -21,10 +21,10 @@ _ = c._
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _template(url: str, version: str, lang: str) -> bytes:
+def _template(url: str, version: str, lang: str, fmt: str = "xlsx") -> bytes:
     from loaders.store import Store
 
-    return template_bytes(Store(url), lang=lang)
+    return template_bytes(Store(url), lang=lang, fmt=fmt)
 
 
 def _user() -> str:
@@ -94,9 +94,20 @@ st.download_button(
     icon=":material/download:",
     key="template_download",
 )
+st.download_button(
+    _("Download the template for LibreOffice (.ods)"),
+    data=_template(c.store.url, c.version, c.lang, "ods"),
+    file_name=f"marsad_template_{c.lang}.ods",
+    mime=MEDIA_TYPES["ods"],
+    icon=":material/download:",
+    key="template_download_ods",
+)
 
 files = st.file_uploader(
-    _("Report files"), type=["csv", "xlsx", "xls"], accept_multiple_files=True, key="upload_files"
+    _("Report files"),
+    type=["csv", "xlsx", "xlsm", "xls", "ods"],
+    accept_multiple_files=True,
+    key="upload_files",
 )
 if not files:
     st.info(_("Add one or more files to check them."), icon=":material/upload_file:")

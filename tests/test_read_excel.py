@@ -192,3 +192,32 @@ def test_workbook_uploaded_under_a_temp_name(tmp_path):
     r = read_long(tmp, CATALOG, display_name="Suivi DM2030.xlsx")
     assert set(r.rows.column("file").to_pylist()) == {"Suivi DM2030.xlsx"}
     assert r.problems[0].file == "Suivi DM2030.xlsx"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_sheets_with_the_marker_cell_are_skipped_without_a_defined_name(suffix):
+    # As a spreadsheet app re-saves the template: the defined name is gone, the marker cell is not.
+    r = read(f"not_data_marker_cell_no_defined_name{suffix}", lang="fr")
+    assert r.sheets == ["IA2030-IMP"]
+    assert values(r) == [("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 4, "G")]
+    assert where(r) == [("bad-period", "IA2030-IMP", 5, "E")]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_a_sheet_that_only_looks_like_a_table_is_a_warning_beside_good_data(suffix):
+    r = read(f"partial_table_beside_data{suffix}", lang="fr")
+    assert r.sheets == ["Données"]
+    assert values(r) == [("DM.EXPORTS", "2025", "", 18.5, 2, "D")]
+    assert where(r) == [("ignored-sheet", "Référentiel", 2, None)]
+    (p,) = r.problems
+    assert p.severity == "warning"
+    assert p.message == (
+        "La feuille « Référentiel » ressemble à un tableau mais il lui manque la ou les colonnes : "
+        "période, valeur ; elle a été ignorée. Colonnes trouvées : Code indicateur, Libellé, Unité"
+    )
+
+
+def test_a_sheet_that_only_looks_like_a_table_is_still_an_error_when_alone():
+    r = read("partial_table_alone.xlsx")
+    assert where(r) == [("missing-column", "Référentiel", 2, None)]
+    assert r.problems[0].is_error

@@ -9,8 +9,9 @@ import pytest
 
 from loaders.catalog import load_catalog
 from loaders.ingest import ingest
+from loaders.sheet import NOT_DATA_MARK
 from loaders.store import open_store
-from loaders.template import HEADERS, NATIONAL_LABEL, build_template, periods
+from loaders.template import HEADERS, NATIONAL_LABEL, build_template, periods, template_bytes
 
 NOW = dt.datetime(2026, 5, 4, 9, 30)
 PILLAR_SHEETS = [
@@ -116,10 +117,11 @@ def test_arabic_template_is_right_to_left_with_arabic_headers(tmp_path):
     assert lists[5]["__UNNAMED__1"] == "بني ملال-خنيفرة"
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
 @pytest.mark.parametrize("lang", ["ar", "fr", "en"])
-def test_a_filled_template_loads_with_zero_problems(tmp_path, lang):
+def test_a_filled_template_loads_with_zero_problems(tmp_path, lang, fmt):
     store = open_store(str(tmp_path / "m.duckdb"))
-    path = build_template(store, tmp_path / f"filled_{lang}.xlsx", lang=lang, rows=FILLED)
+    path = build_template(store, tmp_path / f"filled_{lang}.{fmt}", lang=lang, rows=FILLED)
     r = ingest(store, [path], user="analyst", lang=lang, now=NOW)
     assert r.problems == []
     assert (r.status, r.rows, r.inserted, r.unchanged) == ("committed", 10, 9, 1)
@@ -151,3 +153,69 @@ def test_an_untouched_template_is_no_data_not_a_silent_success(tmp_path):
     r = ingest(store, [path], user="analyst", now=NOW)
     assert r.status == "rejected"
     assert r.errors and {p.code for p in r.errors} <= {"no-data", "missing-value"}
+
+
+def test_non_data_sheets_carry_the_marker_cell_that_every_format_keeps(tmp_path):
+    out = build_template(load_catalog(), tmp_path / "t.xlsx", lang="fr")
+    reader = fastexcel.read_excel(str(out))
+    instructions = reader.load_sheet(0, header_row=None, dtypes="string").to_arrow().to_pylist()
+    lists = reader.load_sheet("lists", header_row=None, dtypes="string").to_arrow().to_pylist()
+    assert instructions[1]["__UNNAMED__0"] == NOT_DATA_MARK == "marsad:not-data"  # A2
+    assert (
+        lists[0]["__UNNAMED__2"] == NOT_DATA_MARK
+    )  # C1, between the dropdown sources and the lookup
+    for name in PILLAR_SHEETS:
+        rows = reader.load_sheet(name, header_row=None, dtypes="string").to_arrow().to_pylist()
+        assert NOT_DATA_MARK not in {v for r in rows[:60] for v in r.values()}
+
+
+def _ods_content(data: bytes) -> str:
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.infolist()[0].filename == "mimetype"
+        assert z.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
+        return z.read("content.xml").decode("utf-8")
+
+
+def test_ods_template_keeps_dropdowns_right_to_left_sheets_and_hidden_lists():
+    data = template_bytes(load_catalog(), lang="ar", fmt="ods")
+    reader = fastexcel.read_excel(data)
+    assert reader.sheet_names == ["تعليمات", "lists", *PILLAR_SHEETS]
+    assert [reader.load_sheet(i, n_rows=1, dtypes="string").visible for i in range(8)] == [
+        "visible",
+        "hidden",
+        *["visible"] * 6,
+    ]
+    rows = reader.load_sheet("MD2030-CAT", header_row=None, dtypes="string").to_arrow().to_pylist()
+    assert [rows[2][f"__UNNAMED__{i}"] for i in range(9)] == list(HEADERS["ar"])
+    xml = _ods_content(data)
+    # every visible sheet reads right to left; the hidden lists need not
+    styles = dict(
+        re.findall(
+            r'<style:style style:name="(ta\d+)" style:family="table">'
+            r'<style:table-properties table:display="\w+" style:writing-mode="([\w-]+)"/>',
+            xml,
+        )
+    )
+    sheets = re.findall(r'<table:table table:name="([^"]+)" table:style-name="(ta\d+)"', xml)
+    assert [(n, styles[s]) for n, s in sheets] == [
+        ("تعليمات", "rl-tb"),
+        ("lists", "lr-tb"),
+        *[(n, "rl-tb") for n in PILLAR_SHEETS],
+    ]
+    # the same three dropdowns per pillar sheet as in the .xlsx, from the same list ranges
+    conditions = re.findall(
+        r'table:condition="of:cell-content-is-in-list\(\[\$lists\.(\$[A-Z]+\$1:\.\$[A-Z]+\$\d+)\]\)"'
+        r"[^>]*table:base-cell-address=\"'IA2030-IMP'\.([A-Z]+4)\"",
+        xml,
+    )
+    assert conditions == [
+        ("$I$1:.$I$3", "A4"),  # the pillar's 3 codes
+        ("$A$1:.$A$35", "E4"),  # every quarter and year
+        ("$B$1:.$B$13", "F4"),  # National + 12 regions
+    ]
+    imp = xml[xml.index('<table:table table:name="IA2030-IMP"') :]
+    imp = imp[: imp.index("</table:table>")]
+    assert imp.count('table:content-validation-name="val') == 3 * 500
+    assert 'of:=IF([.$A4]="";"";IFERROR(VLOOKUP([.$A4];[$lists.$D$1:.$G$' in imp
