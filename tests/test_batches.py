@@ -303,19 +303,19 @@ def test_undo_of_the_first_batch_keeps_a_value_a_later_batch_reported_unchanged(
         T2,
         file="b.csv",
     )
-    assert (b.batch_id, b.inserted, b.unchanged) == (3, 1, 1)
-    result = undo(store, 2, user="lead", now=T3)
-    # Batch 3 already held the current MA-06: undoing batch 2 changes no figure.
+    assert (b.batch_id, b.inserted, b.unchanged) == (26, 1, 1)
+    result = undo(store, 25, user="lead", now=T3)
+    # Batch 26 already held the current MA-06: undoing batch 25 changes no figure.
     assert (result.values, result.restored, result.removed, result.kept) == (1, 0, 0, 0)
-    # MA-06 stays, and now traces to batch 3's file and row, as if batch 2 had never been loaded.
-    assert values(store) == {("2026-Q1", "MA-06"): (1200.0, 3), ("2026-Q1", "MA-01"): (300.0, 3)}
+    # MA-06 stays, and now traces to batch 3's file and row, as if batch 25 had never been loaded.
+    assert values(store) == {("2026-Q1", "MA-06"): (1200.0, 26), ("2026-Q1", "MA-01"): (300.0, 26)}
     df = store.current_observations()
     row = df[(df.indicator == "IA.JOBS") & (df.region == "MA-06")].iloc[0]
     assert (row.file, row.row_number, row.versions) == ("b.csv", 5, 1)
     assert values(store, T3 + dt.timedelta(minutes=1)) == values(store)
-    assert "IA.JOBS,2026-Q1,MA-06,1200.0,,HCP,3,false" in _export(store)
+    assert "IA.JOBS,2026-Q1,MA-06,1200.0,,HCP,26,false" in _export(store)
     vh = value_history(store, "IA.JOBS", "2026-Q1", "MA-06")
-    assert list(zip(vh.batch_id, vh.current, strict=True)) == [(2, False), (3, True)]
+    assert list(zip(vh.batch_id, vh.current, strict=True)) == [(25, False), (26, True)]
 
 
 # A few keys, a few values: random loads produce new, revised and unchanged values on the same keys.
@@ -364,7 +364,7 @@ def test_undo_of_any_batch_equals_replaying_the_loads_without_it(empty_store_fil
         shutil.copy(empty_store_file, first)
         shutil.copy(empty_store_file, second)
         store = _replay(first, named)
-        undo(store, 2 + pick, user="lead", now=undone_at)
+        undo(store, 25 + pick, user="lead", now=undone_at)
         replay = _replay(second, named[:pick] + named[pick + 1 :])
         later = undone_at + dt.timedelta(minutes=1)
         assert _state(store) == _state(replay)
@@ -388,7 +388,7 @@ def test_as_of_a_date_means_the_end_of_that_day_in_casablanca(db_url):
     load(store, [("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 2)], late, file="late.csv")
     assert values(store, dt.date(2026, 6, 14)) == {}
     assert values(store, "2026-06-14") == {}
-    assert values(store, dt.date(2026, 6, 15)) == {("2026-Q1", "MA-06"): (1200.0, 2)}
+    assert values(store, dt.date(2026, 6, 15)) == {("2026-Q1", "MA-06"): (1200.0, 25)}
     assert "IA.JOBS" not in _export(store, as_of=dt.date(2026, 6, 14))
     assert "IA.JOBS,2026-Q1,MA-06,1200.0" in _export(store, as_of=dt.date(2026, 6, 15))
 
@@ -397,7 +397,7 @@ def test_during_ramadan_casablanca_is_on_utc_so_23_30_utc_is_still_the_same_day(
     store = open_store(store_path)
     # 1 March 2026 falls in Ramadan: Morocco is on UTC+0, so 23:30 UTC is 23:30 on 1 March there.
     load(store, [("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 2)], dt.datetime(2026, 3, 1, 23, 30))
-    assert values(store, dt.date(2026, 3, 1)) == {("2026-Q1", "MA-06"): (1200.0, 2)}
+    assert values(store, dt.date(2026, 3, 1)) == {("2026-Q1", "MA-06"): (1200.0, 25)}
     assert values(store, dt.date(2026, 2, 28)) == {}
 
 
@@ -405,7 +405,7 @@ def test_an_undo_late_in_the_utc_evening_counts_on_the_next_moroccan_day(store_p
     store = open_store(store_path)
     load(store, [("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 2)], T1)
     undo(
-        store, 2, user="lead", now=dt.datetime(2026, 6, 14, 23, 30)
+        store, 25, user="lead", now=dt.datetime(2026, 6, 14, 23, 30)
     )  # 15 June, 00:30 in Casablanca
-    assert values(store, dt.date(2026, 6, 14)) == {("2026-Q1", "MA-06"): (1200.0, 2)}
+    assert values(store, dt.date(2026, 6, 14)) == {("2026-Q1", "MA-06"): (1200.0, 25)}
     assert values(store, dt.date(2026, 6, 15)) == {}
