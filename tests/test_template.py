@@ -139,6 +139,11 @@ def test_a_filled_template_loads_with_zero_problems(tmp_path, lang):
         ("DM.TRAINED", "2025", "MA-02"): 300.0,
         ("IA.DC_MW", "2025", "MA-12"): 50.0,
         ("DM.FTTH", "2026-Q1", "MA-03"): 0.25,
+        (
+            "DM.EGDI_SCORE",
+            "2024",
+            "",
+        ): 0.6841,  # unchanged (the published score), reported again here
     }
     casa = df[(df.indicator == "IA.JOBS") & (df.region == "MA-06")].iloc[0]
     assert casa.source == "ANAPEC" and casa.sheet == "IA2030-IMP" and casa.row_number == 4
