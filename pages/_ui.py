@@ -21,6 +21,7 @@ READ_LOCK_WAIT = 2.0
 # The last result of every read the pages make, per process (url, name, arguments): served, with a note, while
 # a load holds the DuckDB file. A new session during a load gets what the process last read.
 _LAST_GOOD: dict[tuple, object] = {}
+LAST_GOOD_ENTRIES = 64
 _LAST_READ_AT: dict[str, object] = {}
 
 
@@ -58,9 +59,8 @@ class Ctx:
     rtl: bool
     as_of: dt.date | None = None  # None = now; else "as known on" that date
     method: str = "trajectory"
-    busy: bool = (
-        False  # a load holds the database: the page shows the last figures read, with a note
-    )
+    # A load holds the database: the page shows the last figures read, with a note.
+    busy: bool = False
 
     @property
     def name(self) -> str:
@@ -90,6 +90,8 @@ def served(c: Ctx, name: str, read, *args):
         return fallback
     _LAST_GOOD.pop(key, None)
     _LAST_GOOD[key] = out  # the newest last, for the fallback above
+    while len(_LAST_GOOD) > LAST_GOOD_ENTRIES:
+        _LAST_GOOD.pop(next(iter(_LAST_GOOD)))
     _LAST_READ_AT[url] = utcnow()
     return out
 
