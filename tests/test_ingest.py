@@ -369,7 +369,7 @@ def test_unit_key_folds_case_accents_spaces_and_arabic_variants():
 
 def test_unit_mismatch_is_one_error_per_file_unit_and_indicator(store):
     up = long_rows(
-        [("IA.JOBS", "2026-Q1", f"MA-{i:02d}", 1.5, i + 1, "D", "milliers") for i in range(1, 4)]
+        [("IA.JOBS", "2026-Q1", f"MA-{i:02d}", 2.0, i + 1, "D", "milliers") for i in range(1, 4)]
         + [("DM.5G", "2026-Q1", "MA-01", 40.0, 5, "D", "%")]
     )
     r = ingest_long(store, [up], files=["jobs.csv"], user="u", now=NOW)

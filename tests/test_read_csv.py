@@ -160,7 +160,7 @@ def test_title_rows_blank_lines_and_source_note():
         ("MA-03", 12.0, "ANAPEC, 2026", 8),
     ]
     # the blank line (row 6) and the two-line quoted cell both count as Excel counts them
-    assert where(r) == [("bad-number", 7, "D")]
+    assert where(r) == [("bad-number", 7, "D"), ("skipped-row", 10, None)]
 
 
 def test_blank_lines_shift_row_numbers_like_excel(tmp_path):

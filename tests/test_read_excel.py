@@ -59,7 +59,11 @@ def test_title_rows_merged_cells_and_notes_block_under_the_table():
         ("MA-02", 850.0, "emplois", "ANAPEC, 2026", "(p)", 6, "E"),
         ("MA-03", 1000.75, "emplois", "ANAPEC, 2026", "estimation", 7, "E"),
     ]
-    assert where(r) == [("footnote-stripped", "T1 2026", 6, "E")]
+    assert where(r) == [
+        ("footnote-stripped", "T1 2026", 6, "E"),
+        ("skipped-row", "T1 2026", 10, None),
+        ("skipped-row", "T1 2026", 11, None),
+    ]
     sheets, problems, _names = read_excel(FIXTURES / "title_rows_merged_notes_block.xlsx", "t.xlsx")
     assert sheets[0].header_row == 4
     assert sheets[0].titles == [
@@ -136,7 +140,8 @@ def test_table_away_from_a1_keeps_real_letters_and_an_arabic_source_line():
         ("MA-04", 420.0, "المندوبية السامية للتخطيط", 6, "F"),
         ("MA-09", 180.0, "المندوبية السامية للتخطيط", 7, "F"),
     ]
-    assert r.problems == []
+    # the source line becomes the source; the other note is said to be skipped, not silently lost
+    assert where(r) == [("skipped-row", "بيانات", 9, None)]
 
 
 def test_section_headings_inside_a_wide_table_and_numbers_typed_as_text():
@@ -149,7 +154,7 @@ def test_section_headings_inside_a_wide_table_and_numbers_typed_as_text():
             ("IA.YOUTH_AI", "2025", "", 20000.0, 5, "C"),
         ]
     )
-    assert r.problems == []
+    assert where(r) == [("skipped-row", "Suivi", 2, None), ("skipped-row", "Suivi", 4, None)]
 
 
 def test_legacy_xls_is_read_through_calamine():
