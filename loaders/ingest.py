@@ -22,7 +22,6 @@ import os
 import re
 import sys
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -646,7 +645,7 @@ def _check_jumps(store: Store, con, loc: _Located, probs: _Problems) -> None:
         prev_p,
         nxt,
         next_p,
-        total,
+        _total,
     ) in found:
         other, other_period = (prev, prev_p) if prev is not None else (nxt, next_p)
         listed.append(

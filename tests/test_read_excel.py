@@ -197,3 +197,33 @@ def test_workbook_uploaded_under_a_temp_name(tmp_path):
     r = read_long(tmp, CATALOG, display_name="Suivi DM2030.xlsx")
     assert set(r.rows.column("file").to_pylist()) == {"Suivi DM2030.xlsx"}
     assert r.problems[0].file == "Suivi DM2030.xlsx"
+
+
+def test_cells_formatted_as_percent_are_stored_as_percentages(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "percent_format_stored_as_fraction.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Data")
+    pct, pct1 = wb.add_format({"num_format": "0%"}), wb.add_format({"num_format": "0.0%"})
+    ws.write_row(0, 0, ["indicator", "period", "region", "value"])
+    ws.write_row(1, 0, ["DM.5G", "2026-Q1", "MA-01"])
+    ws.write_number(1, 3, 0.45, pct)  # shows 45%
+    ws.write_row(2, 0, ["DM.5G", "2026-Q1", "MA-02"])
+    ws.write_number(2, 3, 0.453, pct1)  # shows 45.3%
+    ws.write_row(3, 0, ["DM.5G", "2026-Q1", "MA-03", "45 %"])  # text: read as written
+    ws.write_row(4, 0, ["DM.5G", "2026-Q1", "MA-04", 45])  # a plain number
+    ws.write_row(5, 0, ["DM.EGDI_SCORE", "2024", None])
+    ws.write_number(5, 3, 0.68, pct)  # an index 0-1 shown as 68%: 0.68 is right
+    wb.close()
+    r = read_long(path, CATALOG)
+    assert values(r, "region", "value") == [
+        ("MA-01", 45.0),
+        ("MA-02", 45.3),
+        ("MA-03", 45.0),
+        ("MA-04", 45.0),
+        ("", 0.68),
+    ]
+    assert where(r) == [("percent-scaled", "Data", 2, "D")]
+    assert r.problems[0].params["count"] == 2
+    assert r.problems[0].severity == "warning"
