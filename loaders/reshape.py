@@ -806,7 +806,8 @@ def _scale_percent_cells(sheet: Sheet, col: int, val: _Values, ind: _Mapped, pro
 
     n = sheet.num_rows
     flags = np.zeros(n, dtype=bool)
-    flags[np.asarray(sheet.percent_cells[col], dtype=np.int64)] = True
+    idx = np.asarray(sheet.percent_cells[col], dtype=np.int64)
+    flags[idx[idx < n]] = True  # a formatted empty cell can lie below the last row read
     for r in sheet.text_cells.get(col, {}):
         flags[r] = False
     ctx = probs.ctx

@@ -227,3 +227,22 @@ def test_cells_formatted_as_percent_are_stored_as_percentages(tmp_path):
     assert where(r) == [("percent-scaled", "Data", 2, "D")]
     assert r.problems[0].params["count"] == 2
     assert r.problems[0].severity == "warning"
+
+
+def test_percent_formatted_empty_cells_below_the_table_are_harmless(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "percent_format_on_empty_rows_below.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Data")
+    pct = wb.add_format({"num_format": "0%"})
+    ws.set_column(3, 3, 10, pct)
+    ws.write_row(0, 0, ["indicator", "period", "region", "value"])
+    ws.write_row(1, 0, ["DM.5G", "2026-Q1", "MA-01"])
+    ws.write_number(1, 3, 0.5, pct)
+    for r in range(2, 40):
+        ws.write_blank(r, 3, None, pct)  # formatted, empty
+    wb.close()
+    r = read_long(path, CATALOG)
+    assert values(r, "region", "value") == [("MA-01", 50.0)]
+    assert where(r) == [("percent-scaled", "Data", 2, "D")]
