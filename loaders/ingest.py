@@ -363,7 +363,7 @@ def _check_rows(con, loc: _Located, probs: _Problems, now: dt.datetime, catalog:
                 "{indicator} counts whole {unit}: {value} is not a whole number",
                 indicator=ind,
                 unit=catalog.unit(ind).label(loc.lang),
-                value=loc.number(r["value"]),
+                value=_all_digits(loc, r["value"]),
             )
         else:  # future-period
             msg = _(
@@ -410,6 +410,14 @@ def _out_of_range(loc: _Located, catalog: Catalog, indicator: str, value: float)
         unit=unit.label(loc.lang),
         range=range_text(unit, loc),
     )
+
+
+def _all_digits(loc: _Located, value: float) -> str:
+    """A number with every decimal it has (up to 6): 1583.8 must not show as 1,584 when the
+    problem is its decimals."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return fmt_number(value, loc.lang, decimals)
 
 
 def range_text(unit: Unit, loc: _Located) -> str:

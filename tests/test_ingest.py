@@ -754,3 +754,12 @@ def test_a_revised_earlier_period_is_compared_with_the_stored_next_one(store):
     assert r.status == "committed"  # a warning, not an error
     assert [(p.code, p.row) for p in r.problems] == [("sudden-jump", 2)]
     assert "2026-Q1" in r.problems[0].message
+
+
+def test_a_count_with_decimals_shows_its_decimals_in_the_message(store):
+    up = long_rows([("IA.JOBS", "2026-Q1", "MA-06", 1583.8, 2)], file="jobs_with_decimals.csv")
+    r = ingest_long(store, [up], files=["jobs_with_decimals.csv"], user="u", now=NOW, lang="fr")
+    assert [(p.code, p.row) for p in r.problems] == [("not-whole", 2)]
+    assert r.problems[0].message == (
+        "IA.JOBS se compte en emplois entiers : 1\u202f583,8 n'est pas un nombre entier"
+    )
