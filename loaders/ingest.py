@@ -40,6 +40,7 @@ from .units import (
     MAX_MAGNITUDE,
     UNITS_FILE,
     Unit,
+    indicator_units,
     jump_factor,
     read_units,
     unit_key,
@@ -698,7 +699,8 @@ def _checks_connection(longs: list[LongResult], catalog: Catalog):
                                "column" AS col, 0 AS fidx FROM up_none""")
     con.execute("CREATE VIEW up AS " + " UNION ALL ".join(parts))
     # Built by DuckDB from lists: pyarrow's list conversion would import pandas (0.2 s at CLI start).
-    units = [catalog.unit(i.code) for i in catalog.indicators]
+    by_indicator = indicator_units(catalog)
+    units = [by_indicator[i.code] for i in catalog.indicators]
     con.execute(
         """CREATE TABLE cat AS SELECT unnest($code) AS code, unnest($by_region) AS by_region,
                unnest($kind) AS kind, unnest($umin)::DOUBLE AS umin, unnest($umax)::DOUBLE AS umax,

@@ -30,7 +30,7 @@ from .problems import Problem, UnreadableFile
 from .read_csv import read_csv
 from .read_excel import EXCEL_SUFFIXES, read_excel
 from .sheet import Sheet, is_source_line, source_note
-from .units import written_unit
+from .units import indicator_units, written_unit
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 MAX_PER_KIND = 50  # problems listed per (code, column) per sheet; the rest are counted
@@ -113,14 +113,14 @@ def _context(catalog: Catalog, lang: str) -> _Ctx:
         _MATCHERS[cache_key] = (IndicatorMatcher(catalog), RegionMatcher(catalog))
     ind, reg = _MATCHERS[cache_key]
     # Regions add up to the national value only for a level, flow or stock in a summed unit.
+    units = indicator_units(catalog)
     additive = {
         i.code: i.kind in ("level", "flow", "cumulative")
-        and catalog.unit(i.code).aggregation == "sum"
+        and i.code in units
+        and units[i.code].aggregation == "sum"
         for i in catalog.indicators
     }
-    percent = frozenset(
-        i.code for i in catalog.indicators if catalog.unit(i.code).kind == "percent"
-    )
+    percent = frozenset(c for c, u in units.items() if u.kind == "percent")
     return _Ctx(catalog, lang, ind, reg, translator(lang), additive, percent)
 
 

@@ -78,10 +78,11 @@ def _target_text(ind: Indicator, lang: str, _) -> str:
 def _write_unit_ranges(lists, catalog: Catalog, col0: int) -> str:
     """code, min, max, whole (1/0) of every indicator's unit (units.csv) on the hidden lists sheet,
     for the value column's validation; returns the range. An open bound is written as ±MAX_MAGNITUDE."""
-    from .units import MAX_MAGNITUDE
+    from .units import MAX_MAGNITUDE, indicator_units
 
+    units = indicator_units(catalog)
     for r, ind in enumerate(catalog.indicators):
-        u = catalog.unit(ind.code)
+        u = units[ind.code]
         lists.write_row(
             r,
             col0,

@@ -154,6 +154,12 @@ class Unit(BaseModel):
         return text + (", whole" if self.whole else "")
 
 
+def indicator_units(catalog) -> dict[str, Unit]:
+    """Indicator code -> its Unit, built once (Catalog.unit looks one up at a time)."""
+    by_code = {u.code: u for u in catalog.units}
+    return {i.code: by_code[i.unit] for i in catalog.indicators if i.unit in by_code}
+
+
 def read_units(path: Path) -> list[tuple[int, dict]]:
     """The raw rows of units.csv with their file row (for the catalog's problem report)."""
     with path.open(encoding="utf-8-sig", newline="") as f:
