@@ -62,7 +62,7 @@ def make_catalog(directory: Path, rows: int) -> int:
                     f"Indicateur synthétique {i}",
                     f"Synthetic indicator {i}",
                     f"مؤشر اصطناعي {i}",
-                    "jobs",
+                    "MW",  # the values have decimals: a unit of whole numbers would reject them
                     "up",
                     "level",
                     "quarterly",

@@ -19,12 +19,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import sys
 import time
-import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -36,6 +37,17 @@ from .i18n import fmt_number, translator
 from .longform import LONG_SCHEMA, LongResult
 from .problems import Problem, UnreadableFile
 from .store import Store, batch, meta, utcnow
+from .units import (
+    JUMP_KINDS,
+    MAX_MAGNITUDE,
+    UNITS_FILE,
+    Unit,
+    indicator_units,
+    jump_factor,
+    read_units,
+    unit_key,
+    unit_words,
+)
 
 # At most this many problems of one code are listed; the rest are counted in one `too-many-problems`.
 MAX_PER_CODE = 50
@@ -123,197 +135,36 @@ class IngestResult:
 
 # -- units ------------------------------------------------------------------------------------------
 
-_PER_YEAR = re.compile(
-    r"\s*(/\s*(yr|year|an|annee|sana|سنة)|per year|par an|annuel(le)?s?|yearly|سنويا|في السنة)\s*$"
-)
-_ARABIC_FOLD = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ـ": None, "٪": "%"}
-)
-
-
-def unit_key(text: str | None) -> str:
-    """Compare units as people write them: case, accents, spaces, brackets, Arabic letter variants, '/yr'."""
-    if text is None:
-        return ""
-    s = unicodedata.normalize("NFKD", str(text))
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    s = s.translate(_ARABIC_FOLD).lower().replace("\u00a0", " ").replace("\u202f", " ")
-    s = re.sub(r"\s+", " ", s).strip().strip("()[]").strip()
-    s = re.sub(r"\s*%\s*", "%", s)
-    s = _PER_YEAR.sub("", s).strip()
-    return s
-
-
-# Catalog unit -> what reports write for it (EN/FR/AR). Only a unit outside the matching set is a mismatch.
-UNIT_WORDS: dict[str, tuple[str, ...]] = {
-    "%": (
-        "%",
-        "pourcent",
-        "pour cent",
-        "pourcentage",
-        "percent",
-        "per cent",
-        "percentage",
-        "pct",
-        "في المائة",
-        "بالمائة",
-        "في المئة",
-        "نسبة مئوية",
-        "النسبة المئوية",
-    ),
-    "jobs": (
-        "jobs",
-        "job",
-        "emplois",
-        "emploi",
-        "postes",
-        "postes d'emploi",
-        "مناصب",
-        "مناصب الشغل",
-        "منصب شغل",
-        "مناصب شغل",
-        "وظائف",
-        "وظيفة",
-    ),
-    "people": (
-        "people",
-        "persons",
-        "person",
-        "personnes",
-        "personne",
-        "individus",
-        "beneficiaires",
-        "أشخاص",
-        "شخص",
-        "أفراد",
-        "فرد",
-        "مستفيدون",
-    ),
-    "bn MAD": (
-        "bn mad",
-        "billion mad",
-        "bn dh",
-        "mds mad",
-        "md mad",
-        "mrd mad",
-        "mrds mad",
-        "milliards mad",
-        "milliards de mad",
-        "milliards de dirhams",
-        "milliards dh",
-        "mds dh",
-        "mmdh",
-        "mdh mds",
-        "مليار درهم",
-        "مليارات الدراهم",
-        "مليار",
-    ),
-    "rank": ("rank", "ranking", "rang", "classement", "الترتيب", "رتبة", "المرتبة"),
-    "index 0-1": (
-        "index 0-1",
-        "index",
-        "indice",
-        "indice 0-1",
-        "score",
-        "score 0-1",
-        "0-1",
-        "مؤشر",
-        "نقطة",
-        "مؤشر 0-1",
-    ),
-    "institutes": ("institutes", "institute", "instituts", "institut", "معاهد", "معهد"),
-    "MW": ("mw", "megawatts", "megawatt", "ميغاواط", "ميجاوات", "ميغاوات"),
-    "milestone": (
-        "milestone",
-        "jalon",
-        "etape",
-        "0/1",
-        "oui/non",
-        "yes/no",
-        "done",
-        "مرحلة",
-        "نعم/لا",
-        "إنجاز",
-    ),
-    "startups": (
-        "startups",
-        "startup",
-        "start-ups",
-        "start-up",
-        "jeunes pousses",
-        "شركات ناشئة",
-        "الشركات الناشئة",
-        "مقاولات ناشئة",
-    ),
-    "services": (
-        "services",
-        "service",
-        "e-services",
-        "services en ligne",
-        "خدمات",
-        "خدمة",
-        "الخدمات",
-    ),
-    "million households": (
-        "million households",
-        "millions households",
-        "m households",
-        "millions de menages",
-        "million de menages",
-        "millions menages",
-        "مليون أسرة",
-        "ملايين الأسر",
-        "مليون اسرة",
-    ),
-    "sites": ("sites", "site", "مواقع", "موقع"),
-    "zones": ("zones", "zone", "مناطق", "منطقة"),
-}
 # Words for "a count of things": they fit any count unit (jobs, people…) but not %, MAD, ranks.
 COUNT_WORDS = ("number", "count", "nombre", "nb", "effectif", "units", "unites", "عدد", "العدد")
-COUNT_UNITS = {"jobs", "people", "institutes", "startups", "services", "sites", "zones"}
-
-# How the template shows each catalog unit in French and Arabic (all of them are in UNIT_WORDS).
-UNIT_LABELS: dict[str, dict[str, str]] = {
-    "%": {"fr": "%", "ar": "%"},
-    "jobs": {"fr": "emplois", "ar": "مناصب الشغل"},
-    "people": {"fr": "personnes", "ar": "أشخاص"},
-    "bn MAD": {"fr": "milliards de dirhams", "ar": "مليار درهم"},
-    "rank": {"fr": "rang", "ar": "الترتيب"},
-    "index 0-1": {"fr": "indice 0-1", "ar": "مؤشر 0-1"},
-    "institutes": {"fr": "instituts", "ar": "معاهد"},
-    "MW": {"fr": "MW", "ar": "ميغاواط"},
-    "milestone": {"fr": "0/1", "ar": "0/1"},
-    "startups": {"fr": "startups", "ar": "شركات ناشئة"},
-    "services": {"fr": "services", "ar": "خدمات"},
-    "million households": {"fr": "millions de ménages", "ar": "مليون أسرة"},
-    "sites": {"fr": "sites", "ar": "مواقع"},
-    "zones": {"fr": "zones", "ar": "مناطق"},
-}
-
-_WORD_TO_UNIT = {unit_key(w): unit_key(u) for u, words in UNIT_WORDS.items() for w in (u, *words)}
 _COUNT_KEYS = {unit_key(w) for w in COUNT_WORDS}
-_COUNT_UNIT_KEYS = {unit_key(u) for u in COUNT_UNITS}
 
 
-def unit_label(unit: str, lang: str) -> str:
-    """The catalog unit as the template shows it in a language (per-year units keep their '/yr' meaning)."""
-    base, per_year = (unit[:-3], True) if unit.endswith("/yr") else (unit, False)
-    label = UNIT_LABELS.get(base, {}).get(lang, base)
-    if per_year:
-        label += {"fr": " par an", "ar": " سنويا"}.get(lang, "/yr")
-    return label
+@lru_cache(maxsize=1)
+def _default_units() -> tuple[Unit, ...]:
+    """The catalog's unit vocabulary (data/catalog/units.csv), for callers without a Catalog."""
+    return tuple(Unit(**row) for _i, row in read_units(CATALOG_DIR / UNITS_FILE))
 
 
-def units_match(written: str | None, catalog_unit: str) -> bool:
+def unit_label(unit: str, lang: str, units: tuple[Unit, ...] | None = None) -> str:
+    """The catalog unit as the template shows it in a language (its label in units.csv)."""
+    by_code = {u.code: u for u in (units or _default_units())}
+    return by_code[unit].label(lang) if unit in by_code else unit
+
+
+def units_match(
+    written: str | None, catalog_unit: str, units: tuple[Unit, ...] | None = None
+) -> bool:
     """True unless the unit written in the file means something else than the catalog unit."""
     w = unit_key(written)
     if not w:
         return True
+    word_to_unit, count_units = unit_words(units or _default_units())
     expected = unit_key(catalog_unit)
-    expected = _WORD_TO_UNIT.get(expected, expected)
+    expected = word_to_unit.get(expected, expected)
     if w in _COUNT_KEYS:
-        return expected in _COUNT_UNIT_KEYS
-    return _WORD_TO_UNIT.get(w, w) == expected
+        return expected in count_units
+    return word_to_unit.get(w, w) == expected
 
 
 # -- helpers --------------------------------------------------------------------------------------------
@@ -441,6 +292,9 @@ _ROW_RULES = """
         WHEN u.region <> '' AND r.iso IS NULL THEN 'unknown-region'
         WHEN u.region <> '' AND NOT c.by_region THEN 'region-not-allowed'
         WHEN c.kind = 'milestone' AND u.value NOT IN (0, 1) THEN 'bad-number'
+        WHEN NOT isfinite(u.value) OR abs(u.value) > $max_magnitude
+          OR u.value < c.umin OR u.value > c.umax THEN 'out-of-range'
+        WHEN c.whole AND u.value <> floor(u.value) THEN 'not-whole'
         WHEN left(u.period, 4) > $year
           OR (left(u.period, 4) = $year AND length(u.period) = 7 AND right(u.period, 1) > $quarter)
           THEN 'future-period'
@@ -450,7 +304,11 @@ _ROW_RULES = """
 
 
 def _rule_params(now: dt.datetime) -> dict:
-    return {"year": f"{now.year:04d}", "quarter": str((now.month - 1) // 3 + 1)}
+    return {
+        "year": f"{now.year:04d}",
+        "quarter": str((now.month - 1) // 3 + 1),
+        "max_magnitude": MAX_MAGNITUDE,
+    }
 
 
 def _scan(con, now: dt.datetime) -> tuple[int, int, int, int]:
@@ -467,7 +325,7 @@ def _scan(con, now: dt.datetime) -> tuple[int, int, int, int]:
     ).fetchall()[0]
 
 
-def _check_rows(con, loc: _Located, probs: _Problems, now: dt.datetime) -> int:
+def _check_rows(con, loc: _Located, probs: _Problems, now: dt.datetime, catalog: Catalog) -> int:
     """Rules on single values the catalog decides; returns how many rows have such an error."""
     _ = loc._
     params = _rule_params(now)
@@ -505,6 +363,15 @@ def _check_rows(con, loc: _Located, probs: _Problems, now: dt.datetime) -> int:
                 indicator=ind,
                 value=loc.number(r["value"]),
             )
+        elif code == "out-of-range":
+            msg = _out_of_range(loc, catalog, ind, r["value"])
+        elif code == "not-whole":
+            msg = _(
+                "{indicator} counts whole {unit}: {value} is not a whole number",
+                indicator=ind,
+                unit=catalog.unit(ind).label(loc.lang),
+                value=_all_digits(loc, r["value"]),
+            )
         else:  # future-period
             msg = _(
                 "Period {period} has not started yet: only observed values can be loaded, not forecasts or targets",
@@ -529,6 +396,48 @@ def _check_rows(con, loc: _Located, probs: _Problems, now: dt.datetime) -> int:
         probs.add_capped(code, listed, total, "error", file)
         bad_rows += total
     return bad_rows
+
+
+def _out_of_range(loc: _Located, catalog: Catalog, indicator: str, value: float) -> str:
+    """Why a value cannot be stored, naming the range of its unit (units.csv)."""
+    _ = loc._
+    if value is None or not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+        return _(
+            "{value} is not a usable number: infinite, or larger than {limit} in absolute value",
+            value="∞"
+            if value is not None and math.isinf(value)
+            else ("NaN" if value is None or math.isnan(value) else f"{value:g}"),
+            limit=f"{MAX_MAGNITUDE:g}",
+        )
+    unit = catalog.unit(indicator)
+    return _(
+        "{value} is outside the range of {indicator} in {unit}: {range}",
+        value=loc.number(value),
+        indicator=indicator,
+        unit=unit.label(loc.lang),
+        range=range_text(unit, loc),
+    )
+
+
+def _all_digits(loc: _Located, value: float) -> str:
+    """A number with every decimal it has (up to 6): 1583.8 must not show as 1,584 when the
+    problem is its decimals."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return fmt_number(value, loc.lang, decimals)
+
+
+def range_text(unit: Unit, loc: _Located) -> str:
+    """The range of a unit in the reader's language: '0 – 100', '≥ 0', '1 – 250'."""
+    lo = None if unit.min is None else loc.number(unit.min)
+    hi = None if unit.max is None else loc.number(unit.max)
+    if lo is not None and hi is not None:
+        return f"{lo} – {hi}"
+    if lo is not None:
+        return f"≥ {lo}"
+    if hi is not None:
+        return f"≤ {hi}"
+    return "—"
 
 
 def _check_duplicates(con, loc: _Located, probs: _Problems) -> tuple[int, int, bool]:
@@ -617,7 +526,11 @@ def _check_units(con, loc: _Located, probs: _Problems, catalog: Catalog) -> int:
     pairs = con.execute(
         "SELECT DISTINCT indicator, unit FROM up WHERE unit IS NOT NULL AND trim(unit) <> ''"
     ).fetchall()
-    bad = [(ind, u) for ind, u in pairs if ind in units and not units_match(u, units[ind])]
+    bad = [
+        (ind, u)
+        for ind, u in pairs
+        if ind in units and not units_match(u, units[ind], catalog.units or None)
+    ]
     if not bad:
         return 0
     con.register(
@@ -654,6 +567,129 @@ def _check_units(con, loc: _Located, probs: _Problems, catalog: Catalog) -> int:
     return total_rows
 
 
+_STORE_VALUES_SCHEMA = pa.schema(
+    [
+        ("indicator", pa.string()),
+        ("period", pa.string()),
+        ("region", pa.string()),
+        ("value", pa.float64()),
+    ]
+)
+# Each uploaded value beside the value of the period before it (and, when that one is in the store,
+# after it) for the same indicator and region and the same kind of period (year or quarter).
+_JUMPS = """
+    WITH s AS (
+        SELECT u.indicator, u.period, u.region, u.value, true AS up, u.file, u.sheet, u.row_number,
+               u.col, u.fidx
+        FROM up u JOIN cat c ON c.code = u.indicator
+        WHERE c.ukind IN (SELECT unnest($kinds)) AND isfinite(u.value)
+        UNION ALL
+        SELECT v.indicator, v.period, v.region, v.value, false, NULL, NULL, NULL, NULL, NULL
+        FROM stored v JOIN cat c ON c.code = v.indicator
+        WHERE c.ukind IN (SELECT unnest($kinds))
+          AND NOT EXISTS (SELECT 1 FROM up u WHERE u.indicator = v.indicator AND u.period = v.period
+                                              AND u.region = v.region)),
+    w AS (
+        SELECT *,
+               lag(value) OVER k AS prev, lag(period) OVER k AS prev_period,
+               lead(value) OVER k AS next, lead(period) OVER k AS next_period, lead(up) OVER k AS next_up
+        FROM s WINDOW k AS (PARTITION BY indicator, region, length(period) ORDER BY period))
+    SELECT indicator, period, region, value, file, sheet, row_number, col,
+           CASE WHEN prev <> 0 AND value <> 0 AND greatest(abs(value / prev), abs(prev / value)) > $factor
+                THEN prev END AS prev, prev_period,
+           CASE WHEN NOT next_up AND next <> 0 AND value <> 0
+                     AND greatest(abs(value / next), abs(next / value)) > $factor
+                THEN next END AS next, next_period,
+           count(*) OVER () AS total
+    FROM w
+    WHERE up AND ((prev <> 0 AND value <> 0 AND greatest(abs(value / prev), abs(prev / value)) > $factor)
+               OR (NOT next_up AND next <> 0 AND value <> 0
+                   AND greatest(abs(value / next), abs(next / value)) > $factor))
+    ORDER BY fidx, sheet, row_number, col
+    LIMIT $limit
+"""
+
+
+def _stored_values(store: Store, indicators: list[str]) -> pa.Table:
+    """Current real values of these indicators in the store, every period (for the jump check)."""
+    if not indicators:
+        return _STORE_VALUES_SCHEMA.empty_table()
+    sql = sa.text(
+        "SELECT indicator, period, region, value FROM ("
+        + Store.current_sql("AND NOT o.demo AND o.indicator IN :inds")
+        + ") c"
+    ).bindparams(sa.bindparam("inds", expanding=True))
+    with store.begin() as conn:
+        rows = conn.execute(sql, {"inds": indicators, "cutoff": None}).fetchall()
+    if not rows:
+        return _STORE_VALUES_SCHEMA.empty_table()
+    cols = list(zip(*rows, strict=True))
+    return pa.Table.from_arrays(
+        [pa.array(list(c), f.type) for c, f in zip(cols, _STORE_VALUES_SCHEMA, strict=True)],
+        schema=_STORE_VALUES_SCHEMA,
+    )
+
+
+def _check_jumps(store: Store, con, loc: _Located, probs: _Problems) -> None:
+    """A value more than jump_factor() times the previous period's (or a stored next period's) value
+    of the same indicator and region: a `sudden-jump` warning, the mark of a unit slip."""
+    _ = loc._
+    factor = jump_factor()
+    indicators = [r[0] for r in con.execute("SELECT DISTINCT indicator FROM up").fetchall()]
+    con.register("stored", _stored_values(store, indicators))
+    try:
+        found = con.execute(
+            _duck_sql(_JUMPS),
+            {"kinds": list(JUMP_KINDS), "factor": factor, "limit": MAX_PER_CODE},
+        ).fetchall()
+    finally:
+        con.unregister("stored")
+    if not found:
+        return
+    listed = []
+    for (
+        ind,
+        period,
+        region,
+        value,
+        file,
+        sheet,
+        row,
+        col,
+        prev,
+        prev_p,
+        nxt,
+        next_p,
+        _total,
+    ) in found:
+        other, other_period = (prev, prev_p) if prev is not None else (nxt, next_p)
+        listed.append(
+            Problem(
+                file,
+                sheet,
+                row,
+                col,
+                "sudden-jump",
+                _(
+                    "{key}: {value} against {other} for {period}, a change by a factor of more than {factor}; check the unit (thousands or units?)",
+                    key=loc.key(ind, period, region),
+                    value=loc.number(value),
+                    other=loc.number(other),
+                    period=other_period,
+                    factor=f"{factor:g}",
+                ),
+                "warning",
+                {
+                    "indicator": ind,
+                    "period": period,
+                    "region": region,
+                    "other_period": other_period,
+                },
+            )
+        )
+    probs.add_capped("sudden-jump", listed, int(found[0][-1]), "warning", found[0][4])
+
+
 def _checks_connection(longs: list[LongResult], catalog: Catalog):
     """A private in-memory DuckDB: `up` = every file's rows (zero-copy Arrow scans), `cat`/`reg` = catalog."""
     con = duckdb.connect()
@@ -669,12 +705,20 @@ def _checks_connection(longs: list[LongResult], catalog: Catalog):
                                "column" AS col, 0 AS fidx FROM up_none""")
     con.execute("CREATE VIEW up AS " + " UNION ALL ".join(parts))
     # Built by DuckDB from lists: pyarrow's list conversion would import pandas (0.2 s at CLI start).
+    by_indicator = indicator_units(catalog)
+    units = [by_indicator[i.code] for i in catalog.indicators]
     con.execute(
-        "CREATE TABLE cat AS SELECT unnest($code) AS code, unnest($by_region) AS by_region, unnest($kind) AS kind",
+        """CREATE TABLE cat AS SELECT unnest($code) AS code, unnest($by_region) AS by_region,
+               unnest($kind) AS kind, unnest($umin)::DOUBLE AS umin, unnest($umax)::DOUBLE AS umax,
+               unnest($whole) AS whole, unnest($ukind) AS ukind""",
         {
             "code": [i.code for i in catalog.indicators],
             "by_region": [i.by_region for i in catalog.indicators],
             "kind": [i.kind for i in catalog.indicators],
+            "umin": [u.min for u in units],
+            "umax": [u.max for u in units],
+            "whole": [u.whole for u in units],
+            "ukind": [u.kind for u in units],
         },
     )
     con.execute(
@@ -889,12 +933,13 @@ def ingest_long(
     try:
         n_up, n_distinct, xor, bad_rows = _scan(con, now)
         if bad_rows:
-            bad_rows = _check_rows(con, loc, probs, now)
+            bad_rows = _check_rows(con, loc, probs, now, catalog)
         conflict_rows = extra_copies = 0
         any_dup = n_distinct != n_up
         if any_dup:
             conflict_rows, extra_copies, any_dup = _check_duplicates(con, loc, probs)
         _check_units(con, loc, probs, catalog)
+        _check_jumps(store, con, loc, probs)
         problems = probs.done()
         n_errors = sum(p.is_error for p in problems)
         rows = n_read - bad_rows - conflict_rows - extra_copies

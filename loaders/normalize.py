@@ -386,6 +386,41 @@ TOTAL_NAMES = (
     "الإجمالي الوطني",
     "المجموع العام",
 )
+# Labels of a subtotal row: a partial sum (of a pillar, a province, a group of regions), never stored.
+SUBTOTAL_PREFIXES = (
+    "sous total",
+    "soustotal",
+    "s total",
+    "subtotal",
+    "sub total",
+    "المجموع الفرعي",
+    "مجموع فرعي",
+    "الإجمالي الفرعي",
+    "المجموع الجزئي",
+)
+# Words a total label starts with ("Total pilier 1", "المجموع الجهوي"): a total that is not one of
+# TOTAL_NAMES is taken for a subtotal, so a partial sum is never stored as the national value.
+_TOTAL_WORDS = ("total", "totaux", "grand total", "المجموع", "الإجمالي", "مجموع", "إجمالي")
+
+
+@lru_cache(maxsize=65536)
+def total_kind(text: str | None) -> str | None:
+    """'total' for a grand-total label (Total, Total général, Ensemble, المجموع…), 'subtotal' for a
+    partial one (Sous-total, Subtotal, المجموع الفرعي, Total pilier 1…), None for anything else."""
+    if text is None:
+        return None
+    s = fold(str(text))
+    if not s:
+        return None
+    if any(s == p or s.startswith(p + " ") for p in _SUBTOTAL_FOLDED):
+        return "subtotal"
+    if s in _TOTAL_FOLDED:
+        return "total"
+    if any(s == w or s.startswith(w + " ") for w in _TOTAL_WORDS_FOLDED):
+        return "subtotal"
+    return None
+
+
 # The 16 regions of the pre-2015 division (and common spellings). L'Oriental kept its name in
 # 2015 and stays mapped to MA-02, so it is not listed here.
 OLD_REGION_NAMES = (
@@ -428,6 +463,25 @@ OLD_REGION_NAMES = (
 )
 # Extra spellings of current regions seen in real inputs, beyond the official FR/EN/AR names.
 REGION_VARIANTS = {"MA-02": ("الشرقية", "Orientale", "Région Orientale")}
+
+_SUBTOTAL_FOLDED = tuple(fold(p) for p in SUBTOTAL_PREFIXES)
+_TOTAL_FOLDED = frozenset(
+    fold(n)
+    for n in (
+        *TOTAL_NAMES,
+        "total général",
+        "total general",
+        "total du maroc",
+        "total national",
+        "totaux",
+        "overall total",
+        "national total",
+        "المجموع الكلي",
+        "الإجمالي العام",
+        "المجموع الإجمالي",
+    )
+)
+_TOTAL_WORDS_FOLDED = tuple(fold(w) for w in _TOTAL_WORDS)
 
 _REGION_PREFIX = re.compile(
     r"^(?:(?:la\s+)?region\s+(?:de\s+la\s+|de\s+l\s+|de\s+|du\s+|d\s+)?|جهه\s+)"

@@ -23,6 +23,8 @@ ERROR_CODES = {
     "catalog-field",
     "catalog-unknown-field",
     "catalog-reference",
+    "out-of-range",  # a value outside its unit's range (units.csv), not finite, or too large to be real
+    "not-whole",  # a count or rank with decimals
 }
 WARNING_CODES = {
     "ambiguous-number",
@@ -31,6 +33,10 @@ WARNING_CODES = {
     "ignored-column",
     "ignored-sheet",
     "total-row",
+    "skipped-row",  # a row read as a title, heading or note, left out of the data
+    "percent-scaled",  # Excel cells formatted as % (0.45 shown as 45%) stored as 45
+    "sudden-jump",  # a value more than MARSAD_JUMP_FACTOR times the previous period's
+    "mixed-encoding",  # a CSV mixing UTF-8 and Windows-1252/1256 lines, each read in its own
 }
 # Counts the problems left out of a long list; it takes the severity of what it counts.
 SUMMARY_CODES = {"too-many-problems"}

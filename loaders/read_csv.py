@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from .i18n import translator
-from .problems import UnreadableFile, column_letter
+from .problems import Problem, UnreadableFile, column_letter
 from .sheet import HEADER_SEARCH_ROWS, Sheet, find_header, row_numbers, source_note
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -27,14 +27,84 @@ _CP1256_ARABIC = bytes(
 )
 
 
-def _decode(data: bytes, file: str, lang: str) -> tuple[bytes, str]:
-    """Return the content as UTF-8 bytes (no BOM) and the encoding it was written in."""
+# A valid multi-byte UTF-8 sequence: a file with none of them is not partly UTF-8.
+_UTF8_SEQ = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+MAX_LINES_LISTED = 20
+
+
+def _legacy_encoding(sample: bytes) -> str:
+    """Windows-1256 when most high bytes are Arabic letters there, else Windows-1252."""
+    high = sum(1 for b in sample if b >= 0x80)
+    arabic = len(sample) - len(sample.translate(None, _CP1256_ARABIC))
+    return "cp1256" if arabic * 2 > high else "cp1252"
+
+
+def _decode_lines(data: bytes) -> tuple[bytes, str, list[int]] | None:
+    """A file mixing UTF-8 lines with Windows-1252/1256 lines (a copy-paste from an old export):
+    each line decoded in its own encoding. Returns (UTF-8 bytes, the legacy encoding, the 1-based
+    numbers of the legacy lines), or None when no line is UTF-8 (a plain legacy file)."""
+    if not _UTF8_SEQ.search(data):
+        return None
+    lines = data.split(b"\n")
+    out: list[bytes] = []
+    legacy: list[int] = []
+    encodings: Counter = Counter()
+    utf8 = 0
+    for i, line in enumerate(lines):
+        if line.isascii():
+            out.append(line)
+            continue
+        try:
+            line.decode("utf-8")
+            out.append(line)
+            utf8 += 1
+        except UnicodeDecodeError:
+            enc = _legacy_encoding(line)
+            try:
+                text = line.decode(enc)
+            except UnicodeDecodeError:  # Windows-1252 leaves five bytes undefined
+                enc, text = "cp1256", line.decode("cp1256")
+            out.append(text.encode("utf-8"))
+            legacy.append(i + 1)
+            encodings[enc] += 1
+    if not utf8:
+        return None
+    return b"\n".join(out), encodings.most_common(1)[0][0], legacy
+
+
+def _mixed_problem(file: str, lang: str, encoding: str, lines: list[int]) -> Problem:
+    _ = translator(lang)
+    shown = ", ".join(str(n) for n in lines[:MAX_LINES_LISTED])
+    if len(lines) > MAX_LINES_LISTED:
+        shown += " …"
+    name = "Windows-1256" if encoding == "cp1256" else "Windows-1252"
+    return Problem(
+        file,
+        None,
+        None,
+        None,
+        "mixed-encoding",
+        _(
+            "This file mixes text encodings: lines {lines} are in {encoding}, the others in UTF-8. Each line was read in its own encoding; check the text of these lines, and save the file again as UTF-8",
+            lines=shown,
+            encoding=name,
+        ),
+        "warning",
+        {"lines": lines, "encoding": encoding},
+    )
+
+
+def _decode(data: bytes, file: str, lang: str) -> tuple[bytes, str, list[int]]:
+    """Return the content as UTF-8 bytes (no BOM), the encoding it was written in, and the lines
+    written in another encoding than the rest (a mixed file; empty otherwise)."""
     _ = translator(lang)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16").encode("utf-8"), "utf-16"
+            return data.decode("utf-16").encode("utf-8"), "utf-16", []
         except UnicodeDecodeError as e:
             raise UnreadableFile(
                 file, _("The text encoding of this file could not be recognised")
@@ -43,16 +113,16 @@ def _decode(data: bytes, file: str, lang: str) -> tuple[bytes, str]:
     if b"\x00" in head or head.startswith(b"%PDF"):
         raise UnreadableFile(file, _("This is not a CSV or Excel file"))
     if _is_utf8(data):
-        return data, "utf-8"
-    sample = data[: 1 << 20]
-    high = sum(1 for b in sample if b >= 0x80)
-    arabic = len(sample) - len(sample.translate(None, _CP1256_ARABIC))
-    encoding = "cp1256" if arabic * 2 > high else "cp1252"
+        return data, "utf-8", []
+    mixed = _decode_lines(data)
+    if mixed is not None:
+        return mixed
+    encoding = _legacy_encoding(data[: 1 << 20])
     try:
-        return _transcode(data, encoding), encoding
+        return _transcode(data, encoding), encoding, []
     except UnicodeDecodeError:
         # Windows-1252 leaves five bytes undefined; Windows-1256 defines all of them.
-        return _transcode(data, "cp1256"), "cp1256"
+        return _transcode(data, "cp1256"), "cp1256", []
 
 
 _CHUNK = 1 << 22
@@ -145,7 +215,8 @@ def read_csv(data: bytes, file: str, *, lang: str = "en") -> Sheet:
     _ = translator(lang)
     if not _BLANK_FILE.search(data[:65536]) and not _BLANK_FILE.search(data):
         raise UnreadableFile(file, _("The file is empty"))
-    data, encoding = _decode(data, file, lang)
+    data, encoding, mixed = _decode(data, file, lang)
+    problems = [_mixed_problem(file, lang, encoding, mixed)] if mixed else []
     _check_text(data[:65536].decode("utf-8", "replace"), file, lang)
     if b"\n" not in data and b"\r" in data:  # old Mac line endings
         data = data.replace(b"\r", b"\n")
@@ -174,6 +245,7 @@ def read_csv(data: bytes, file: str, *, lang: str = "en") -> Sheet:
         titles=titles,
         source=source,
         hint="ar" if encoding == "cp1256" else None,
+        problems=problems,
     )
 
 

@@ -83,6 +83,7 @@ class _Workbook:
     not_data: set[str] = field(default_factory=set)
     date1904: bool = False
     date_styles: set[int] = field(default_factory=set)
+    percent_styles: set[int] = field(default_factory=set)  # cell styles showing a number as "45%"
     shared: list[str] = field(default_factory=list)
 
 
@@ -110,6 +111,44 @@ def _iter_xml(zf: zipfile.ZipFile, member: str, events=("end",)):
 def _is_date_format(code: str) -> bool:
     code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.|E[+-]', "", code)
     return bool(re.search(r"[dmyhs]", code, re.IGNORECASE))
+
+
+_BUILTIN_PERCENT_FORMATS = (9, 10)
+
+
+def _is_percent_format(code: str) -> bool:
+    return "%" in re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code)
+
+
+def _percent_cells(
+    zf: zipfile.ZipFile, member: str, styles: set[int], columns: set[int], first_row: int
+) -> dict[int, list[int]]:
+    """The cells of `columns` formatted as a percentage: {column: [table row index]} (row
+    `first_row` of the sheet, 1-based, is index 0). A regular expression over the sheet's XML, in
+    chunks: only tags with a percent style match, so a large sheet costs one pass of bytes."""
+    pattern = re.compile(
+        rb'<c r="([A-Z]+)([0-9]+)"[^>]*?\ss="(?:'
+        + b"|".join(str(i).encode() for i in sorted(styles))
+        + rb')"'
+    )
+    found: dict[int, list[int]] = {}
+    carry = b""
+    with zf.open(member) as f:
+        while True:
+            chunk = f.read(1 << 20)
+            data = carry + chunk
+            if chunk:  # keep an unfinished tag for the next chunk
+                cut = data.rfind(b"<")
+                data, carry = data[:cut], data[cut:]
+            for m in pattern.finditer(data):
+                col = _col_index(m[1].decode())
+                if col in columns:
+                    row = int(m[2]) - first_row
+                    if row >= 0:
+                        found.setdefault(col, []).append(row)
+            if not chunk:
+                break
+    return found
 
 
 def _open_workbook(zf: zipfile.ZipFile) -> _Workbook:
@@ -153,6 +192,10 @@ def _open_workbook(zf: zipfile.ZipFile) -> _Workbook:
                 fmt_id in custom and _is_date_format(custom[fmt_id])
             ):
                 wb.date_styles.add(i)
+            if fmt_id in _BUILTIN_PERCENT_FORMATS or (
+                fmt_id in custom and _is_percent_format(custom[fmt_id])
+            ):
+                wb.percent_styles.add(i)
     return wb
 
 
@@ -515,6 +558,13 @@ def _read_sheet(reader, idx: int, name: str, file: str, peeked, ods_errors=None)
     titles = [" ".join(t for t in row if t.strip()) for row in texts[:h]]
     titles = [t for t in titles if t]
     n = table.num_rows
+    percent: dict[int, list[int]] = {}
+    if peeked is not None and peeked[0].percent_styles and numeric_cols:
+        wb, zf = peeked
+        by_abs = _percent_cells(
+            zf, wb.sheets[name], wb.percent_styles, numeric_cols, header_abs + 2
+        )
+        percent = {abs_cols.index(c): rows for c, rows in by_abs.items() if c in abs_cols}
     return Sheet(
         file=file,
         sheet=name,
@@ -526,6 +576,7 @@ def _read_sheet(reader, idx: int, name: str, file: str, peeked, ods_errors=None)
         text_cells=text_cells,
         titles=titles,
         source=next((s for s in map(source_note, titles) if s), None),
+        percent_cells=percent,
     )
 
 

@@ -24,15 +24,16 @@ from .normalize import (
     parse_numbers,
     parse_period,
     period_lang,
+    total_kind,
 )
 from .problems import Problem, UnreadableFile
 from .read_csv import read_csv
 from .read_excel import EXCEL_SUFFIXES, read_excel
 from .sheet import Sheet, is_source_line, source_note
+from .units import indicator_units, written_unit
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 MAX_PER_KIND = 50  # problems listed per (code, column) per sheet; the rest are counted
-_NOT_ADDITIVE_UNITS = ("%", "rank", "index", "score", "milestone")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,6 +101,7 @@ class _Ctx:
     regions: RegionMatcher
     _: object
     additive: dict[str, bool] = field(default_factory=dict)
+    percent: frozenset[str] = frozenset()  # indicators whose unit is a percentage
 
 
 _MATCHERS: dict[str, tuple[IndicatorMatcher, RegionMatcher]] = {}
@@ -110,12 +112,16 @@ def _context(catalog: Catalog, lang: str) -> _Ctx:
     if cache_key not in _MATCHERS:
         _MATCHERS[cache_key] = (IndicatorMatcher(catalog), RegionMatcher(catalog))
     ind, reg = _MATCHERS[cache_key]
+    # Regions add up to the national value only for a level, flow or stock in a summed unit.
+    units = indicator_units(catalog)
     additive = {
         i.code: i.kind in ("level", "flow", "cumulative")
-        and not any(w in i.unit.lower() for w in _NOT_ADDITIVE_UNITS)
+        and i.code in units
+        and units[i.code].aggregation == "sum"
         for i in catalog.indicators
     }
-    return _Ctx(catalog, lang, ind, reg, translator(lang), additive)
+    percent = frozenset(c for c, u in units.items() if u.kind == "percent")
+    return _Ctx(catalog, lang, ind, reg, translator(lang), additive, percent)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -389,11 +395,12 @@ def _reshape(sheet: Sheet, ctx: _Ctx) -> tuple[pa.Table, list[Problem]]:
     n = sheet.num_rows
 
     # Which rows hold data. Rows with a single text cell that is not a known indicator are titles,
-    # section headings or the notes block ("Source : …", "* provisoire"), not data.
+    # section headings or the notes block ("Source : …", "* provisoire"), not data. The count is
+    # int32: a wide row can fill hundreds of cells (an int8 count wrapped at 128 and lost the row).
     masks = [sheet.nonempty(i) for i in range(len(sheet.headers))]
-    count = masks[0].cast(pa.int8())
+    count = masks[0].cast(pa.int32())
     for m in masks[1:]:
-        count = pc.add(count, m.cast(pa.int8()))
+        count = pc.add(count, m.cast(pa.int32()))
     ind = _Mapped(_column(sheet, lay.key), ctx.indicators.match)
     value_cols = [lay.value] if lay.value is not None else [c for c, _p, _u in lay.periods]
     in_value = masks[value_cols[0]]
@@ -403,15 +410,24 @@ def _reshape(sheet: Sheet, ctx: _Ctx) -> tuple[pa.Table, list[Problem]]:
     single = pc.and_(pc.equal(count, 1), pc.invert(in_value))
     if known is not None:
         single = pc.and_(single, pc.invert(known))
+    totals = _total_rows(sheet, lay, ind, masks, ctx)
+    if totals is not None:
+        single = pc.and_(single, pc.invert(totals.skip))
+        _total_warnings(sheet, totals, probs)
     keep = pc.and_(pc.greater(count, 0), pc.invert(single))
-    _collect_notes(sheet, masks, single)
+    if totals is not None:
+        keep = pc.and_(keep, pc.invert(totals.skip))
+    _collect_notes(sheet, masks, single, probs)
     del masks, count, in_value, single
+    stored_total = None if totals is None else totals.stored
     if not pc.all(keep).as_py():
         sheet = _filter_sheet(sheet, keep)
         n = sheet.num_rows
         if n == 0:
             return empty_long(), probs.items
         ind = _Mapped(_column(sheet, lay.key), ctx.indicators.match)
+        if stored_total is not None:
+            stored_total = pc.filter(stored_total, keep)
     rows = sheet.rows
     L = sheet.letters
     for i in lay.unnamed:  # cells under no header, in the data rows (not in the notes block)
@@ -497,18 +513,19 @@ def _reshape(sheet: Sheet, ctx: _Ctx) -> tuple[pa.Table, list[Problem]]:
         )
         row_error = _or(row_error, _or(old, unknown))
         _release(sheet, lay.region)
-        total = reg.mask(lambda _v, m: m.kind == "total")
         regional = reg.mask(lambda _v, m: m.kind == "region")
-        probs.cells(
-            total,
-            rows,
-            L[lay.region],
-            "total-row",
-            lambda: (_("Total row: stored as the national value, not as a region"), {}),
-            "warning",
-        )
     else:
-        region, total, regional = _const("", n), None, None
+        region, regional = _const("", n), None
+    # Grand totals that carry their indicator and period (the others were skipped above).
+    total = stored_total if _any_true(stored_total) else None
+    probs.cells(
+        total,
+        rows,
+        L[lay.region] if lay.region is not None else L[lay.key],
+        "total-row",
+        lambda: (_("Total row: stored as the national value, not as a region"), {}),
+        "warning",
+    )
 
     # Text columns carried along.
     unit_col = _trimmed(sheet, lay.unit, n)
@@ -539,6 +556,8 @@ def _reshape(sheet: Sheet, ctx: _Ctx) -> tuple[pa.Table, list[Problem]]:
                 lambda: (_("The value is missing (an empty cell is not a zero)"), {}),
             )
             cell_error, absent = _or(val.bad, val.missing), None
+        if sheet.percent_cells.get(col):
+            val.values = _scale_percent_cells(sheet, col, val, ind, probs)
         mark = val.clean.mark if val.clean is not None else None
         if mark is not None:
             shown = pc.is_valid(mark)
@@ -634,12 +653,15 @@ def _col_order(letter: str | None) -> tuple[int, str]:
 
 
 def _filter_sheet(sheet: Sheet, keep: pa.Array) -> Sheet:
-    text_cells = {}
-    if sheet.text_cells:
+    text_cells, percent_cells = {}, {}
+    if sheet.text_cells or sheet.percent_cells:
         new_pos = {old: new for new, old in enumerate(pc.indices_nonzero(keep).to_pylist())}
         text_cells = {
             c: {new_pos[r]: t for r, t in cells.items() if r in new_pos}
             for c, cells in sheet.text_cells.items()
+        }
+        percent_cells = {
+            c: [new_pos[r] for r in rows if r in new_pos] for c, rows in sheet.percent_cells.items()
         }
     return Sheet(
         file=sheet.file,
@@ -655,14 +677,17 @@ def _filter_sheet(sheet: Sheet, keep: pa.Array) -> Sheet:
         notes=sheet.notes,
         hint=sheet.hint,
         problems=[],
+        percent_cells=percent_cells,
     )
 
 
-def _collect_notes(sheet: Sheet, masks: list[pa.Array], single: pa.Array) -> None:
-    """Texts of the note/heading rows; a "Source : …" line gives the sheet's source."""
+def _collect_notes(sheet: Sheet, masks: list[pa.Array], single: pa.Array, probs: _Problems) -> None:
+    """Texts of the note/heading rows; a "Source : …" line gives the sheet's source. Every other
+    such row is reported (`skipped-row`): no row leaves the data without a word."""
     idx = pc.indices_nonzero(single)
     if not len(idx):
         return
+    total = len(idx)
     idx = idx.slice(0, 200)
     positions = idx.to_pylist()
     texts: list[str | None] = [None] * len(positions)
@@ -675,13 +700,47 @@ def _collect_notes(sheet: Sheet, masks: list[pa.Array], single: pa.Array) -> Non
         for k, p in enumerate(present):
             if p and texts[k] is None:
                 texts[k] = vals[k] if vals[k] is not None else extra.get(positions[k])
-    for t in texts:
-        if not t or not t.strip():
+    rows = pc.take(sheet.rows, idx).to_pylist()
+    _ = probs.ctx._
+    listed = 0
+    for row, t in zip(rows, texts, strict=True):
+        t = (t or "").strip()
+        if is_source_line(t):
+            if not sheet.source:
+                sheet.source = source_note(t)
+            sheet.notes.append(t)
             continue
-        t = t.strip()
-        if is_source_line(t) and not sheet.source:
-            sheet.source = source_note(t)
-        sheet.notes.append(t)
+        if t:
+            sheet.notes.append(t)
+        if listed < MAX_PER_KIND:
+            probs.add(
+                row,
+                None,
+                "skipped-row",
+                _(
+                    "Row skipped: its only cell '{text}' was read as a title, heading or note, not as data",
+                    text=t,
+                ),
+                "warning",
+                text=t,
+            )
+        listed += 1
+    more = total - len(positions) + max(listed - MAX_PER_KIND, 0)
+    if more > 0:
+        probs.add(
+            None,
+            None,
+            "too-many-problems",
+            _(
+                "{count} more problems of the same kind ({code}) in column {column} are not listed",
+                count=more,
+                code="skipped-row",
+                column="—",
+            ),
+            "warning",
+            code_counted="skipped-row",
+            count=more,
+        )
 
 
 def _parse_values(sheet: Sheet, cols: list[int], lay: _Layout, probs: _Problems) -> list[_Values]:
@@ -737,6 +796,46 @@ def _parse_values(sheet: Sheet, cols: list[int], lay: _Layout, probs: _Problems)
             )
         out.append(_Values(values, missing, bad if _any_true(bad) else None, clean, raws[c]))
     return out
+
+
+def _scale_percent_cells(sheet: Sheet, col: int, val: _Values, ind: _Mapped, probs: _Problems):
+    """Excel shows 0.45 formatted as a percentage as "45%": for an indicator in %, the value meant
+    is 45. Such number cells (never text cells, whose "45 %" is read as written) are multiplied by
+    100, with one `percent-scaled` warning per column."""
+    import numpy as np
+
+    n = sheet.num_rows
+    flags = np.zeros(n, dtype=bool)
+    idx = np.asarray(sheet.percent_cells[col], dtype=np.int64)
+    flags[idx[idx < n]] = True  # a formatted empty cell can lie below the last row read
+    for r in sheet.text_cells.get(col, {}):
+        flags[r] = False
+    ctx = probs.ctx
+    in_percent = ind.mask(lambda _v, code: code in ctx.percent)
+    if in_percent is None:
+        return val.values
+    scaled = pc.and_(pc.and_(pa.array(flags), in_percent), pc.is_valid(val.values))
+    count = pc.sum(scaled.cast(pa.int64())).as_py() or 0
+    if not count:
+        return val.values
+    first = pc.indices_nonzero(scaled)[0].as_py()
+    example = val.values[first].as_py()
+    _ = ctx._
+    probs.add(
+        sheet.rows[first].as_py(),
+        sheet.letters[col],
+        "percent-scaled",
+        _(
+            "{count} cells of this column are formatted as percentages in Excel ({value} shows as {shown}%): stored as {shown}, in %",
+            count=count,
+            value=fmt_number(example, ctx.lang),
+            shown=fmt_number(example * 100, ctx.lang),
+        ),
+        "warning",
+        count=count,
+    )
+    # rounded: 0.45 * 100 is 45.00000000000001 in binary floating point
+    return pc.if_else(scaled, pc.round(pc.multiply(val.values, 100.0), 10), val.values)
 
 
 def _ambiguous_warning(sheet: Sheet, cols, cleaned, decision: NumberDecision, probs: _Problems):
@@ -815,6 +914,124 @@ def _bad_number(ctx: _Ctx, value):
 # Total rows
 
 
+@dataclass
+class _Totals:
+    skip: pa.Array  # total or subtotal rows left out of the data (with a warning)
+    stored: pa.Array  # grand totals with their indicator and period: the national value
+    kinds: pa.Array  # "total" / "subtotal" where a label was found
+    labels: pa.Array  # the label as written
+    letters: pa.Array  # the column the label is in
+
+
+def _total_rows(sheet: Sheet, lay: _Layout, ind: _Mapped, masks, ctx: _Ctx) -> _Totals | None:
+    """Rows labelled Total / Sous-total / المجموع… in the indicator, region or first column.
+
+    A grand total is stored (as before) only when its label stands where a region goes (the region
+    column, or the first column beside a blank region), its indicator is known, and (long layout) its
+    period and value are there. Every other total or subtotal row is skipped, whatever else it holds.
+    """
+    n = sheet.num_rows
+    false = pa.repeat(pa.scalar(False), n)
+    found: dict[int, tuple[pa.Array, pa.Array]] = {}  # column -> (kind, label as written)
+    key_kinds = [
+        None if code is not None else total_kind(v)
+        for v, code in zip(ind.distinct, ind.results, strict=True)
+    ]
+    if any(key_kinds):
+        found[lay.key] = (
+            _plain(pa.DictionaryArray.from_arrays(ind.indices, pa.array(key_kinds, pa.string()))),
+            _plain(
+                pa.DictionaryArray.from_arrays(ind.indices, pa.array(ind.distinct, pa.string()))
+            ),
+        )
+    for c in (lay.region, 0):
+        if c is None or c == lay.key or c in found or c in _value_columns(lay):
+            continue
+        col = _column(sheet, c)
+        if not pa.types.is_string(col.type):
+            continue
+        mapped = _Mapped(col, total_kind)
+        if any(mapped.results):
+            found[c] = (_plain(mapped.column()), col)
+    if not found:
+        return None
+    kind = pc.coalesce(*[k for k, _l in found.values()])
+    label = pc.coalesce(*[pc.if_else(pc.is_valid(k), lab, None) for k, lab in found.values()])
+    letter = pc.coalesce(
+        *[
+            pc.if_else(pc.is_valid(k), pa.scalar(sheet.letters[c]), pa.scalar(None, pa.string()))
+            for c, (k, _l) in found.items()
+        ]
+    )
+    any_sub = false
+    for k, _l in found.values():
+        any_sub = pc.or_(any_sub, pc.fill_null(pc.equal(k, "subtotal"), False))
+    grand_there = false
+    for c in {lay.region, 0} - {None, lay.key}:
+        if c in found:
+            grand_there = pc.or_(grand_there, pc.fill_null(pc.equal(found[c][0], "total"), False))
+    stored = pc.and_(grand_there, pc.invert(any_sub))
+    known = ind.mask(lambda _v, code: code is not None)
+    stored = pc.and_(stored, known if known is not None else false)
+    if lay.region is not None:  # the region cell is blank or is the label itself
+        region_label = (
+            pc.fill_null(pc.equal(found[lay.region][0], "total"), False)
+            if lay.region in found
+            else false
+        )
+        stored = pc.and_(stored, pc.or_(pc.invert(masks[lay.region]), region_label))
+    if not lay.periods and _any_true(stored):
+        per = _Mapped(_column(sheet, lay.period), parse_period)
+        good = per.mask(lambda _v, p: p is not None)
+        stored = pc.and_(stored, good if good is not None else false)
+        stored = pc.and_(stored, masks[lay.value])
+    skip = pc.and_(pc.is_valid(kind), pc.invert(stored))
+    return _Totals(_arr(skip), _arr(stored), _arr(kind), _arr(label), _arr(letter))
+
+
+def _value_columns(lay: _Layout) -> list[int]:
+    return [lay.value] if lay.value is not None else [c for c, _p, _u in lay.periods]
+
+
+def _total_warnings(sheet: Sheet, t: _Totals, probs: _Problems) -> None:
+    """One warning per skipped total or subtotal row, at its label."""
+    _ = probs.ctx._
+    idx = pc.indices_nonzero(t.skip)
+    total = len(idx)
+    if not total:
+        return
+    first = idx.slice(0, MAX_PER_KIND)
+    rows = pc.take(sheet.rows, first).to_pylist()
+    kinds = pc.take(t.kinds, first).to_pylist()
+    labels = pc.take(t.labels, first).to_pylist()
+    letters = pc.take(t.letters, first).to_pylist()
+    for row, kind, label, letter in zip(rows, kinds, labels, letters, strict=True):
+        label = (label or "").strip()
+        if kind == "subtotal":
+            msg = _("Subtotal row '{label}' skipped: a subtotal is never stored", label=label)
+        else:
+            msg = _(
+                "Total row '{label}' skipped: it is not a region, and without its indicator and period it is not stored",
+                label=label,
+            )
+        probs.add(row, letter, "total-row", msg, "warning", label=label, kind=kind, stored=False)
+    if total > MAX_PER_KIND:
+        probs.add(
+            None,
+            None,
+            "too-many-problems",
+            _(
+                "{count} more problems of the same kind ({code}) in column {column} are not listed",
+                count=total - MAX_PER_KIND,
+                code="total-row",
+                column="—",
+            ),
+            "warning",
+            code_counted="total-row",
+            count=total - MAX_PER_KIND,
+        )
+
+
 def _check_totals(table: pa.Table, sheet: Sheet, lay: _Layout, probs: _Problems) -> pa.Array | None:
     """A total row is the national value; with regional rows beside it, it must match their sum.
 
@@ -852,7 +1069,8 @@ def _check_totals(table: pa.Table, sheet: Sheet, lay: _Layout, probs: _Problems)
         k = f"{row['indicator']}|{row['period']}"
         if k in skip or k not in sums or not ctx.additive.get(row["indicator"], False):
             continue
-        if row["unit"] and any(w in row["unit"].lower() for w in _NOT_ADDITIVE_UNITS):
+        written = written_unit(row["unit"], ctx.catalog.units) if row["unit"] else None
+        if written is not None and written.aggregation != "sum":  # "%" written beside the total
             continue
         total, regions_sum = row["value"], sums[k]
         if abs(total - regions_sum) > max(abs(total) * 0.005, 1.0):

@@ -59,6 +59,8 @@ class Sheet:
     notes: list[str] = field(default_factory=list)
     hint: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    # Excel cells formatted as a percentage ("45%" holds 0.45): {column: [table row index]}.
+    percent_cells: dict[int, list[int]] = field(default_factory=dict)
 
     @property
     def num_rows(self) -> int:

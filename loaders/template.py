@@ -82,6 +82,60 @@ def _target_text(ind: Indicator, lang: str, _) -> str:
     return f"{fmt_number(ind.target_value, lang)} ({ind.target_year})"
 
 
+def _write_unit_ranges(lists, catalog: Catalog, col0: int) -> str:
+    """code, min, max, whole (1/0) of every indicator's unit (units.csv) on the hidden lists sheet,
+    for the value column's validation; returns the range. An open bound is written as ±MAX_MAGNITUDE."""
+    from .units import MAX_MAGNITUDE, indicator_units
+
+    units = indicator_units(catalog)
+    for r, ind in enumerate(catalog.indicators):
+        u = units[ind.code]
+        lists.write_row(
+            r,
+            col0,
+            [
+                ind.code,
+                -MAX_MAGNITUDE if u.min is None else u.min,
+                MAX_MAGNITUDE if u.max is None else u.max,
+                1 if u.whole else 0,
+            ],
+        )
+    a, d = column_letter(col0), column_letter(col0 + 3)
+    return f"{LISTS_SHEET}!${a}$1:${d}${len(catalog.indicators)}"
+
+
+def _value_validation(
+    ws, first: int, last: int, col: int, code_letter: str, units: str, title: str, _
+):
+    """The value column accepts, row by row, a number in the range of the unit of the indicator
+    chosen in that row (and a whole number for counts and ranks), looked up from the code; a row
+    without a known code is left to the reader's checks."""
+    v = f"{column_letter(col)}{first + 1}"
+    code = f"${code_letter}{first + 1}"
+
+    def look(pos: int) -> str:
+        return f"VLOOKUP({code},{units},{pos},FALSE)"
+
+    formula = (
+        f"=IFERROR(AND(ISNUMBER({v}),{v}>={look(2)},{v}<={look(3)},"
+        f"OR({look(4)}=0,{v}=INT({v}))),TRUE)"
+    )
+    ws.data_validation(
+        first,
+        col,
+        last,
+        col,
+        {
+            "validate": "custom",
+            "value": formula,
+            "error_title": title,
+            "error_message": _(
+                "The value is outside the range of the indicator's unit (a % between 0 and 100, a count or a rank as a whole number, an index between 0 and 1)"
+            ),
+        },
+    )
+
+
 def _sheet_ref(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
@@ -224,7 +278,7 @@ def build_template(
             [
                 ind.code,
                 getattr(ind, name_attr),
-                unit_label(ind.unit, lang),
+                unit_label(ind.unit, lang, catalog.units or None),
                 _target_text(ind, lang, _),
                 freq[ind.frequency],
                 _("yes") if ind.by_region else _("no"),
@@ -239,7 +293,12 @@ def build_template(
     lists.write_column(0, 1, region_choices)
     _mark_not_data(lists, 0, 2, mark_fmt)  # column C: between the dropdown sources and the lookup
     lookup = [
-        (i.code, getattr(i, name_attr), unit_label(i.unit, lang), _target_text(i, lang, _))
+        (
+            i.code,
+            getattr(i, name_attr),
+            unit_label(i.unit, lang, catalog.units or None),
+            _target_text(i, lang, _),
+        )
         for i in catalog.indicators
     ]
     for r, rec in enumerate(lookup):
@@ -250,6 +309,7 @@ def build_template(
         pillar_codes_col[key] = 8 + c
         lists.write_column(0, 8 + c, [i.code for i in inds])
 
+    units_range = _write_unit_ranges(lists, catalog, 8 + len(by_pillar) + 1)
     wb.define_name(f"{NOT_DATA_NAME}_1", f"={_sheet_ref(instr_name)}!$A$1")
     wb.define_name(f"{NOT_DATA_NAME}_2", f"={_sheet_ref(LISTS_SHEET)}!$A$1")
 
@@ -335,6 +395,7 @@ def build_template(
                 "error_message": _("Choose a region from the list"),
             },
         )
+        _value_validation(ws, first, last, col["value"], letter, units_range, headers["value"], _)
         filled = prefill.get(key, [])
         for i in range(DATA_ROWS):
             r = first + i

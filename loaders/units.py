@@ -4,12 +4,37 @@ from __future__ import annotations
 
 import csv
 import math
+import re
+import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 UNITS_FILE = "units.csv"
+# No indicator reaches this magnitude in any unit; beyond it a number is a typing or export slip (and
+# past 2**53 floats stop holding whole numbers exactly, and the pages' number formatting breaks).
+MAX_MAGNITUDE = 1e15
+# A value more than this many times (or less than 1/this) the previous period's value of the same
+# indicator and region is flagged (`sudden-jump` warning): the mark of a unit slip (thousands vs units).
+JUMP_FACTOR = 10.0
+JUMP_FACTOR_ENV = "MARSAD_JUMP_FACTOR"
+# Kinds of unit whose values can jump by a factor without a slip (a rank, a 0/1 milestone) are not checked.
+JUMP_KINDS = ("count", "money", "quantity", "percent", "index")
+
+
+def jump_factor() -> float:
+    """JUMP_FACTOR, or the value of MARSAD_JUMP_FACTOR when it is a number above 1."""
+    import os
+
+    try:
+        factor = float(os.environ.get(JUMP_FACTOR_ENV, ""))
+    except ValueError:
+        return JUMP_FACTOR
+    return factor if math.isfinite(factor) and factor > 1 else JUMP_FACTOR
+
+
 # The catalog's columns, in file order (the schema refuses any other).
 FIELDS = (
     "code",
@@ -129,7 +154,56 @@ class Unit(BaseModel):
         return text + (", whole" if self.whole else "")
 
 
+def indicator_units(catalog) -> dict[str, Unit]:
+    """Indicator code -> its Unit, built once (Catalog.unit looks one up at a time)."""
+    by_code = {u.code: u for u in catalog.units}
+    return {i.code: by_code[i.unit] for i in catalog.indicators if i.unit in by_code}
+
+
 def read_units(path: Path) -> list[tuple[int, dict]]:
     """The raw rows of units.csv with their file row (for the catalog's problem report)."""
     with path.open(encoding="utf-8-sig", newline="") as f:
         return [(i, row) for i, row in enumerate(csv.DictReader(f), start=2)]
+
+
+# -- how people write units (unit_key folds, unit_words maps any written form to its unit) ---------------
+
+_PER_YEAR = re.compile(
+    r"\s*(/\s*(yr|year|an|annee|sana|سنة)|per year|par an|annuel(le)?s?|yearly|سنويا|في السنة)\s*$"
+)
+_ARABIC_FOLD = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ـ": None, "٪": "%"}
+)
+
+
+def unit_key(text: str | None) -> str:
+    """Compare units as people write them: case, accents, spaces, brackets, Arabic letter variants, '/yr'."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKD", str(text))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = s.translate(_ARABIC_FOLD).lower().replace("\u00a0", " ").replace("\u202f", " ")
+    s = re.sub(r"\s+", " ", s).strip().strip("()[]").strip()
+    s = re.sub(r"\s*%\s*", "%", s)
+    s = _PER_YEAR.sub("", s).strip()
+    return s
+
+
+@lru_cache(maxsize=8)
+def unit_words(units: tuple[Unit, ...]) -> tuple[dict[str, str], frozenset[str]]:
+    """unit_key(any way of writing a unit) -> unit_key(its code), and the keys of the count units.
+
+    A unit is written as its code, its labels (EN/FR/AR) or one of its spellings (units.csv)."""
+    words: dict[str, str] = {}
+    for u in units:
+        for w in (u.code, u.label_en, u.label_fr, u.label_ar, *u.spellings):
+            words.setdefault(unit_key(w), unit_key(u.code))
+    counts = frozenset(unit_key(u.code) for u in units if u.kind == "count")
+    return words, counts
+
+
+def written_unit(text: str | None, units: tuple[Unit, ...]) -> Unit | None:
+    """The unit a text written in a file means ("Mds MAD" -> bn MAD), or None when it is not one."""
+    words, _counts = unit_words(units)
+    code_key = words.get(unit_key(text))
+    return next((u for u in units if unit_key(u.code) == code_key), None) if code_key else None

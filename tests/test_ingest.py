@@ -372,7 +372,7 @@ def test_unit_key_folds_case_accents_spaces_and_arabic_variants():
 
 def test_unit_mismatch_is_one_error_per_file_unit_and_indicator(store):
     up = long_rows(
-        [("IA.JOBS", "2026-Q1", f"MA-{i:02d}", 1.5, i + 1, "D", "milliers") for i in range(1, 4)]
+        [("IA.JOBS", "2026-Q1", f"MA-{i:02d}", 2.0, i + 1, "D", "milliers") for i in range(1, 4)]
         + [("DM.5G", "2026-Q1", "MA-01", 40.0, 5, "D", "%")]
     )
     r = ingest_long(store, [up], files=["jobs.csv"], user="u", now=NOW)
@@ -638,3 +638,131 @@ def test_problems_csv_escapes_formula_like_cells():
     text = data.decode("utf-8-sig").splitlines()
     assert text[0] == "file,sheet,row,column,severity,code,message"
     assert text[1] == "'=evil.csv,,3,B,error,bad-number,'=1+1' is not a number"
+
+
+# ---------------------------------------------------------------------------------------------
+# Plausibility: unit ranges, whole numbers, non-finite and huge numbers, sudden jumps
+
+
+def test_values_outside_their_units_range_are_errors_at_their_cell(store, tmp_path):
+    path = tmp_path / "implausible_values_replace_published.csv"
+    path.write_text(
+        "indicator,period,region,value\n"
+        "IA.JOBS,2026-Q1,MA-06,-120\n"  # negative jobs
+        "DM.EGDI_RANK,2024,,-3\n"  # a rank of -3
+        "DM.5G,2026-Q1,MA-01,250\n"  # a coverage of 250 %
+        "DM.STARTUPS,2026-Q1,MA-06,12.5\n"  # half a startup
+        "DM.5G,2026-Q1,MA-02,99.5\n",  # fine
+        encoding="utf-8",
+    )
+    before = snapshot(store)
+    r = ingest(store, [path], user="u", now=NOW)
+    assert r.status == "rejected" and snapshot(store) == before
+    assert [(p.code, p.row, p.column) for p in r.problems] == [
+        ("out-of-range", 2, "D"),
+        ("out-of-range", 3, "D"),
+        ("out-of-range", 4, "D"),
+        ("not-whole", 5, "D"),
+    ]
+    messages = [p.message for p in r.problems]
+    assert messages[0] == "-120 is outside the range of IA.JOBS in jobs: ≥ 0"
+    assert messages[1] == "-3 is outside the range of DM.EGDI_RANK in rank: 1 – 250"
+    assert messages[2] == "250 is outside the range of DM.5G in %: 0 – 100"
+    assert messages[3] == "DM.STARTUPS counts whole startups: 12.5 is not a whole number"
+
+
+def test_a_huge_number_in_a_csv_is_an_error_not_a_commit(store, tmp_path):
+    path = tmp_path / "huge_number_crashes_pages.csv"
+    path.write_text(
+        "indicator,period,region,value\nIA.JOBS,2026-Q1,MA-06,1000000000000000000000000000000\n",
+        encoding="utf-8",
+    )
+    before = snapshot(store)
+    r = ingest(store, [path], user="u", now=NOW)
+    assert r.status == "rejected" and snapshot(store) == before
+    assert [(p.code, p.row, p.column) for p in r.problems] == [("out-of-range", 2, "D")]
+    assert "1e+30" in r.problems[0].message
+
+
+def test_an_infinite_excel_cell_is_an_error_not_infinity_stored(store, tmp_path):
+    import shutil
+    import zipfile
+
+    import xlsxwriter
+
+    made = tmp_path / "made.xlsx"
+    wb = xlsxwriter.Workbook(made)
+    ws = wb.add_worksheet("Data")
+    ws.write_row(0, 0, ["indicator", "period", "region", "value"])
+    ws.write_row(1, 0, ["IA.JOBS", "2026-Q1", "MA-06", 123.25])
+    wb.close()
+    path = tmp_path / "infinity_1e309_stored.xlsx"
+    with zipfile.ZipFile(made) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<v>123.25</v>", b"<v>1e309</v>")  # what Excel keeps for it
+            dst.writestr(item, data)
+    shutil.rmtree(tmp_path / "unused", ignore_errors=True)
+    before = snapshot(store)
+    r = ingest(store, [path], user="u", now=NOW)
+    assert r.status == "rejected" and snapshot(store) == before
+    assert [(p.code, p.sheet, p.row, p.column) for p in r.problems] == [
+        ("out-of-range", "Data", 2, "D")
+    ]
+    assert "∞" in r.problems[0].message
+
+
+def test_a_value_ten_times_the_previous_period_is_flagged(db_url, monkeypatch):
+    store = open_store(db_url)
+    first = long_rows([("DM.FTTH", "2025-Q4", "MA-06", 1.25, 2)], file="q4.csv")
+    assert ingest_long(store, [first], files=["q4.csv"], user="u", now=NOW).status == "committed"
+    # million households typed as thousands (store: 1.25 before), and a 12x jump inside the file
+    up = long_rows(
+        [
+            ("DM.FTTH", "2026-Q1", "MA-06", 1300.0, 2),
+            ("DM.FTTH", "2025-Q4", "MA-01", 0.5, 3),
+            ("DM.FTTH", "2026-Q1", "MA-01", 6.0, 4),
+            ("DM.FTTH", "2026-Q1", "MA-02", 2.0, 5),  # no previous period: nothing to compare
+        ],
+        file="units_slip_thousands.csv",
+    )
+    r = ingest_long(
+        store, [up], files=["units_slip_thousands.csv"], user="u", now=NOW, dry_run=True
+    )
+    assert r.status == "dry-run"
+    assert [(p.code, p.severity, p.row, p.column) for p in r.problems] == [
+        ("sudden-jump", "warning", 2, "D"),
+        ("sudden-jump", "warning", 4, "D"),
+    ]
+    assert "1.25" in r.problems[0].message and "2025-Q4" in r.problems[0].message
+    # a larger factor, from the environment, accepts the 12x jump, then both
+    monkeypatch.setenv("MARSAD_JUMP_FACTOR", "20")
+    r = ingest_long(
+        store, [up], files=["units_slip_thousands.csv"], user="u", now=NOW, dry_run=True
+    )
+    assert [p.code for p in r.problems] == ["sudden-jump"]  # 1.25 -> 1300 is still > 20x
+    monkeypatch.setenv("MARSAD_JUMP_FACTOR", "2000")
+    r = ingest_long(
+        store, [up], files=["units_slip_thousands.csv"], user="u", now=NOW, dry_run=True
+    )
+    assert r.problems == []
+
+
+def test_a_revised_earlier_period_is_compared_with_the_stored_next_one(store):
+    later = long_rows([("DM.FTTH", "2026-Q1", "MA-06", 1.2, 2)], file="q1.csv")
+    assert ingest_long(store, [later], files=["q1.csv"], user="u", now=NOW).status == "committed"
+    up = long_rows([("DM.FTTH", "2025-Q4", "MA-06", 1150.0, 2)], file="q4_in_thousands.csv")
+    r = ingest_long(store, [up], files=["q4_in_thousands.csv"], user="u", now=NOW)
+    assert r.status == "committed"  # a warning, not an error
+    assert [(p.code, p.row) for p in r.problems] == [("sudden-jump", 2)]
+    assert "2026-Q1" in r.problems[0].message
+
+
+def test_a_count_with_decimals_shows_its_decimals_in_the_message(store):
+    up = long_rows([("IA.JOBS", "2026-Q1", "MA-06", 1583.8, 2)], file="jobs_with_decimals.csv")
+    r = ingest_long(store, [up], files=["jobs_with_decimals.csv"], user="u", now=NOW, lang="fr")
+    assert [(p.code, p.row) for p in r.problems] == [("not-whole", 2)]
+    assert r.problems[0].message == (
+        "IA.JOBS se compte en emplois entiers : 1\u202f583,8 n'est pas un nombre entier"
+    )

@@ -160,7 +160,7 @@ def test_title_rows_blank_lines_and_source_note():
         ("MA-03", 12.0, "ANAPEC, 2026", 8),
     ]
     # the blank line (row 6) and the two-line quoted cell both count as Excel counts them
-    assert where(r) == [("bad-number", 7, "D")]
+    assert where(r) == [("bad-number", 7, "D"), ("skipped-row", 10, None)]
 
 
 def test_blank_lines_shift_row_numbers_like_excel(tmp_path):
@@ -254,3 +254,31 @@ def test_a_large_csv_is_read_whole_with_every_row_numbered(tmp_path):
     assert r.rows.slice(119_999, 1).to_pylist()[0]["value"] == 119_999.5
     assert r.rows.slice(119_999, 1).to_pylist()[0]["row_number"] == 120_001
     assert where(r) == [("bad-number", 120_002, "D")]
+
+
+def test_a_csv_mixing_utf8_and_windows_1256_lines_reads_each_line_in_its_own_encoding(tmp_path):
+    lines = [
+        ("indicator,period,region,value\n", "utf-8"),
+        ("IA.JOBS,2026-Q1,الدار البيضاء-سطات,100\n", "utf-8"),
+        ("IA.JOBS,2026-Q1,جهة الشرق,200\n", "cp1256"),  # pasted from an old export
+        ("IA.JOBS,2026-Q1,سوس-ماسة,300\n", "utf-8"),
+        ("IA.JOBS,2026-Q1,فاس-مكناس,400\n", "cp1256"),
+    ]
+    path = tmp_path / "mixed_utf8_cp1256_lines_garbled.csv"
+    path.write_bytes(b"".join(text.encode(enc) for text, enc in lines))
+    r = read_long(path, CATALOG)
+    assert values(r, "region", "value") == [
+        ("MA-06", 100.0),
+        ("MA-02", 200.0),
+        ("MA-09", 300.0),
+        ("MA-03", 400.0),
+    ]
+    assert [(p.code, p.severity, p.params["lines"]) for p in r.problems] == [
+        ("mixed-encoding", "warning", [3, 5])
+    ]
+    assert "3, 5" in r.problems[0].message and "Windows-1256" in r.problems[0].message
+
+
+def test_a_plain_windows_1252_file_is_not_called_mixed():
+    r = read("long_fr_semicolon_cp1252.csv")
+    assert "mixed-encoding" not in {p.code for p in r.problems}

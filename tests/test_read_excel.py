@@ -59,7 +59,11 @@ def test_title_rows_merged_cells_and_notes_block_under_the_table():
         ("MA-02", 850.0, "emplois", "ANAPEC, 2026", "(p)", 6, "E"),
         ("MA-03", 1000.75, "emplois", "ANAPEC, 2026", "estimation", 7, "E"),
     ]
-    assert where(r) == [("footnote-stripped", "T1 2026", 6, "E")]
+    assert where(r) == [
+        ("footnote-stripped", "T1 2026", 6, "E"),
+        ("skipped-row", "T1 2026", 10, None),
+        ("skipped-row", "T1 2026", 11, None),
+    ]
     sheets, problems, _names = read_excel(FIXTURES / "title_rows_merged_notes_block.xlsx", "t.xlsx")
     assert sheets[0].header_row == 4
     assert sheets[0].titles == [
@@ -136,7 +140,8 @@ def test_table_away_from_a1_keeps_real_letters_and_an_arabic_source_line():
         ("MA-04", 420.0, "المندوبية السامية للتخطيط", 6, "F"),
         ("MA-09", 180.0, "المندوبية السامية للتخطيط", 7, "F"),
     ]
-    assert r.problems == []
+    # the source line becomes the source; the other note is said to be skipped, not silently lost
+    assert where(r) == [("skipped-row", "بيانات", 9, None)]
 
 
 def test_section_headings_inside_a_wide_table_and_numbers_typed_as_text():
@@ -149,7 +154,7 @@ def test_section_headings_inside_a_wide_table_and_numbers_typed_as_text():
             ("IA.YOUTH_AI", "2025", "", 20000.0, 5, "C"),
         ]
     )
-    assert r.problems == []
+    assert where(r) == [("skipped-row", "Suivi", 2, None), ("skipped-row", "Suivi", 4, None)]
 
 
 def test_legacy_xls_is_read_through_calamine():
@@ -221,3 +226,52 @@ def test_a_sheet_that_only_looks_like_a_table_is_still_an_error_when_alone():
     r = read("partial_table_alone.xlsx")
     assert where(r) == [("missing-column", "Référentiel", 2, None)]
     assert r.problems[0].is_error
+
+
+def test_cells_formatted_as_percent_are_stored_as_percentages(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "percent_format_stored_as_fraction.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Data")
+    pct, pct1 = wb.add_format({"num_format": "0%"}), wb.add_format({"num_format": "0.0%"})
+    ws.write_row(0, 0, ["indicator", "period", "region", "value"])
+    ws.write_row(1, 0, ["DM.5G", "2026-Q1", "MA-01"])
+    ws.write_number(1, 3, 0.45, pct)  # shows 45%
+    ws.write_row(2, 0, ["DM.5G", "2026-Q1", "MA-02"])
+    ws.write_number(2, 3, 0.453, pct1)  # shows 45.3%
+    ws.write_row(3, 0, ["DM.5G", "2026-Q1", "MA-03", "45 %"])  # text: read as written
+    ws.write_row(4, 0, ["DM.5G", "2026-Q1", "MA-04", 45])  # a plain number
+    ws.write_row(5, 0, ["DM.EGDI_SCORE", "2024", None])
+    ws.write_number(5, 3, 0.68, pct)  # an index 0-1 shown as 68%: 0.68 is right
+    wb.close()
+    r = read_long(path, CATALOG)
+    assert values(r, "region", "value") == [
+        ("MA-01", 45.0),
+        ("MA-02", 45.3),
+        ("MA-03", 45.0),
+        ("MA-04", 45.0),
+        ("", 0.68),
+    ]
+    assert where(r) == [("percent-scaled", "Data", 2, "D")]
+    assert r.problems[0].params["count"] == 2
+    assert r.problems[0].severity == "warning"
+
+
+def test_percent_formatted_empty_cells_below_the_table_are_harmless(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "percent_format_on_empty_rows_below.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Data")
+    pct = wb.add_format({"num_format": "0%"})
+    ws.set_column(3, 3, 10, pct)
+    ws.write_row(0, 0, ["indicator", "period", "region", "value"])
+    ws.write_row(1, 0, ["DM.5G", "2026-Q1", "MA-01"])
+    ws.write_number(1, 3, 0.5, pct)
+    for r in range(2, 40):
+        ws.write_blank(r, 3, None, pct)  # formatted, empty
+    wb.close()
+    r = read_long(path, CATALOG)
+    assert values(r, "region", "value") == [("MA-01", 50.0)]
+    assert where(r) == [("percent-scaled", "Data", 2, "D")]

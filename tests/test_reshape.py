@@ -291,3 +291,131 @@ def test_no_values_at_all_is_a_problem_not_an_empty_success(tmp_path):
     path.write_text("indicator,period,value\n", encoding="utf-8")
     r = read_long(path, CATALOG)
     assert where(r) == [("no-data", None, None)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Every figure right: wide rows, skipped rows, total rows
+
+
+def _write(tmp_path, name, rows, merge=None):
+    """rows of cells (None = blank) as a CSV or an .xlsx (numbers stay numbers); merge = (row, c1, c2)."""
+    path = tmp_path / name
+    if name.endswith(".csv"):
+        text = "\n".join(",".join("" if c is None else str(c) for c in r) for r in rows) + "\n"
+        path.write_text(text, encoding="utf-8")
+        return path
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Data")
+    for i, r in enumerate(rows):
+        for j, c in enumerate(r):
+            if c is not None:
+                ws.write(i, j, c)
+    if merge:
+        r, c1, c2 = merge
+        ws.merge_range(r, c1, r, c2, rows[r][c1])
+    wb.close()
+    return path
+
+
+@pytest.mark.parametrize("ext", ["csv", "xlsx"])
+def test_a_wide_row_of_148_quarters_keeps_all_its_values(tmp_path, ext):
+    quarters = [f"{y}-Q{q}" for y in range(1990, 2027) for q in range(1, 5)]
+    assert len(quarters) == 148
+    rows = [
+        ["indicator", *quarters],
+        ["DM.STARTUPS", *range(1, 149)],
+        ["IA.JOBS", *range(1, 9), *[None] * 140],
+    ]
+    path = _write(tmp_path, f"wide_148_quarters_row_dropped.{ext}", rows)
+    r = read_long(path, CATALOG)
+    assert r.rows.num_rows == 156
+    startups = [v for i, p, _r, v, *_ in values(r) if i == "DM.STARTUPS"]
+    assert len(startups) == 148 and sum(startups) == 148 * 149 / 2
+    assert r.problems == []
+
+
+def test_every_row_left_out_of_the_data_is_reported_with_its_row(tmp_path):
+    rows = [
+        ["indicator", "period", "value"],
+        ["Pilier 1 : Impact", None, None],
+        ["IA.JOBS", "2026-Q1", 10],
+        ["* provisoire", None, None],
+        ["Source : ANAPEC", None, None],
+    ]
+    r = read_long(_write(tmp_path, "heading_and_note_rows_dropped_silently.csv", rows), CATALOG)
+    assert values(r, "indicator", "value", "source") == [("IA.JOBS", 10.0, "ANAPEC")]
+    assert where(r) == [("skipped-row", 2, None), ("skipped-row", 4, None)]
+    assert [p.severity for p in r.problems] == ["warning", "warning"]
+    assert "Pilier 1 : Impact" in r.problems[0].message
+
+
+GRAND_TOTALS = [
+    "Total",
+    "Total général",
+    "Ensemble",
+    "TOTAL NATIONAL",
+    "Total Maroc",
+    "Grand total",
+    "المجموع",
+    "الإجمالي",
+    "المجموع العام",
+]
+SUBTOTALS = ["Sous-total", "Subtotal", "المجموع الفرعي"]
+HEAD = ["Nom", "Indicateur", "Période", "Région", "Valeur"]
+REGIONS = [
+    [None, "IA.JOBS", "2026-Q1", "Casablanca-Settat", 1000],
+    [None, "IA.JOBS", "2026-Q1", "Rabat-Salé-Kénitra", 500],
+]
+# Where the label sits -> the total row, with the other cells blank or filled.
+PLACEMENTS = {
+    ("code", "blank"): lambda t: [None, t, None, None, None],
+    ("code", "filled"): lambda t: [None, t, "2026-Q1", None, 1500],
+    ("region", "blank"): lambda t: [None, None, None, t, None],
+    ("region", "filled"): lambda t: [None, "IA.JOBS", "2026-Q1", t, 1500],
+    ("first", "blank"): lambda t: [t, None, None, None, None],
+    ("first", "filled"): lambda t: [t, "IA.JOBS", "2026-Q1", None, 1500],
+    ("merged", "blank"): lambda t: [t, None, None, None, None],
+    ("merged", "filled"): lambda t: [t, None, None, None, 1500],
+}
+
+
+# A CSV has no merged cells (its first-column case is the same row).
+CASES = [
+    (ext, p) for ext in ("csv", "xlsx") for p in PLACEMENTS if ext == "xlsx" or p[0] != "merged"
+]
+
+
+@pytest.mark.parametrize(
+    ("ext", "placement"), CASES, ids=lambda c: "-".join(c) if isinstance(c, tuple) else c
+)
+@pytest.mark.parametrize("label", GRAND_TOTALS + SUBTOTALS)
+def test_total_rows_never_fail_a_file_nor_become_a_region(tmp_path, ext, placement, label):
+    where_, cells = placement
+    merge = (3, 0, 2) if where_ == "merged" else None
+    rows = [HEAD, *REGIONS, PLACEMENTS[placement](label)]
+    r = read_long(_write(tmp_path, f"total_row_rejected_or_a_region.{ext}", rows, merge), CATALOG)
+    assert r.errors == []
+    got = values(r, "indicator", "period", "region", "value")
+    regional = [
+        ("IA.JOBS", "2026-Q1", "MA-06", 1000.0),
+        ("IA.JOBS", "2026-Q1", "MA-04", 500.0),
+    ]
+    # A grand total with its indicator and period where a region goes is the national value.
+    stored = label in GRAND_TOTALS and cells == "filled" and where_ in ("region", "first")
+    assert got == regional + ([("IA.JOBS", "2026-Q1", "", 1500.0)] if stored else [])
+    assert [(p.code, p.row) for p in r.problems] == [("total-row", 4)]
+    message = r.problems[0].message
+    if stored:
+        assert message == "Total row: stored as the national value, not as a region"
+    elif label in SUBTOTALS:
+        assert message.startswith("Subtotal row") and "never stored" in message
+    else:
+        assert message.startswith("Total row") and "not stored" in message
+
+
+def test_a_subtotal_of_the_regions_is_not_checked_nor_stored(tmp_path):
+    rows = [HEAD, *REGIONS, [None, "IA.JOBS", "2026-Q1", "Sous-total", 9999]]
+    r = read_long(_write(tmp_path, "subtotal_stored_as_region.csv", rows), CATALOG)
+    assert r.errors == [] and len(values(r)) == 2

@@ -221,3 +221,41 @@ def test_ods_template_keeps_dropdowns_right_to_left_sheets_and_hidden_lists():
     imp = imp[: imp.index("</table:table>")]
     assert imp.count('table:content-validation-name="val') == 3 * 500
     assert 'of:=IF([.$A4]="";"";IFERROR(VLOOKUP([.$A4];[$lists.$D$1:.$G$' in imp
+
+
+def test_the_value_column_checks_the_range_of_the_chosen_indicators_unit(tmp_path):
+    path = build_template(
+        load_catalog(), tmp_path / "value_column_accepts_any_number.xlsx", lang="fr"
+    )
+    with zipfile.ZipFile(path) as z:
+        names = {
+            m.group(1): m.group(2)
+            for m in re.finditer(
+                r'<sheet name="([^"]+)" sheetId="\d+" r:id="rId(\d+)"',
+                z.read("xl/workbook.xml").decode(),
+            )
+        }
+        sheet = z.read(f"xl/worksheets/sheet{names['IA2030-IMP']}.xml").decode()
+    rule = re.search(
+        r'<dataValidation type="custom"[^>]*sqref="G4:G503"><formula1>(.*?)</formula1>', sheet
+    )
+    assert rule is not None
+    # the value (G4) against min, max and whole of the unit looked up from the code (A4) on the lists sheet
+    f = rule.group(1).replace("&gt;", ">").replace("&lt;", "<")
+    assert re.fullmatch(
+        r"IFERROR\(AND\(ISNUMBER\(G4\),G4>=VLOOKUP\(\$A4,(lists!\$\w+\$1:\$\w+\$\d+),2,FALSE\),"
+        r"G4<=VLOOKUP\(\$A4,\1,3,FALSE\),OR\(VLOOKUP\(\$A4,\1,4,FALSE\)=0,G4=INT\(G4\)\)\),TRUE\)",
+        f,
+    )
+    lists = fastexcel.read_excel(str(path)).load_sheet("lists", header_row=None).to_arrow()
+    rows = {}
+    for i in range(lists.num_rows):
+        cells = [lists.column(j)[i].as_py() for j in range(lists.num_columns)]
+        for j in range(len(cells) - 3):
+            if cells[j] in ("DM.5G", "IA.JOBS", "DM.EGDI_RANK") and isinstance(cells[j + 1], float):
+                rows[cells[j]] = tuple(cells[j + 1 : j + 4])
+    assert rows == {
+        "DM.5G": (0.0, 100.0, 0.0),  # % : 0 to 100
+        "IA.JOBS": (0.0, 1e15, 1.0),  # jobs: from 0, whole
+        "DM.EGDI_RANK": (1.0, 250.0, 1.0),  # rank: 1 to 250, whole
+    }
