@@ -28,6 +28,13 @@ def status_group(code: str | None) -> str:
     return m.STATUS_GROUP.get(code or "no-data", "none")
 
 
+def group_help(group: str, lang: str) -> str:
+    """Which statuses a group counts, in words (the same list on the Overview and the Methodology)."""
+    _ = translator(lang)
+    codes = [c for c, g in m.STATUS_GROUP.items() if g == group]
+    return _("Counts: {statuses}", statuses=", ".join(status_label(c, lang) for c in codes))
+
+
 def group_label(code: str | None, lang: str) -> str:
     return translator(lang)(m.STATUS_GROUP_LABELS[status_group(code)])
 
@@ -116,7 +123,10 @@ def overview_sections(
         rows, codes, tones = [], [], []
         for i in ind[(ind.programme == p.programme) & (ind.pillar == p.pillar)].itertuples():
             s = st.loc[i.code] if i.code in st.index else None
-            rows.append(_overview_row(i, s, lang, name))
+            try:
+                rows.append(_overview_row(i, s, lang, name))
+            except Exception:  # noqa: BLE001 - one odd value must not hide every other indicator
+                rows.append(_broken_row(i, lang, name))
             codes.append(i.code)
             tones.append(status_group(s["status"]) if s is not None else "none")
         if rows:
@@ -235,6 +245,20 @@ def _overview_row(i, s, lang: str, name: str) -> dict:
         _(COL_PROGRESS): fmt_percent(progress, lang) if progress is not None else "—",
         _(COL_STATUS): status_label(s["status"] if s is not None else None, lang),
         _(COL_SOURCE): source,
+    }
+
+
+def _broken_row(i, lang: str, name: str) -> dict:
+    _ = translator(lang)
+    row = dict.fromkeys(
+        (_(c) for c in (COL_LATEST, COL_PERIOD, COL_BASELINE, COL_TARGET, COL_PROGRESS)), "—"
+    )
+    return {
+        _(COL_INDICATOR): getattr(i, name),
+        **row,
+        _(COL_LATEST): _("this indicator's figures could not be shown: a stored value is unusable"),
+        _(COL_STATUS): status_label(None, lang),
+        _(COL_SOURCE): "",
     }
 
 
