@@ -1290,6 +1290,9 @@ def method_note_params(lang: str) -> dict[str, dict[str, str]]:
         "projection": {
             "half_life": fmt_number(m.PROJECTION_HALF_LIFE_YEARS, lang),
             "points": fmt_number(m.PROJECTION_MIN_POINTS, lang),
+            "years": fmt_number(m.PROJECTION_MIN_SPAN_YEARS, lang),
+            "level": fmt_number(m.PROJECTION_LOG_MIN_LEVEL, lang),
+            "multiple": fmt_number(m.PROJECTION_MAX_MULTIPLE, lang),
         },
         "stale": {"grace": fmt_number(m.STALE_GRACE_MONTHS, lang)},
         "disparity": {"scale": fmt_number(m.PER_CAPITA_SCALE, lang), "ratio": pct(m.LAGGING_RATIO)},
@@ -1479,6 +1482,29 @@ def methodology_sections(
             ),
         )
     )
+    s.text(
+        _(
+            "The Overview counts the statuses in these groups, the same on every page and in the command "
+            "line (status_group in `python -m kpis status --json`). An indicator without a target is never "
+            "counted as on track: it is judged on its trend only."
+        )
+    )
+    s.tables(
+        (
+            _("Status groups"),
+            pd.DataFrame(
+                [
+                    {
+                        _("Group"): _(m.STATUS_GROUP_LABELS[g]),
+                        _("Statuses"): comma(lang).join(
+                            status_label(c, lang) for c, gg in m.STATUS_GROUP.items() if gg == g
+                        ),
+                    }
+                    for g in m.STATUS_GROUP_ORDER
+                ]
+            ),
+        )
+    )
     out.append(s)
 
     s = DocSection("score", _("Scores and pillar roll-up"))
@@ -1531,6 +1557,21 @@ def methodology_sections(
                     },
                     {param: _("Minimum number of points"), value: num(m.PROJECTION_MIN_POINTS)},
                     {
+                        param: _("Minimum span of the points"),
+                        value: _("{n} years", n=num(m.PROJECTION_MIN_SPAN_YEARS)),
+                    },
+                    {
+                        param: _("Constant growth only from a level of"),
+                        value: num(m.PROJECTION_LOG_MIN_LEVEL),
+                    },
+                    {
+                        param: _("Largest projection shown"),
+                        value: _(
+                            "{k} × the larger of the target and the latest value",
+                            k=num(m.PROJECTION_MAX_MULTIPLE),
+                        ),
+                    },
+                    {
                         param: _("Band width"),
                         value: _("± {k} residual standard error", k=num(m.PROJECTION_BAND_K)),
                     },
@@ -1558,6 +1599,25 @@ def methodology_sections(
 
     s = DocSection("disparity", _("Regional disparity"))
     s.text(method_note("disparity", lang))
+    scale_txt = num(m.PER_CAPITA_SCALE)
+    s.tables(
+        (
+            _("How each indicator's regions are compared (catalog column comparison)"),
+            pd.DataFrame(
+                [
+                    {
+                        _("Comparison"): _(
+                            COMPARISON_LABELS[k.replace("-intensive", "")], scale=scale_txt
+                        ),
+                        _("Rule"): _(
+                            COMPARISON_WHY[k], scale=scale_txt, ratio=pct(m.LAGGING_RATIO)
+                        ),
+                    }
+                    for k in ("per-capita", "share", "absolute-intensive", "absolute", "none")
+                ]
+            ),
+        )
+    )
     s.bullets(
         [
             _(

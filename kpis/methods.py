@@ -253,14 +253,14 @@ METHOD_NOTES = (
     (
         "national",
         N_(
-            "The national value is the reported one; where only regions report, it is their sum, or their population-weighted mean for percentages, and is marked as derived. Ranks and indices are never derived."
+            "The national value is the reported one; where only regions report, it is their sum, or their population-weighted mean for percentages, and is marked as derived with the number of regions it covers (for example 5/12 regions). Such a value is a baseline, a latest value or the ground of a status only when every region reported, unless the catalog says regions without a value have none (national_from_regions = partial); otherwise it is shown as a partial sum and not used. Ranks and indices are never derived."
         ),
         {},
     ),
     (
         "baseline",
         N_(
-            "The baseline comes from the catalog; without one, the first observation is used and flagged."
+            "The baseline comes from the catalog; without one, the value of the catalog's baseline year; without that, the first observation, flagged. The Overview, the indicator page and the command line show this same baseline."
         ),
         {},
     ),

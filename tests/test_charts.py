@@ -295,6 +295,8 @@ def test_value_axis_stays_around_the_values_and_the_target():
         ],
     )
     detail = indicator_detail(inputs, "J", today=TODAY)
-    assert detail["projection"]["points"] == [] and detail["projection"]["reason"] == "too-short-span"
+    assert (
+        detail["projection"]["points"] == [] and detail["projection"]["reason"] == "too-short-span"
+    )
     lo, hi = charts.trajectory_chart(detail, "en").layout.yaxis.range
     assert -1 < lo <= 1 and 12 < hi < 14
