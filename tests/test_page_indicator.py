@@ -73,7 +73,7 @@ def test_published_rank_with_its_file_row_and_explanation(tmp_path, monkeypatch,
     assert at.query_params["code"] in ("DM.EGDI_RANK", ["DM.EGDI_RANK"])
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert (spec["layout"]["xaxis"].get("autorange") == "reversed") == (lang == "ar")
-    assert spec["layout"]["yaxis"]["title"]["text"].startswith(_("rank"))
+    assert spec["layout"]["yaxis"]["title"]["text"].startswith(unit_label("rank", lang))
 
 
 def test_empty_state_says_nothing_was_reported_and_what_is_known(tmp_path, monkeypatch):
