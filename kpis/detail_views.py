@@ -1130,7 +1130,7 @@ def regions_view(
         metrics = [
             Metric(
                 _("Regions reported"),
-                f"{d['reported']} / {total}",
+                ltr(f"{d['reported']} / {total}", lang),
                 _("missing: {n}", n=len(missing_names)) if missing_names else _("all regions"),
             )
         ]
@@ -1163,7 +1163,7 @@ def regions_view(
                 ),
                 Metric(
                     _("Lagging regions"),
-                    f"{len(lag)} / {len(frame)}",
+                    ltr(f"{len(lag)} / {len(frame)}", lang),
                     _("below {ratio} of the reference", ratio=fmt_percent(m.LAGGING_RATIO, lang))
                     if info["direction"] != "down"
                     else _(

@@ -94,7 +94,7 @@ STATUS_GROUP_LABELS = {
     "good": N_("On track or achieved"),
     "watch": N_("Needs attention"),
     "bad": N_("Off track"),
-    "trend": N_("No target: trend only"),
+    "trend": N_("Without a target"),
     "none": N_("Not enough data"),
 }
 

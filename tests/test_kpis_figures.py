@@ -193,7 +193,7 @@ def test_one_baseline_and_one_set_of_status_groups_everywhere(tmp_path, monkeypa
     over = _app(db, "en", "pages/overview.py", monkeypatch)
     metrics = {m.label: m.value for m in over.metric}
     assert metrics["On track or achieved"] == "1"  # JAZARI only
-    assert metrics["No target: trend only"] == "1"  # EGDI rank
+    assert metrics["Without a target"] == "1"  # EGDI rank
     assert "Improving" in page_text(_app(db, "en", "pages/methodology.py", monkeypatch))
 
 
