@@ -1021,7 +1021,9 @@ def _measure_text(x, comparison: str, unit: str, lang: str) -> str:
     if comparison == "share":
         return fmt_percent(x / 100, lang, decimals=1)
     if comparison != "per-capita":
-        return value_text(x, unit, lang)
+        # The number alone when the unit is a word (the chart title names it), so a bar label
+        # such as "1 institutes" is not cut at the plot's edge.
+        return value_text(x, unit, lang) if is_intensive(unit) else fmt_number(x, lang)
     if x == 0:
         return fmt_number(0, lang)
     return fmt_number(x, lang, decimals=None if abs(x) >= 10 else 2 if abs(x) >= 0.1 else 3)
@@ -1173,13 +1175,8 @@ def regions_view(
                 ),
             ]
     why_key = "absolute-intensive" if intensive else comparison
-    comparison_text = (
-        _(
-            "Comparison: {how}.",
-            how=_(COMPARISON_LABELS[comparison], scale=scale),
-        )
-        + " "
-        + _(COMPARISON_WHY[why_key], scale=scale, ratio=fmt_percent(m.LAGGING_RATIO, lang))
+    comparison_text = _(
+        COMPARISON_WHY[why_key], scale=scale, ratio=fmt_percent(m.LAGGING_RATIO, lang)
     )
     definition = (
         comparison_text
