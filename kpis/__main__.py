@@ -22,6 +22,9 @@ from .methods import (
     METHODS,
     MILESTONE_STATUS_LABELS,
     MILESTONE_TYPE_LABELS,
+    STATUS_GROUP,
+    STATUS_GROUP_LABELS,
+    STATUS_GROUP_ORDER,
     STATUS_LABELS,
 )
 from .milestones import milestones_table
@@ -33,18 +36,56 @@ CLI_KEYS = (
     "region",
     "latest_period",
     "latest_value",
+    "coverage",
+    "partial_sum",
     "baseline_value",
+    "baseline_year",
+    "baseline_from",
     "target_value",
     "target_year",
     "progress",
     "expected_progress",
     "status",
+    "status_group",
     "projection",
     "projection_low",
     "projection_high",
+    "projection_reason",
     "flags",
     "explain",
 )
+# The flat columns of `status --csv` (the JSON record without explain; coverage as "5/12").
+CSV_KEYS = tuple(k for k in CLI_KEYS if k not in ("explain", "partial_sum")) + (
+    "partial_value",
+    "partial_period",
+    "partial_coverage",
+)
+
+
+def _coverage(n, total) -> str | None:
+    return None if _missing(n) or not total else f"{int(n)}/{int(total)}"
+
+
+def cli_records(df: pd.DataFrame) -> list[dict]:
+    """The `status --json` records of a status table (CLI_KEYS): the same figures the Overview shows."""
+    out = []
+    for row in df.to_dict("records"):
+        rec = {k: row.get(k) for k in CLI_KEYS}
+        rec["region"] = row["region"] or None
+        rec["coverage"] = _coverage(row["latest_regions"], row["regions_total"])
+        rec["partial_sum"] = (
+            None
+            if _missing(row["partial_value"])
+            else {
+                "value": row["partial_value"],
+                "period": row["partial_period"],
+                "coverage": _coverage(row["partial_regions"], row["regions_total"]),
+                "used": False,
+            }
+        )
+        rec["status_group"] = STATUS_GROUP.get(row["status"], "none")
+        out.append(rec)
+    return out
 
 
 def _clean(x):
@@ -82,6 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("status", parents=[common], help="status of every indicator")
     s.add_argument("--by-region", action="store_true", help="also one record per region")
+    s.add_argument("--csv", action="store_true", help="the records as CSV (no explain)")
     e = sub.add_parser(
         "explain", parents=[common], help="inputs and formula behind one indicator's figures"
     )
@@ -121,11 +163,25 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 def _status(args, inputs, today, _) -> int:
     df = status_table(inputs, today=today, method=args.method, by_region=args.by_region)
+    records = cli_records(df)
     if args.json:
-        records = [{k: row[k] for k in CLI_KEYS} for row in df.to_dict("records")]
-        for r in records:
-            r["region"] = r["region"] or None
         print(_dump(records))
+        return 0
+    if getattr(args, "csv", False):
+        import csv
+
+        w = csv.DictWriter(sys.stdout, fieldnames=list(CSV_KEYS), lineterminator="\n")
+        w.writeheader()
+        for r in _clean(records):
+            flat = {k: r.get(k) for k in CSV_KEYS if k in r}
+            flat["flags"] = ";".join(r["flags"])
+            p = r["partial_sum"] or {}
+            flat.update(
+                partial_value=p.get("value"),
+                partial_period=p.get("period"),
+                partial_coverage=p.get("coverage"),
+            )
+            w.writerow(flat)
         return 0
     lang = args.lang
     headers = [
@@ -133,6 +189,7 @@ def _status(args, inputs, today, _) -> int:
         _("Region"),
         _("Period"),
         _("Latest value"),
+        _("Regions"),
         _("Baseline"),
         _("Target"),
         _("Progress"),
@@ -142,18 +199,25 @@ def _status(args, inputs, today, _) -> int:
         _("Flags"),
     ]
     rows = []
-    for r in df.to_dict("records"):
+    for r, rec in zip(df.to_dict("records"), records, strict=True):
         target = (
             "—"
             if _missing(r["target_year"])
             else f"{_fmt(r['target_value'], lang)} ({r['target_year']})"
         )
+        latest = _fmt(r["latest_value"], lang)
+        if rec["partial_sum"]:
+            latest += " " + _(
+                "(partial {value}, not used)", value=_fmt(rec["partial_sum"]["value"], lang)
+            )
+        cover = rec["coverage"] or (rec["partial_sum"] or {}).get("coverage") or ""
         rows.append(
             [
                 r["indicator"],
                 r["region"] or _("National"),
                 fmt_period(r["latest_period"], lang),
-                _fmt(r["latest_value"], lang),
+                latest,
+                cover,
                 _fmt(r["baseline_value"], lang),
                 target,
                 _fmt(r["progress"], lang, pct=True),
@@ -166,6 +230,13 @@ def _status(args, inputs, today, _) -> int:
     print(_("Method: {method}", method=_label(METHODS, args.method, _)))
     print(_("Evaluated on {date}", date=today.isoformat()))
     print(_table(headers, rows))
+    national = [r for r in records if r["region"] is None]
+    print(
+        " · ".join(
+            f"{_(STATUS_GROUP_LABELS[g])}: {sum(r['status_group'] == g for r in national)}"
+            for g in STATUS_GROUP_ORDER
+        )
+    )
     return 0
 
 

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from loaders.i18n import fmt_date, fmt_number, fmt_percent, fmt_period, translator
 
+from .units import unit_of
 from .views import unit_label, value_text
 
 GEOJSON_PATH = Path(__file__).resolve().parent.parent / "data" / "geo" / "morocco_regions.geojson"
@@ -380,13 +381,18 @@ def trajectory_chart(detail: dict, lang: str, *, height: int = 470) -> go.Figure
     fig.update_yaxes(
         title=ytitle if not milestone else None, exponentformat="none", separatethousands=True
     )
+    span = value_range(detail)
     if milestone:
         fig.update_yaxes(tickvals=[0, 1], ticktext=[_("Not yet"), _("Done")], range=[-0.15, 1.25])
     elif info["direction"] == "down":
         # Ranks: 1 is best, so the axis is turned over and progress still goes up on screen.
-        fig.update_yaxes(
-            autorange="reversed", title=_("{unit} (lower is better, axis reversed)", unit=ytitle)
-        )
+        fig.update_yaxes(title=_("{unit} (lower is better, axis reversed)", unit=ytitle))
+        if span:
+            fig.update_yaxes(range=span[::-1], autorange=False)
+        else:
+            fig.update_yaxes(autorange="reversed")
+    elif span:
+        fig.update_yaxes(range=span, autorange=False)
     fig.update_layout(
         height=height,
         hovermode="closest",
@@ -396,6 +402,32 @@ def trajectory_chart(detail: dict, lang: str, *, height: int = 470) -> go.Figure
     fig = _base(fig, lang, demo=demo_any)
     fig.update_layout(margin={"t": 90})
     return fig
+
+
+def value_range(detail: dict) -> list[float] | None:
+    """The value axis: around the observed values, the baseline, milestones and target, and the
+    projection band (already inside the unit's range and the plausible multiple), with a margin,
+    held inside the unit's range. None when nothing is drawn. A stray value can never stretch it:
+    unusable values are left out upstream and non-finite ones are ignored here."""
+    info = detail["info"]
+    vals = [p["value"] for p in observed_points(detail)]
+    vals += [k["value"] for k in detail["trajectory"]["knots"]]
+    vals.append(detail["status"].get("target_value"))
+    for p in detail["projection"]["points"]:
+        vals += [p.get("value"), p.get("low"), p.get("high")]
+    vals = [float(v) for v in vals if _isnum(v) and math.isfinite(float(v))]
+    if not vals:
+        return None
+    lo, hi = min(vals), max(vals)
+    pad = (hi - lo) * 0.08 or max(abs(hi) * 0.1, 1.0)
+    lo, hi = lo - pad, hi + pad
+    u = unit_of(info["unit"])
+    if u.min is not None and lo < u.min:
+        # A count's axis starts at 0, a rank's at 1, a percentage's at 0: never below what can exist.
+        lo = u.min - (pad * 0.2 if u.kind != "rank" else 0.5)
+    if u.max is not None and hi > u.max:
+        hi = u.max + pad * 0.2
+    return [lo, hi]
 
 
 def _iso(s: str) -> dt.date:

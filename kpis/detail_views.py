@@ -18,7 +18,16 @@ from .engine import indicator_detail
 from .inputs import KpiInputs
 from .milestones import milestones_table
 from .periods import parse_period, parse_periods, period_t
-from .views import PROGRAMME_LABELS, flag_labels, status_label, unit_label, value_text
+from .units import is_intensive
+from .views import (
+    PROGRAMME_LABELS,
+    coverage_text,
+    flag_labels,
+    group_label,
+    status_label,
+    unit_label,
+    value_text,
+)
 
 DIRECTION_LABELS = {"up": N_("Higher is better"), "down": N_("Lower is better")}
 KIND_LABELS = {
@@ -207,8 +216,23 @@ class Metric:
     help: str | None = None
 
 
+def projection_reason_text(reason: str | None, lang: str, year=None) -> str:
+    """Why no projection is shown, with the numbers of the rule (methods.PROJECTION_*)."""
+    _ = translator(lang)
+    if not reason or reason not in m.PROJECTION_REASONS:
+        return ""
+    return _(
+        m.PROJECTION_REASONS[reason],
+        points=fmt_number(m.PROJECTION_MIN_POINTS, lang),
+        years=fmt_number(m.PROJECTION_MIN_SPAN_YEARS, lang),
+        year=str(year or m.PROJECTION_HORIZON_YEAR),
+        multiple=fmt_number(m.PROJECTION_MAX_MULTIPLE, lang),
+    )
+
+
 def chart_note(detail: dict, lang: str) -> str:
-    """What the lines of the trajectory chart mean, only for the lines that are drawn."""
+    """What the lines of the trajectory chart mean, only for the lines that are drawn, and why no
+    projection is drawn when there is none."""
     _ = translator(lang)
     parts = []
     if detail["trajectory"]["line"]:
@@ -222,6 +246,11 @@ def chart_note(detail: dict, lang: str) -> str:
                 "the trend, not a probability."
             )
         )
+    else:
+        pr = detail["projection"]
+        why = projection_reason_text(pr.get("reason"), lang, (pr.get("target_date") or "")[:4])
+        if why:
+            parts.append(why)
     return " ".join(parts)
 
 
@@ -514,15 +543,8 @@ def explain_lines(detail: dict, lang: str) -> list[tuple[str, str]]:
             )
         )
     elif not milestone and lt:
-        out.append(
-            (
-                _("Projection"),
-                _(
-                    "none: at least {n} reported periods are needed",
-                    n=pr.get("min_points") or m.PROJECTION_MIN_POINTS,
-                ),
-            )
-        )
+        why = projection_reason_text(pr.get("reason"), lang, (pr.get("date") or "")[:4])
+        out.append((_("Projection"), why or _("none")))
     if detail.get("as_of"):
         when = _(
             "as known on {date}: only data loaded by then is used",
@@ -713,7 +735,7 @@ def _trend_metrics(detail: dict, lang: str) -> list[Metric]:
                     high=_big(pr.get("high"), unit, lang)[0],
                 )
                 if _isnum(pr.get("low"))
-                else _("too few points")
+                else projection_reason_text(pr.get("reason"), lang, year)
                 if not _isnum(pr.get("value"))
                 else "",
             ),
@@ -737,9 +759,23 @@ def _metrics(detail: dict, lang: str) -> list[Metric]:
             u,
             fmt_period(s.get("latest_period"), lang) if s.get("latest_period") else "",
             _("DEMO") if latest.get("demo") else "",
+            coverage_text(s.get("latest_regions"), s.get("regions_total"), lang),
+        )
+    elif _isnum(s.get("partial_value")):
+        # A sum of only some regions: shown with its coverage, not used for progress or status.
+        value, u = _big(s["partial_value"], unit, lang)
+        note = _note(
+            u,
+            fmt_period(s.get("partial_period"), lang),
+            _(
+                "only {coverage}: not used for progress or status",
+                coverage=coverage_text(s.get("partial_regions"), s.get("regions_total"), lang),
+            ),
         )
     else:
         value, note = _("Not reported yet"), ""
+    if "invalid-value" in (s.get("flags") or []):
+        note = _note(note, _("a stored value is unusable and was left out"))
     out.append(Metric(_("Latest value"), value, note))
     if not milestone:
         b = e.get("baseline") or {}
@@ -894,7 +930,11 @@ def indicator_view(
         status=s.get("status") or "no-data",
         status_text=status_label(s.get("status"), lang),
         badge_color=TONE_BADGE[tone],
-        method_text=_("Method: {method}", method=label_of(m.METHODS, method, lang)),
+        method_text=_(
+            "Method: {method} · counted on the Overview as: {group}",
+            method=label_of(m.METHODS, method, lang),
+            group=group_label(s.get("status"), lang),
+        ),
         metrics=_metrics(detail, lang),
         demo=bool(s.get("demo")),
         has_data=has_data,
@@ -938,44 +978,106 @@ class RegionsView:
     reverse_scale: bool
     known: list[str]
     raw: dict = field(repr=False)
+    comparison: str = "per-capita"
+    comparison_text: str = ""
+    coverage: str = ""
+    lagging_judged: bool = True
 
 
-def _measure_text(x, intensive: bool, unit: str, lang: str) -> str:
+COMPARISON_LABELS = {
+    "per-capita": N_("per {scale} inhabitants"),
+    "share": N_("share of the national total"),
+    "absolute": N_("as reported"),
+    "none": N_("not compared"),
+}
+COMPARISON_WHY = {
+    "per-capita": N_(
+        "Compared per {scale} inhabitants (2024 census): a count or an amount grows with the population, so "
+        "the raw totals would favour the largest regions. A region lags below {ratio} of the national "
+        "reference (the national total per {scale} inhabitants)."
+    ),
+    "share": N_(
+        "Compared as each region's share of the total of the regions that reported: it shows where the "
+        "capacity sits, not a performance, so no region is called lagging."
+    ),
+    "absolute-intensive": N_(
+        "Compared as reported: a percentage, rank or index is comparable between regions as it is. A region "
+        "lags below {ratio} of the population-weighted mean of the regions."
+    ),
+    "absolute": N_(
+        "Compared as reported: a count of one-per-region facilities (an institute, a site) is not scaled by "
+        "population, which would make the smallest region look many times ahead; no region is called lagging."
+    ),
+    "none": N_(
+        "Not compared between regions: the catalog marks this indicator's regional values as not comparable. "
+        "The values are listed as reported."
+    ),
+}
+
+
+def _measure_text(x, comparison: str, unit: str, lang: str) -> str:
     if not _isnum(x):
         return "—"
-    if intensive:
-        return value_text(x, unit, lang)
+    if comparison == "share":
+        return fmt_percent(x / 100, lang, decimals=1)
+    if comparison != "per-capita":
+        # The number alone when the unit is a word (the chart title names it), so a bar label
+        # such as "1 institutes" is not cut at the plot's edge.
+        return value_text(x, unit, lang) if is_intensive(unit) else fmt_number(x, lang)
     if x == 0:
         return fmt_number(0, lang)
     return fmt_number(x, lang, decimals=None if abs(x) >= 10 else 2 if abs(x) >= 0.1 else 3)
 
 
+def coverage_sentence(n: int, total: int, missing: list[str], lang: str) -> str:
+    """'5 of 12 regions reported; missing: A, B' (or every region reported), right-to-left safe."""
+    _ = translator(lang)
+    if not missing:
+        return _("All {total} regions reported.", total=total)
+    return _(
+        "{n} of {total} regions reported; missing: {names}.",
+        n=n,
+        total=total,
+        names=comma(lang).join(missing),
+    )
+
+
 def regions_view(
     inputs: KpiInputs, code: str, lang: str, *, period: str | None = None
 ) -> RegionsView:
-    """The regional comparison of one indicator at one period (default: the latest reported)."""
+    """The regional comparison of one indicator at one period (default: the latest reported), by the
+    catalog's `comparison` of the indicator (per-capita | share | absolute | none)."""
     _ = translator(lang)
     info = inputs.indicator(code)
     unit = info["unit"]
-    d = disparity(inputs, code, period=period)
-    intensive = d["measure"] == "value"
+    d = disparity(inputs.usable(), code, period=period)
+    comparison = d["comparison"]
+    intensive = comparison == "absolute" and is_intensive(unit)
     scale = fmt_number(d["per_capita_scale"], lang)
-    measure_label = (
-        unit_label(unit, lang)
-        if intensive
-        else _("{unit} per {scale} inhabitants", unit=unit_label(unit, lang), scale=scale)
-    )
+    if comparison == "per-capita":
+        measure_label = _(
+            "{unit} per {scale} inhabitants", unit=unit_label(unit, lang), scale=scale
+        )
+    elif comparison == "share":
+        measure_label = _("Share of the national total")
+    else:
+        measure_label = unit_label(unit, lang) or _("Value")
     name = name_col(lang)
     lag = set(d["lagging"])
     rows, table = [], []
     yes = _("yes")
     for r in d["regions"]:
         label = r[name]
-        vtxt = value_text(r["value"], unit, lang) if _isnum(r["value"]) else _("No report")
-        mtxt = _measure_text(r["measure"], intensive, unit, lang)
+        reported = r.get("reported", r["value"] is not None)
+        vtxt = (
+            value_text(r["value"], unit, lang)
+            if reported and _isnum(r["value"])
+            else _("No report")
+        )
+        mtxt = _measure_text(r["measure"], comparison, unit, lang)
         bits = [vtxt]
-        if not intensive and _isnum(r["measure"]):
-            bits.append(_("{value} per {scale} inhabitants", value=mtxt, scale=scale))
+        if comparison in ("per-capita", "share") and _isnum(r["measure"]):
+            bits.append(f"{measure_label}: {mtxt}")
         if r["lagging"]:
             bits.append(_("lagging"))
         if r["carried"]:
@@ -994,78 +1096,96 @@ def regions_view(
                 "hover": " · ".join(bits),
             }
         )
-        table.append(
-            {
-                _("Region"): label,
-                _("Value"): vtxt,
-                measure_label: mtxt if not intensive else "",
-                _("Relative to the national reference"): fmt_percent(
-                    r["relative_to_reference"], lang
-                )
+        row = {_("Region"): label, _("Value"): vtxt}
+        if comparison in ("per-capita", "share"):
+            row[measure_label] = mtxt
+        if d["lagging_judged"]:
+            row[_("Relative to the national reference")] = (
+                fmt_percent(r["relative_to_reference"], lang)
                 if _isnum(r["relative_to_reference"])
-                else "—",
-                _("Period"): fmt_period(r["period"], lang) if r["period"] else "—",
-                _("Lagging"): yes if r["lagging"] else "",
-                _("DEMO"): yes if r["demo"] else "",
-            }
-        )
+                else "—"
+            )
+        row[_("Period")] = fmt_period(r["period"], lang) if r["period"] and reported else "—"
+        if d["lagging_judged"]:
+            row[_("Lagging")] = yes if r["lagging"] else ""
+        row[_("DEMO")] = yes if r["demo"] else ""
+        table.append(row)
     frame = pd.DataFrame(rows)
     tab = pd.DataFrame(table)
-    if intensive:
-        tab = tab.drop(columns=[measure_label])
     if len(frame):
         # Best first in the indicator's direction; regions with no report last.
-        best_first = frame["measure"].sort_values(
+        key = (
+            frame["measure"]
+            if comparison != "none"
+            else pd.Series([r["value"] for r in d["regions"]], dtype=float)
+        )
+        best_first = key.sort_values(
             ascending=info["direction"] == "down", na_position="last", kind="stable"
         )
         tab = tab.loc[best_first.index].reset_index(drop=True)
-    has_data = bool(frame["measure"].notna().any()) if len(frame) else False
-    ref_text = _measure_text(d["reference"], intensive, unit, lang)
+    has_data = d["reported"] > 0 or bool(frame["measure"].notna().any()) if len(frame) else False
+    ref_text = _measure_text(d["reference"], comparison, unit, lang)
     metrics = []
+    total = len(d["regions"])
+    missing_names = [r[name] for r in d["regions"] if not r.get("reported", r["value"] is not None)]
     if has_data:
         metrics = [
             Metric(
-                _("Spread between regions"),
-                fmt_percent(d["cv"], lang) if _isnum(d["cv"]) else "—",
-                _("coefficient of variation"),
-                help=_("Standard deviation of the regions' values divided by their mean"),
-            ),
-            Metric(
-                _("Highest / lowest"),
-                (fmt_number(d["max_min_ratio"], lang, decimals=1) + " ×")
-                if _isnum(d["max_min_ratio"])
-                else "—",
-                _("ratio of the highest to the lowest region")
-                if _isnum(d["max_min_ratio"])
-                else _("undefined: a region is at 0 or alone"),
-            ),
-            Metric(
-                _("National reference"),
-                ref_text,
-                _("population-weighted mean") if intensive else measure_label,
-            ),
-            Metric(
-                _("Lagging regions"),
-                f"{len(lag)} / {len(frame)}",
-                _("below {ratio} of the reference", ratio=fmt_percent(m.LAGGING_RATIO, lang))
-                if info["direction"] != "down"
-                else _(
-                    "above the reference divided by {ratio}",
-                    ratio=fmt_number(m.LAGGING_RATIO, lang, 2),
-                ),
-            ),
+                _("Regions reported"),
+                ltr(f"{d['reported']} / {total}", lang),
+                _("missing: {n}", n=len(missing_names)) if missing_names else _("all regions"),
+            )
         ]
-    definition = _(
-        "Counts and amounts are compared per {scale} inhabitants (2024 census), percentages as they are. "
-        "The national reference is the national total per {scale} inhabitants, or the population-weighted "
-        "mean of the percentages. A region lags when it is below {ratio} of that reference (above the "
-        "reference divided by {ratio_n} when lower is better). The coefficient of variation is the standard "
-        "deviation of the regions' values divided by their mean.",
-        scale=scale,
-        ratio=fmt_percent(m.LAGGING_RATIO, lang),
-        ratio_n=fmt_number(m.LAGGING_RATIO, lang, 2),
+        if comparison != "none":
+            metrics.append(
+                Metric(
+                    _("Spread between regions"),
+                    fmt_percent(d["cv"], lang) if _isnum(d["cv"]) else "—",
+                    _("coefficient of variation"),
+                    help=_("Standard deviation of the regions' values divided by their mean"),
+                )
+            )
+            metrics.append(
+                Metric(
+                    _("Highest / lowest"),
+                    (fmt_number(d["max_min_ratio"], lang, decimals=1) + " ×")
+                    if _isnum(d["max_min_ratio"])
+                    else "—",
+                    _("ratio of the highest to the lowest region")
+                    if _isnum(d["max_min_ratio"])
+                    else _("undefined: a region is at 0 or alone"),
+                )
+            )
+        if d["lagging_judged"]:
+            metrics += [
+                Metric(
+                    _("National reference"),
+                    ref_text,
+                    _("population-weighted mean") if intensive else measure_label,
+                ),
+                Metric(
+                    _("Lagging regions"),
+                    ltr(f"{len(lag)} / {len(frame)}", lang),
+                    _("below {ratio} of the reference", ratio=fmt_percent(m.LAGGING_RATIO, lang))
+                    if info["direction"] != "down"
+                    else _(
+                        "above the reference divided by {ratio}",
+                        ratio=fmt_number(m.LAGGING_RATIO, lang, 2),
+                    ),
+                ),
+            ]
+    why_key = "absolute-intensive" if intensive else comparison
+    comparison_text = _(
+        COMPARISON_WHY[why_key], scale=scale, ratio=fmt_percent(m.LAGGING_RATIO, lang)
     )
-    notes = []
+    definition = (
+        comparison_text
+        + " "
+        + _(
+            "The coefficient of variation is the standard deviation of the compared values divided by their mean."
+        )
+    )
+    notes = [coverage_sentence(d["reported"], total, missing_names, lang)]
     if any(r["carried"] for r in d["regions"]):
         notes.append(
             _(
@@ -1078,6 +1198,11 @@ def regions_view(
         )
     if info["frequency"] == "event" and info["kind"] == "cumulative":
         notes.append(_("A region that never reported an opening counts as 0."))
+    if inputs.invalid()[
+        (inputs.observations["indicator"] == code).to_numpy()
+        & (inputs.observations["region"] != "").to_numpy()
+    ].any():
+        notes.append(_("A stored regional value is unusable and was left out."))
     known = []
     if not has_data:
         if _isnum(info.get("target_value")):
@@ -1101,7 +1226,7 @@ def regions_view(
         metrics=metrics,
         lagging=sorted(lag),
         lagging_names=[r[name] for r in d["regions"] if r["lagging"]],
-        missing_names=[r[name] for r in d["regions"] if r["value"] is None],
+        missing_names=missing_names,
         definition=definition,
         notes=notes,
         reference=d["reference"],
@@ -1111,6 +1236,10 @@ def regions_view(
         reverse_scale=info["direction"] == "down",
         known=known,
         raw=d,
+        comparison=comparison,
+        comparison_text=comparison_text,
+        coverage=coverage_sentence(d["reported"], total, missing_names, lang),
+        lagging_judged=d["lagging_judged"],
     )
 
 
@@ -1158,6 +1287,9 @@ def method_note_params(lang: str) -> dict[str, dict[str, str]]:
         "projection": {
             "half_life": fmt_number(m.PROJECTION_HALF_LIFE_YEARS, lang),
             "points": fmt_number(m.PROJECTION_MIN_POINTS, lang),
+            "years": fmt_number(m.PROJECTION_MIN_SPAN_YEARS, lang),
+            "level": fmt_number(m.PROJECTION_LOG_MIN_LEVEL, lang),
+            "multiple": fmt_number(m.PROJECTION_MAX_MULTIPLE, lang),
         },
         "stale": {"grace": fmt_number(m.STALE_GRACE_MONTHS, lang)},
         "disparity": {"scale": fmt_number(m.PER_CAPITA_SCALE, lang), "ratio": pct(m.LAGGING_RATIO)},
@@ -1347,6 +1479,29 @@ def methodology_sections(
             ),
         )
     )
+    s.text(
+        _(
+            "The Overview counts the statuses in these groups, the same on every page and in the command "
+            "line (status_group in `python -m kpis status --json`). An indicator without a target is never "
+            "counted as on track: it is judged on its trend only."
+        )
+    )
+    s.tables(
+        (
+            _("Status groups"),
+            pd.DataFrame(
+                [
+                    {
+                        _("Group"): _(m.STATUS_GROUP_LABELS[g]),
+                        _("Statuses"): comma(lang).join(
+                            status_label(c, lang) for c, gg in m.STATUS_GROUP.items() if gg == g
+                        ),
+                    }
+                    for g in m.STATUS_GROUP_ORDER
+                ]
+            ),
+        )
+    )
     out.append(s)
 
     s = DocSection("score", _("Scores and pillar roll-up"))
@@ -1399,6 +1554,21 @@ def methodology_sections(
                     },
                     {param: _("Minimum number of points"), value: num(m.PROJECTION_MIN_POINTS)},
                     {
+                        param: _("Minimum span of the points"),
+                        value: _("{n} years", n=num(m.PROJECTION_MIN_SPAN_YEARS)),
+                    },
+                    {
+                        param: _("Constant growth only from a level of"),
+                        value: num(m.PROJECTION_LOG_MIN_LEVEL),
+                    },
+                    {
+                        param: _("Largest projection shown"),
+                        value: _(
+                            "{k} × the larger of the target and the latest value",
+                            k=num(m.PROJECTION_MAX_MULTIPLE),
+                        ),
+                    },
+                    {
                         param: _("Band width"),
                         value: _("± {k} residual standard error", k=num(m.PROJECTION_BAND_K)),
                     },
@@ -1426,6 +1596,25 @@ def methodology_sections(
 
     s = DocSection("disparity", _("Regional disparity"))
     s.text(method_note("disparity", lang))
+    scale_txt = num(m.PER_CAPITA_SCALE)
+    s.tables(
+        (
+            _("How each indicator's regions are compared (catalog column comparison)"),
+            pd.DataFrame(
+                [
+                    {
+                        _("Comparison"): _(
+                            COMPARISON_LABELS[k.replace("-intensive", "")], scale=scale_txt
+                        ),
+                        _("Rule"): _(
+                            COMPARISON_WHY[k], scale=scale_txt, ratio=pct(m.LAGGING_RATIO)
+                        ),
+                    }
+                    for k in ("per-capita", "share", "absolute-intensive", "absolute", "none")
+                ]
+            ),
+        )
+    )
     s.bullets(
         [
             _(

@@ -7,9 +7,10 @@ import math
 import numpy as np
 
 from .inputs import KpiInputs
-from .methods import LAGGING_RATIO, PER_CAPITA_SCALE, is_intensive
+from .methods import LAGGING_RATIO, PER_CAPITA_SCALE
 from .periods import parse_period, period_t
 from .series import native_series, period_labels, yearly_series
+from .units import is_intensive
 
 
 def _f(x):
@@ -77,26 +78,46 @@ def disparity(inputs: KpiInputs, code: str, *, period: str | None = None) -> dic
                 values[np.isnan(values)] = 0.0
 
     intensive = is_intensive(info["unit"])
-    has = ~np.isnan(values)
+    comparison = info.get("comparison") or ("absolute" if intensive else "per-capita")
+    reported = ~np.isnan(values)
+    if info["frequency"] == "event" and kind == "cumulative" and period is not None:
+        # A region that never reported an opening has none: 0, but it did not report.
+        reported = reported & ~((values == 0) & (from_period == None))  # noqa: E711
+    has = ~np.isnan(values) if comparison != "none" else np.zeros(n_reg, bool)
     per_capita = np.where(has, values / pop * PER_CAPITA_SCALE, np.nan)
-    measure = values if intensive else per_capita
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = np.nansum(values[has]) if has.any() else np.nan
+        share = np.where(has, values / total * 100 if total else np.nan, np.nan)
+    measure = {
+        "per-capita": per_capita,
+        "share": share,
+        "absolute": np.where(has, values, np.nan),
+        "none": np.full(n_reg, np.nan),
+    }[comparison]
+    # Lagging is judged where the measure is a level every region should reach: per inhabitant, or
+    # a percentage/rank/index as reported. A share or a one-per-region count has no such level.
+    judged = comparison == "per-capita" or (comparison == "absolute" and intensive)
     reference = cv = ratio = np.nan
     if has.any():
-        if intensive:
-            reference = float(np.sum(values[has] * pop[has]) / np.sum(pop[has]))
-        else:
+        if comparison == "per-capita":
             reference = float(np.sum(values[has]) / np.sum(pop[has]) * PER_CAPITA_SCALE)
+        elif comparison == "absolute" and intensive:
+            reference = float(np.sum(values[has] * pop[has]) / np.sum(pop[has]))
         mh = measure[has]
         if len(mh) >= 2 and np.mean(mh) != 0:
             cv = float(np.std(mh) / np.mean(mh))
         if len(mh) >= 2 and np.min(mh) > 0:
             ratio = float(np.max(mh) / np.min(mh))
     down = info["direction"] == "down"
-    with np.errstate(invalid="ignore"):
-        lagging = has & (
-            measure > reference / LAGGING_RATIO if down else measure < LAGGING_RATIO * reference
-        )
-        rel = measure / reference if reference else np.full(n_reg, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if judged and not np.isnan(reference):
+            lagging = has & (
+                measure > reference / LAGGING_RATIO if down else measure < LAGGING_RATIO * reference
+            )
+            rel = measure / reference if reference else np.full(n_reg, np.nan)
+        else:
+            lagging = np.zeros(n_reg, bool)
+            rel = np.full(n_reg, np.nan)
 
     rows = []
     for i, r in enumerate(regions.itertuples(index=False)):
@@ -111,6 +132,7 @@ def disparity(inputs: KpiInputs, code: str, *, period: str | None = None) -> dic
                 "period": from_period[i],
                 "carried": bool(carried[i]),
                 "incomplete_year": bool(incomplete[i]),
+                "reported": bool(reported[i]),
                 "per_capita": None if intensive else _f(per_capita[i]),
                 "measure": _f(measure[i]),
                 "relative_to_reference": _f(rel[i]),
@@ -122,13 +144,18 @@ def disparity(inputs: KpiInputs, code: str, *, period: str | None = None) -> dic
         "indicator": code,
         "period": period,
         "unit": info["unit"],
-        "measure": "value" if intensive else "per_capita",
+        "comparison": comparison,
+        "measure": {"per-capita": "per_capita", "share": "share", "absolute": "value"}.get(
+            comparison
+        ),
+        "lagging_judged": bool(judged),
         "per_capita_scale": PER_CAPITA_SCALE,
         "reference": _f(reference),
         "cv": _f(cv),
         "max_min_ratio": _f(ratio),
         "lagging": [r["iso"] for r in rows if r["lagging"]],
-        "missing": [r["iso"] for r in rows if r["value"] is None],
+        "missing": [r["iso"] for r in rows if not r["reported"]],
+        "reported": sum(r["reported"] for r in rows),
         "regions": rows,
         "flags": (["demo"] if demo.any() else [])
         + (["incomplete-year"] if incomplete.any() else []),

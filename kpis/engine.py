@@ -31,8 +31,14 @@ STATUS_COLUMNS = (
     "latest_period",
     "latest_date",
     "latest_value",
+    "latest_regions",
+    "regions_total",
+    "partial_value",
+    "partial_period",
+    "partial_regions",
     "baseline_value",
     "baseline_year",
+    "baseline_from",
     "target_value",
     "target_year",
     "confidence",
@@ -54,6 +60,7 @@ STATUS_COLUMNS = (
     "projection_low",
     "projection_high",
     "projection_model",
+    "projection_reason",
     "projected_progress",
     "required_growth",
     "observed_growth",
@@ -81,6 +88,7 @@ class Computation:
     knots: pd.DataFrame
     params: pd.DataFrame
     flags: list[list[str]]
+    invalid: pd.DataFrame  # the unusable observations left out (indicator, region, period, value)
 
 
 def _today(today) -> dt.date:
@@ -100,9 +108,25 @@ def compute(
     if method not in m.METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(m.METHODS)}")
     today = _today(today)
+    bad = inputs.invalid()
+    invalid = inputs.observations.loc[bad, ["indicator", "region", "period", "value"]]
+    inputs = inputs.usable()
     native = native_series(inputs)
     yearly = yearly_series(native, inputs)
     pts = assessment_series(native, yearly, inputs)
+    # A national value summed from only some regions is shown with its coverage but is no baseline,
+    # latest value or status, unless regions without a value truly have none ("partial").
+    partial_ok = inputs.indicators["national_from_regions"].to_numpy(dtype=object) == "partial"
+    if len(pts):
+        shown_only = (
+            pts["derived"].to_numpy(bool)
+            & pts["partial"].to_numpy(bool)
+            & ~partial_ok[pts["ind"].to_numpy()]
+        )
+    else:
+        shown_only = np.zeros(0, bool)
+    partial_pts = pts[shown_only]
+    pts = pts[~shown_only].reset_index(drop=True)
     keys = build_keys(inputs, by_region)
     res, pts, knots, params = assess(
         keys,
@@ -112,12 +136,52 @@ def compute(
         method=method,
         n_regions=len(inputs.regions),
     )
-    flags = _flags(keys, res, pts, params, decimal_year(today))
-    return Computation(inputs, today, method, keys, native, yearly, pts, res, knots, params, flags)
+    res = _partial_sums(keys, res, partial_pts)
+    flags = _flags(keys, res, pts, params, decimal_year(today), invalid)
+    return Computation(
+        inputs, today, method, keys, native, yearly, pts, res, knots, params, flags, invalid
+    )
 
 
-def _flags(keys, res, pts, params, t_now) -> list[list[str]]:
+def _partial_sums(keys, res, partial_pts) -> pd.DataFrame:
+    """Per key: the latest national value summed from only some regions that is newer than the latest
+    value used (value, period, regions), NaN elsewhere: shown beside the figures, never used in them."""
     G = len(keys)
+    value, t, n_reg = np.full(G, np.nan), np.full(G, np.nan), np.full(G, np.nan)
+    year, quarter = np.zeros(G, np.int64), np.zeros(G, np.int64)
+    if len(partial_pts):
+        last = partial_pts.drop_duplicates("ind", keep="last")  # sorted by ind, reg, t
+        pos = pd.Index(keys["ind"].to_numpy() * 10_000 + keys["reg"].to_numpy()).get_indexer(
+            last["ind"].to_numpy() * 10_000
+        )
+        ok = pos >= 0
+        pos, last = pos[ok], last[ok]
+        value[pos] = last["value"].to_numpy(float)
+        t[pos] = last["t"].to_numpy(float)
+        n_reg[pos] = last["n_regions"].to_numpy(float)
+        year[pos] = last["year"].to_numpy()
+        quarter[pos] = last["quarter"].to_numpy()
+    newer = ~np.isnan(t) & ~(t <= res["t_latest"].to_numpy(float))
+    labels = period_labels(year, quarter) if G else np.empty(0, dtype=object)
+    return res.assign(
+        partial_value=np.where(newer, value, np.nan),
+        partial_period=np.where(newer, labels, None),
+        partial_regions=np.where(newer, n_reg, np.nan),
+    )
+
+
+def _flags(keys, res, pts, params, t_now, invalid) -> list[list[str]]:
+    G = len(keys)
+    # An unusable value flags its own row and the national row of its indicator.
+    bad_pairs = set(zip(invalid["indicator"], invalid["region"], strict=True))
+    bad_inds = set(invalid["indicator"])
+    has_invalid = np.array(
+        [
+            (i in bad_inds) if r == "" else ((i, r) in bad_pairs)
+            for i, r in zip(keys["indicator"], keys["region"], strict=True)
+        ],
+        bool,
+    )
     g = pts["gid"].to_numpy(np.int64)
     has = res["n_points"].to_numpy() > 0
 
@@ -139,7 +203,6 @@ def _flags(keys, res, pts, params, t_now) -> list[list[str]]:
     )
     stale = has & ~np.isnan(months) & (t_now - t_last > (months + m.STALE_GRACE_MONTHS) / 12 + 1e-9)
     is_flow = keys["kind"].to_numpy() == "flow"
-    is_event = keys["kind"].to_numpy() == "milestone"
     latest_complete = at("latest_idx", "complete")
     cols = {
         "demo": any_demo,
@@ -151,10 +214,16 @@ def _flags(keys, res, pts, params, t_now) -> list[list[str]]:
         "incomplete-year": has & is_flow & ~latest_complete,
         "baseline-from-first-observation": res["baseline_from_first"].to_numpy(),
         "no-target": ~res["has_target"].to_numpy(),
-        "too-few-points": has & ~is_event & params["model"].isna().to_numpy(),
-        "partial-coverage": at("latest_idx", "derived")
-        & at("latest_idx", "partial")
-        & (keys["frequency"].to_numpy() != "event"),
+        "too-few-points": res["projection_reason"].to_numpy() == "too-few-points",
+        "too-short-span": res["projection_reason"].to_numpy() == "too-short-span",
+        "implausible-projection": res["projection_reason"].to_numpy() == "implausible",
+        "invalid-value": has_invalid,
+        "partial-coverage": (
+            at("latest_idx", "derived")
+            & at("latest_idx", "partial")
+            & (keys["frequency"].to_numpy() != "event")
+        )
+        | ~np.isnan(res["partial_value"].to_numpy(float)),
     }
     matrix = np.column_stack([cols[f] for f in m.FLAG_CODES])
     names = np.array(m.FLAG_CODES, dtype=object)
@@ -404,6 +473,7 @@ def _explain(
         },
         "projection": {
             "model": _str(r["projection_model"]),
+            "reason": _str(r["projection_reason"]),
             "date": t_to_iso(r["t_star"]),
             "value": _num(r["projection"]),
             "low": _num(r["projection_low"]),
@@ -492,6 +562,7 @@ def _explanations(c: Computation) -> list[dict]:
         "direction_growth",
         "score",
         "projection_model",
+        "projection_reason",
         "t_star",
         "projection",
         "projection_low",
@@ -530,6 +601,20 @@ def table(c: Computation, *, explain: bool = True) -> pd.DataFrame:
     t0 = r["t0"].to_numpy()
     base_year = np.where(r["baseline_from_catalog"], k["baseline_year"], np.ceil(t0 - 1e-9) - 1)
     progress = r["progress"].to_numpy()
+    if len(pts):
+        derived = pts["derived"].to_numpy(bool)[li] & has
+        latest_regions = np.where(derived, pts["n_regions"].to_numpy(float)[li], np.nan)
+    else:
+        latest_regions = np.full(len(k), np.nan)
+    baseline_from = np.where(
+        r["baseline_from_catalog"],
+        "catalog",
+        np.where(
+            r["baseline_from_first"],
+            "first-observation",
+            np.where(np.isnan(r["baseline_value"].to_numpy(float)), None, "baseline-year"),
+        ),
+    )
     out = pd.DataFrame(
         {
             "indicator": k["indicator"],
@@ -543,7 +628,13 @@ def table(c: Computation, *, explain: bool = True) -> pd.DataFrame:
             "latest_period": pd.Series(latest_period, dtype=object),
             "latest_date": pd.Series([t_to_iso(x) for x in r["t_latest"].tolist()], dtype=object),
             "latest_value": r["latest_value"],
+            "latest_regions": latest_regions,
+            "regions_total": len(c.inputs.regions),
+            "partial_value": r["partial_value"],
+            "partial_period": r["partial_period"],
+            "partial_regions": r["partial_regions"],
             "baseline_value": r["baseline_value"],
+            "baseline_from": pd.Series(baseline_from, dtype=object),
             "baseline_year": pd.array(np.where(np.isnan(t0), np.nan, base_year), dtype="Int64"),
             "target_value": r["target_value"],
             "target_year": pd.array(
@@ -568,6 +659,7 @@ def table(c: Computation, *, explain: bool = True) -> pd.DataFrame:
             "projection_low": r["projection_low"],
             "projection_high": r["projection_high"],
             "projection_model": r["projection_model"],
+            "projection_reason": r["projection_reason"],
             "projected_progress": r["projected_progress"],
             "required_growth": r["required_growth"],
             "observed_growth": r["observed_growth"],
@@ -758,6 +850,7 @@ def indicator_detail(
         },
         "projection": {
             "model": _str(p["model"].iloc[0]),
+            "reason": _str(r["projection_reason"]),
             "target_date": t_to_iso(r["t_star"]),
             "value": _num(r["projection"]),
             "low": _num(r["projection_low"]),

@@ -48,6 +48,8 @@ INDICATOR_FIELDS = (
     "confidence",
     "sources",
     "notes",
+    "comparison",
+    "national_from_regions",
 )
 
 
@@ -72,11 +74,86 @@ class KpiInputs:
             milestones=self.milestones[self.milestones["indicator"].isin(codes)],
         )
 
+    def invalid(self) -> np.ndarray:
+        """Per observation: True when its value is unusable (not finite, outside its unit's range, or
+        beyond methods.IMPLAUSIBLE_MAGNITUDE). Ingest refuses such values; an older store or a
+        direct write may still hold them, and one of them must not take a page down."""
+        return invalid_values(self.observations, self.indicators)
+
+    def usable(self) -> KpiInputs:
+        """The same inputs without the unusable observations."""
+        bad = self.invalid()
+        if not bad.any():
+            return self
+        return replace(self, observations=self.observations[~bad].reset_index(drop=True))
+
     def indicator(self, code: str) -> dict:
         rows = self.indicators[self.indicators["code"] == code]
         if rows.empty:
             raise KeyError(f"unknown indicator {code}")
         return rows.iloc[0].to_dict()
+
+
+def invalid_values(observations: pd.DataFrame, indicators: pd.DataFrame) -> np.ndarray:
+    """See KpiInputs.invalid: one bool per observation row."""
+    from .methods import IMPLAUSIBLE_MAGNITUDE
+    from .units import bounds
+
+    value = pd.to_numeric(observations["value"], errors="coerce").to_numpy(float)
+    unit = observations["indicator"].map(
+        dict(zip(indicators["code"], indicators["unit"], strict=True))
+    )
+    lo_hi = {u: bounds(u) for u in unit.dropna().unique()}
+    lo = unit.map(lambda u: lo_hi.get(u, (np.nan, np.nan))[0]).to_numpy(float)
+    hi = unit.map(lambda u: lo_hi.get(u, (np.nan, np.nan))[1]).to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        return (
+            ~np.isfinite(value)
+            | (np.abs(value) > IMPLAUSIBLE_MAGNITUDE)
+            | (value < np.where(np.isnan(lo), -np.inf, lo))
+            | (value > np.where(np.isnan(hi), np.inf, hi))
+        )
+
+
+def _regional_rules(ind: pd.DataFrame) -> None:
+    """Fill `comparison` and `national_from_regions` where the source lacks them (the store keeps
+    the catalog's core columns only): the shipped catalog's value for a catalog code, else the rule
+    of the unit (percentages, ranks and indices compared as they are, others per inhabitant) and
+    "all" (a national sum counts only when every region reported)."""
+    from loaders.catalog import load_catalog
+
+    from .units import is_intensive
+
+    try:
+        shipped = {i.code: i for i in load_catalog().indicators}
+    except Exception:  # noqa: BLE001 - a broken shipped catalog must not stop a computation
+        shipped = {}
+    for col in ("comparison", "national_from_regions"):
+        if col not in ind.columns:
+            ind[col] = None
+    comp, nfr = [], []
+    for code, unit, by_region, c, n in zip(
+        ind["code"],
+        ind["unit"],
+        ind["by_region"],
+        ind["comparison"],
+        ind["national_from_regions"],
+        strict=True,
+    ):
+        cat = shipped.get(code)
+        if not isinstance(c, str) or not c:
+            if cat is not None and cat.unit == unit:
+                c = cat.comparison
+            elif not by_region:
+                c = "none"
+            else:
+                c = "absolute" if is_intensive(unit) else "per-capita"
+        if not isinstance(n, str) or not n:
+            n = cat.national_from_regions if cat is not None else "all"
+        comp.append(c)
+        nfr.append(n)
+    ind["comparison"] = comp
+    ind["national_from_regions"] = nfr
 
 
 def make_inputs(
@@ -119,6 +196,7 @@ def make_inputs(
     ind["by_region"] = ind["by_region"].astype(bool)
     for col in ("notes", "sources"):
         ind[col] = ind[col].fillna("")
+    _regional_rules(ind)
     ind = ind[list(INDICATOR_FIELDS)].reset_index(drop=True)
 
     ms = pd.DataFrame(milestones, columns=["indicator", "year", "value"]).copy()
@@ -178,6 +256,8 @@ INDICATOR_DEFAULTS = {
     "confidence": "press",
     "sources": "test",
     "notes": "",
+    "comparison": None,
+    "national_from_regions": None,
 }
 
 

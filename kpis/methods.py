@@ -72,6 +72,32 @@ STATUS_TONE = {
     "no-data": "none",
 }
 
+# The groups the Overview counts and the CLI reports (one definition, shown the same everywhere):
+# a status against a target is on track / needs attention / off track; an indicator without a
+# target is judged on its trend only and never counted as "on track"; no data is apart.
+STATUS_GROUP = {
+    "achieved": "good",
+    "on-track": "good",
+    "substantial": "good",
+    "needs-acceleration": "watch",
+    "moderate": "watch",
+    "limited": "watch",
+    "off-track": "bad",
+    "deterioration": "bad",
+    "improving": "trend",
+    "stable": "trend",
+    "worsening": "trend",
+    "no-data": "none",
+}
+STATUS_GROUP_ORDER = ("good", "watch", "bad", "trend", "none")
+STATUS_GROUP_LABELS = {
+    "good": N_("On track or achieved"),
+    "watch": N_("Needs attention"),
+    "bad": N_("Off track"),
+    "trend": N_("Without a target"),
+    "none": N_("Not enough data"),
+}
+
 FLAG_LABELS = {
     "demo": N_("DEMO data (illustrative, not real)"),
     "assumption-target": N_("The target is an assumption to be confirmed"),
@@ -82,7 +108,10 @@ FLAG_LABELS = {
     "baseline-from-first-observation": N_("Baseline taken from the first observation"),
     "no-target": N_("No target: judged on its trend only"),
     "too-few-points": N_("Too few points for a projection"),
+    "too-short-span": N_("Values span too short a period for a projection"),
+    "implausible-projection": N_("Projection withheld: the trend leaves the plausible range"),
     "partial-coverage": N_("Not every region reported"),
+    "invalid-value": N_("A stored value is unusable and was left out"),
 }
 FLAG_CODES = tuple(FLAG_LABELS)
 
@@ -137,21 +166,47 @@ EVENT_TRAJECTORY_STATUS = {"done": "achieved", "pending": "on-track", "overdue":
 WRONG_WAY_LOOKBACK_YEARS = 1.0
 
 # Projection: weighted least squares, weight = 0.5 ** (age in years / half-life), age counted back
-# from the latest point; at least PROJECTION_MIN_POINTS points. The band is +/- BAND_K residual
-# standard errors of a new value (fit + scatter): a spread of past deviations, NOT a probability.
+# from the latest point. The band is +/- BAND_K residual standard errors of a new value (fit +
+# scatter): a spread of past deviations, NOT a probability.
 PROJECTION_HALF_LIFE_YEARS = 2.0
-PROJECTION_MIN_POINTS = 3
 PROJECTION_BAND_K = 1.0
 PROJECTION_HORIZON_YEAR = 2030  # where an indicator without a target is projected to (roadmap end)
+# A projection is shown only when it means something (else none, with the reason):
+# - at least MIN_POINTS values spanning at least MIN_SPAN_YEARS (first to last value);
+# - constant growth (log-linear) only for an unbounded count, amount or quantity whose largest
+#   value is at least LOG_MIN_LEVEL: a handful of institutes doubling is not a growth rate;
+# - the projection and its band stay inside the unit's range (units.csv: % 0-100, rank >= 1,
+#   index 0-1, counts >= 0) and within MAX_MULTIPLE times max(|target|, |latest value|); a central
+#   value past that multiple is not shown at all (the band is cut at it).
+PROJECTION_MIN_POINTS = 3
+PROJECTION_MIN_SPAN_YEARS = 2.0
+PROJECTION_LOG_MIN_LEVEL = 100.0
+PROJECTION_MAX_MULTIPLE = 5.0
+# Why no projection is shown (stable codes; the page says it where the projection would be).
+PROJECTION_REASONS = {
+    "too-few-points": N_("No projection: fewer than {points} values to draw a trend from."),
+    "too-short-span": N_(
+        "No projection: the values span less than {years} years, too short to extend a trend to {year}."
+    ),
+    "implausible": N_(
+        "No projection: the trend would pass {multiple} times the target or the latest value, which is not a meaningful forecast."
+    ),
+    "invalid-value": N_("No projection: a stored value is unusable (see the note)."),
+}
+
+# A stored value is unusable when it is not a finite number, lies outside its unit's range
+# (units.csv) or is larger in magnitude than this (ingest refuses such values; older stores or
+# direct writes may hold them). It is left out of every figure and the indicator is flagged.
+IMPLAUSIBLE_MAGNITUDE = 1e15
 
 # Staleness: no report for longer than the frequency plus a grace period for publication lag.
 FREQUENCY_MONTHS = {"quarterly": 3, "annual": 12, "biennial": 24, "event": None}
 STALE_GRACE_MONTHS = 6
 
-# National value from regions: percentages are population-weighted means, ranks and indices are
-# never aggregated, everything else (counts, amounts, capacities) is summed.
-PERCENT_UNITS = frozenset({"%"})
-NON_ADDITIVE_UNIT_PREFIXES = ("rank", "index")
+# National value from regions: how a unit rolls up (sum, population-weighted mean, never) is the
+# unit's `aggregation` in data/catalog/units.csv (kpis/units.py). A national value derived from
+# regions counts (as a latest value, a baseline, for a status) only when every region reported,
+# unless the indicator's `national_from_regions` is "partial" (regions without a value have none).
 
 # Regional disparity: counts per 100,000 inhabitants (2024 census); a region lags when its value is
 # below LAGGING_RATIO times the national reference (above reference / LAGGING_RATIO for "down").
@@ -172,6 +227,9 @@ THRESHOLDS = {
 PROJECTION_PARAMETERS = {
     "half_life_years": PROJECTION_HALF_LIFE_YEARS,
     "min_points": PROJECTION_MIN_POINTS,
+    "min_span_years": PROJECTION_MIN_SPAN_YEARS,
+    "log_min_level": PROJECTION_LOG_MIN_LEVEL,
+    "max_multiple": PROJECTION_MAX_MULTIPLE,
     "band_k": PROJECTION_BAND_K,
     "band": "prediction +/- k residual standard errors; not a probability",
 }
@@ -195,14 +253,14 @@ METHOD_NOTES = (
     (
         "national",
         N_(
-            "The national value is the reported one; where only regions report, it is their sum, or their population-weighted mean for percentages, and is marked as derived. Ranks and indices are never derived."
+            "The national value is the reported one; where only regions report, it is their sum, or their population-weighted mean for percentages, and is marked as derived with the number of regions it covers (for example 5/12 regions). Such a value is a baseline, a latest value or the ground of a status only when every region reported, unless the catalog says regions without a value have none (national_from_regions = partial); otherwise it is shown as a partial sum and not used. Ranks and indices are never derived."
         ),
         {},
     ),
     (
         "baseline",
         N_(
-            "The baseline comes from the catalog; without one, the first observation is used and flagged."
+            "The baseline comes from the catalog; without one, the value of the catalog's baseline year; without that, the first observation, flagged. The Overview, the indicator page and the command line show this same baseline."
         ),
         {},
     ),
@@ -244,9 +302,15 @@ METHOD_NOTES = (
     (
         "projection",
         N_(
-            "Projection: a weighted least-squares trend where a point {half_life} years older weighs half as much, log-linear when all values are positive and it fits better; at least {points} points. The band is plus or minus one residual standard error: it shows past scatter and is not a probability."
+            "Projection: a weighted least-squares trend where a point {half_life} years older weighs half as much. It needs at least {points} values spanning at least {years} years; otherwise no projection is shown and the page says why. Constant growth (log-linear) is used only for counts, amounts and quantities that reach at least {level} and where it fits better; percentages, ranks, indices and small counts follow a straight line. The projection and its band stay inside the unit's range (0 to 100 % for a percentage, rank 1 or more) and within {multiple} times the larger of the target and the latest value; a trend that would pass that is not shown. The band is plus or minus one residual standard error: it shows past scatter and is not a probability."
         ),
-        {"half_life": f"{PROJECTION_HALF_LIFE_YEARS:g}", "points": str(PROJECTION_MIN_POINTS)},
+        {
+            "half_life": f"{PROJECTION_HALF_LIFE_YEARS:g}",
+            "points": str(PROJECTION_MIN_POINTS),
+            "years": f"{PROJECTION_MIN_SPAN_YEARS:g}",
+            "level": f"{PROJECTION_LOG_MIN_LEVEL:g}",
+            "multiple": f"{PROJECTION_MAX_MULTIPLE:g}",
+        },
     ),
     (
         "stale",
@@ -405,17 +469,15 @@ def classify_trajectory(ratio, achieved, wrong_way):
 
 
 def aggregation(unit: str) -> str | None:
-    """How regions make a national value: 'sum', 'mean' (population-weighted) or None (never)."""
-    u = (unit or "").strip().lower()
-    if u in PERCENT_UNITS:
-        return "mean"
-    if u.startswith(NON_ADDITIVE_UNIT_PREFIXES):
-        return None
-    return "sum"
+    """How regions make a national value: 'sum', 'mean' (population-weighted) or None (never),
+    from the unit's row of data/catalog/units.csv."""
+    from .units import aggregation as _aggregation
+
+    return _aggregation(unit)
 
 
 def is_intensive(unit: str) -> bool:
-    """A value comparable between regions and the nation as is (a percentage), unlike a count."""
-    return (unit or "").strip().lower() in PERCENT_UNITS or (unit or "").lower().startswith(
-        NON_ADDITIVE_UNIT_PREFIXES
-    )
+    """A value comparable between regions and the nation as is (a percentage, rank or index)."""
+    from .units import is_intensive as _is_intensive
+
+    return _is_intensive(unit)

@@ -19,7 +19,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .methods import PROJECTION_BAND_K, PROJECTION_HALF_LIFE_YEARS, PROJECTION_MIN_POINTS
+from .methods import (
+    PROJECTION_BAND_K,
+    PROJECTION_HALF_LIFE_YEARS,
+    PROJECTION_MIN_POINTS,
+    PROJECTION_MIN_SPAN_YEARS,
+)
 
 
 def _fit(g, t, y, w, n_groups):
@@ -45,16 +50,21 @@ def fit(
     log_allowed,
     half_life=PROJECTION_HALF_LIFE_YEARS,
     min_points=PROJECTION_MIN_POINTS,
+    min_span=PROJECTION_MIN_SPAN_YEARS,
 ) -> pd.DataFrame:
     """Fit every group; rows sorted by group then time. Returns one row of parameters per group
-    (model 'linear' | 'log-linear' | None, t_mean, y_mean, slope, sxx, s2, n, t_last, y_min)."""
+    (model 'linear' | 'log-linear' | None, t_mean, y_mean, slope, sxx, s2, n, t_first, t_last,
+    y_min, y_max). No model with fewer than `min_points` points or a first-to-last span under
+    `min_span` years."""
     g = np.asarray(g, np.int64)
     t = np.asarray(t, float)
     y = np.asarray(y, float)
     n = np.bincount(g, minlength=n_groups)
     t_last = np.full(n_groups, np.nan)
+    t_first = np.full(n_groups, np.nan)
     if len(g):
         t_last[g] = t  # sorted by time within a group: the last write is the latest
+        t_first[g[::-1]] = t[::-1]
     w = 0.5 ** ((t_last[g] - t) / half_life)
     sw = np.bincount(g, w, n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -70,13 +80,16 @@ def fit(
     sse_log_units = np.bincount(g, w * (y - back) ** 2, n_groups)
     use_log = log_ok & (sse_log_units < lin[4])
 
-    enough = (n >= min_points) & (lin[3] > 0)
+    span = t_last - t_first
+    enough = (n >= min_points) & (lin[3] > 0) & (np.nan_to_num(span) >= min_span - 1e-9)
     pick = [np.where(use_log, a, b) for a, b in zip(lg, lin, strict=True)]
     tbar, ybar, slope, sxx, sse = pick
     with np.errstate(invalid="ignore", divide="ignore"):
         s2 = np.where(n > 2, sse / np.maximum(n - 2, 1), np.nan)
     y_min = np.full(n_groups, np.inf)
     np.minimum.at(y_min, g, y)
+    y_max = np.full(n_groups, -np.inf)
+    np.maximum.at(y_max, g, y)
     model = np.where(enough, np.where(use_log, "log-linear", "linear"), None)
     return pd.DataFrame(
         {
@@ -87,8 +100,10 @@ def fit(
             "sxx": sxx,
             "s2": s2,
             "n": n,
+            "t_first": t_first,
             "t_last": t_last,
             "y_min": y_min,
+            "y_max": y_max,
         }
     )
 

@@ -13,6 +13,7 @@ from . import methods as m
 from .periods import year_end
 from .projection import fit, predict
 from .trajectory import _SCALE, build_knots, interpolate
+from .units import is_intensive, unit_of
 
 _EPS = 1e-9
 
@@ -39,7 +40,7 @@ def build_keys(inputs, by_region: bool) -> pd.DataFrame:
         drop=True
     )
     national = keys["reg"].to_numpy() == 0
-    intensive = keys["unit"].map(m.is_intensive).to_numpy(bool)
+    intensive = keys["unit"].map(is_intensive).to_numpy(bool)
     applies = national | intensive
     target = keys["target_value"].to_numpy(float)
     keys["target"] = np.where(applies, target, np.nan)
@@ -245,18 +246,53 @@ def assess(
     score = np.where(is_event, np.array([m.EVENT_SCORES[s] for s in event_state], float), score)
     score = np.where(evaluable, score, np.nan)
 
-    # Projection on the assessment points (complete years for flows), not for events.
+    # Projection on the assessment points (complete years for flows), not for events; the model,
+    # the evidence it needs and its caps are the rules of methods.py (PROJECTION_*).
     use = complete & ~is_event[g] if len(g) else np.zeros(0, bool)
     fg, ft, fv = g[use], t[use], v[use]
-    log_allowed = ~keys["unit"].map(m.is_intensive).to_numpy(bool)
+    units = [unit_of(u) for u in keys["unit"]]
+    grows = np.array([u.kind in ("count", "money", "quantity") and u.max is None for u in units])
+    y_top = np.full(G, -np.inf)
+    if len(fg):
+        np.maximum.at(y_top, fg, fv)
+    log_allowed = grows & (y_top >= m.PROJECTION_LOG_MIN_LEVEL)
     params = fit(fg, ft, fv, G, log_allowed=log_allowed)
     t_star = np.where(has_target, t_target, year_end(m.PROJECTION_HORIZON_YEAR))
-    unit = keys["unit"].str.strip().str.lower().to_numpy()
-    lower = np.where(params["y_min"].to_numpy() >= 0, 0.0, np.nan)
-    lower = np.where(np.char.startswith(unit.astype(str), "rank"), 1.0, lower)
-    upper = np.where(np.isin(unit, list(m.PERCENT_UNITS)), 100.0, np.nan)
+    unit_lo = np.array([np.nan if u.min is None else u.min for u in units], float)
+    unit_hi = np.array([np.nan if u.max is None else u.max for u in units], float)
+    # Within MAX_MULTIPLE x max(|target|, |latest|): the band is cut there, a central value past it
+    # withholds the projection.
+    ref = np.fmax(np.abs(target), np.abs(l_val))
+    cap = m.PROJECTION_MAX_MULTIPLE * ref
+    lower = np.fmax(unit_lo, -cap)
+    lower = np.where(params["y_min"].to_numpy() >= 0, np.fmax(lower, 0.0), lower)
+    upper = np.fmin(unit_hi, cap)
+    raw, _, _ = predict(params, t_star)
+    with np.errstate(invalid="ignore"):
+        implausible = (
+            params["model"].notna().to_numpy() & ~np.isnan(cap) & ~(np.abs(raw) <= cap * (1 + 1e-9))
+        )
+    params.loc[implausible, "model"] = None
     proj, proj_low, proj_high = predict(params, t_star, lower=lower, upper=upper)
     params = params.assign(t_star=t_star, lower=lower, upper=upper)
+    n_fit = params["n"].to_numpy()
+    span = (params["t_last"] - params["t_first"]).to_numpy(float)
+    no_proj = has & ~is_event & params["model"].isna().to_numpy()
+    proj_reason = np.where(
+        ~no_proj,
+        None,
+        np.where(
+            implausible,
+            "implausible",
+            np.where(
+                n_fit < m.PROJECTION_MIN_POINTS,
+                "too-few-points",
+                np.where(np.nan_to_num(span) < m.PROJECTION_MIN_SPAN_YEARS, "too-short-span", None),
+            ),
+        ),
+    ).astype(object)
+    # Points enough and span enough but no slope (every point at the same date): too few points.
+    proj_reason[no_proj & (proj_reason == None)] = "too-few-points"  # noqa: E711
 
     # An event is done or not: growth rates and ratios of a 0/1 series mean nothing.
     for arr in (
@@ -328,6 +364,7 @@ def assess(
             "projection_low": proj_low,
             "projection_high": proj_high,
             "projection_model": params["model"].to_numpy(),
+            "projection_reason": proj_reason,
             "t_star": t_star,
             "projected_progress": m.progress(proj, b, target),
         }

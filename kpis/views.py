@@ -10,42 +10,44 @@ import pandas as pd
 from loaders.i18n import N_, fmt_number, fmt_percent, fmt_period, name_col, translator
 
 from . import methods as m
+from . import units
 
 PROGRAMME_LABELS = {"IA2030": N_("Maroc IA 2030"), "MD2030": N_("Maroc Digital 2030")}
 
-# Catalog units are English words; a minister reads them in her language.
-UNIT_LABELS = {
-    "bn MAD": N_("bn MAD"),
-    "bn MAD/yr": N_("bn MAD/yr"),
-    "jobs": N_("jobs"),
-    "people": N_("people"),
-    "people/yr": N_("people/yr"),
-    "rank": N_("rank"),
-    "institutes": N_("institutes"),
-    "MW": N_("MW"),
-    "milestone": N_("milestone"),
-    "startups": N_("startups"),
-    "index 0-1": N_("index 0-1"),
-    "services": N_("services"),
-    "%": "%",
-    "million households": N_("million households"),
-    "sites": N_("sites"),
-    "zones": N_("zones"),
-}
-
-TONE_ORDER = ("good", "watch", "bad", "none")
-TONE_LABELS = {
-    "good": N_("On track or achieved"),
-    "watch": N_("Needs attention"),
-    "bad": N_("Off track"),
-    "none": N_("Not enough data"),
-}
+TONE_ORDER = m.STATUS_GROUP_ORDER
+TONE_LABELS = m.STATUS_GROUP_LABELS
 
 
 def unit_label(unit: str | None, lang: str) -> str:
-    if not unit:
+    """The unit as data/catalog/units.csv writes it in the language ('emplois', 'مناصب الشغل')."""
+    return units.label(unit, lang)
+
+
+def status_group(code: str | None) -> str:
+    """good | watch | bad | trend | none: the Overview's and the CLI's groups of a status code."""
+    return m.STATUS_GROUP.get(code or "no-data", "none")
+
+
+def group_help(group: str, lang: str) -> str:
+    """Which statuses a group counts, in words (the same list on the Overview and the Methodology)."""
+    _ = translator(lang)
+    codes = [c for c, g in m.STATUS_GROUP.items() if g == group]
+    return _("Counts: {statuses}", statuses=", ".join(status_label(c, lang) for c in codes))
+
+
+def group_label(code: str | None, lang: str) -> str:
+    return translator(lang)(m.STATUS_GROUP_LABELS[status_group(code)])
+
+
+def coverage_text(n_regions, total, lang: str) -> str:
+    """'5/12 regions' in the language; isolated left to right in Arabic so the fraction keeps its order."""
+    _ = translator(lang)
+    if not _isnum(n_regions) or not total:
         return ""
-    return translator(lang)(UNIT_LABELS.get(unit, unit))
+    frac = f"{int(n_regions)}/{int(total)}"
+    if lang == "ar":
+        frac = f"\u2066{frac}\u2069"
+    return _("{fraction} regions", fraction=frac)
 
 
 def status_label(code: str | None, lang: str) -> str:
@@ -58,19 +60,43 @@ def flag_labels(flags, lang: str) -> list[str]:
 
 
 def _isnum(x) -> bool:
-    return x is not None and not (isinstance(x, float) and math.isnan(x))
+    """A finite number (None, NaN and ±inf are not: they are shown as missing or unusable)."""
+    if x is None or x is pd.NA or isinstance(x, (str, bytes, bool)):
+        return False
+    try:
+        return math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def usable(value, unit: str | None) -> bool:
+    """A value a page may show as a number: finite, inside its unit's range, not absurdly large."""
+    return (
+        _isnum(value)
+        and units.violation(unit, value) is None
+        and abs(float(value)) <= m.IMPLAUSIBLE_MAGNITUDE
+    )
 
 
 def value_text(value, unit: str | None, lang: str, *, milestone: bool = False) -> str:
     """A value with its unit, as a person reads it ('1 234 emplois', '45 %', 'Fait')."""
     _ = translator(lang)
-    if not _isnum(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "—"
+    if not usable(value, unit):
+        return _("unusable value")
     if milestone:
         return _("Done") if value >= 1 else _("Not yet")
-    if unit == "%":
-        return fmt_percent(value / 100, lang, decimals=0 if float(value).is_integer() else 1)
-    return f"{fmt_number(value, lang)} {unit_label(unit, lang)}".strip()
+    d = units.decimals(unit)
+    if units.unit_of(unit).kind == "percent":
+        shown = d if d is not None and not float(value).is_integer() else 0
+        return fmt_percent(value / 100, lang, decimals=shown)
+    if d is not None and not float(value).is_integer() and abs(value) < 1000:
+        # The unit's decimals (bn MAD 1, million households 2, index 4); whole numbers stay whole.
+        number = fmt_number(value, lang, decimals=d)
+    else:
+        number = fmt_number(value, lang, decimals=0 if d == 0 else None)
+    return f"{number} {unit_label(unit, lang)}".strip()
 
 
 @dataclass
@@ -97,9 +123,12 @@ def overview_sections(
         rows, codes, tones = [], [], []
         for i in ind[(ind.programme == p.programme) & (ind.pillar == p.pillar)].itertuples():
             s = st.loc[i.code] if i.code in st.index else None
-            rows.append(_overview_row(i, s, lang, name))
+            try:
+                rows.append(_overview_row(i, s, lang, name))
+            except Exception:  # noqa: BLE001 - one odd value must not hide every other indicator
+                rows.append(_broken_row(i, lang, name))
             codes.append(i.code)
-            tones.append(m.STATUS_TONE.get(s["status"], "none") if s is not None else "none")
+            tones.append(status_group(s["status"]) if s is not None else "none")
         if rows:
             out.append(
                 Section(
@@ -125,26 +154,68 @@ COL_STATUS = N_("Status")
 COL_SOURCE = N_("Source")
 
 
+def latest_text(s, unit: str | None, lang: str, *, milestone: bool = False) -> str:
+    """The latest national value as every page and export shows it: the value, DEMO, how many regions
+    a derived value covers, or a newer partial sum that is shown but not used, or an unusable value."""
+    _ = translator(lang)
+    if s is None:
+        return _("Not reported yet")
+    flags = list(s["flags"]) if isinstance(s["flags"], (list, tuple)) else []
+    latest = s["latest_value"]
+    parts = []
+    if _isnum(latest):
+        parts.append(value_text(latest, unit, lang, milestone=milestone))
+        if "demo" in flags:
+            parts.append(_("DEMO"))
+        if "derived-national" in flags:
+            parts.append(
+                _(
+                    "sum of {coverage}",
+                    coverage=coverage_text(s["latest_regions"], s["regions_total"], lang),
+                )
+                if units.aggregation(unit) != "mean"
+                else _(
+                    "mean of {coverage}",
+                    coverage=coverage_text(s["latest_regions"], s["regions_total"], lang),
+                )
+            )
+    if _isnum(s.get("partial_value")):
+        parts.append(
+            _(
+                "partial: {value} from {coverage} ({period}), not used",
+                value=value_text(s["partial_value"], unit, lang),
+                coverage=coverage_text(s["partial_regions"], s["regions_total"], lang),
+                period=fmt_period(s["partial_period"], lang),
+            )
+        )
+    if "invalid-value" in flags:
+        parts.append(_("a stored value is unusable and was left out"))
+    return " · ".join(parts) if parts else _("Not reported yet")
+
+
+def baseline_text(s, unit: str | None, lang: str) -> str:
+    """The baseline the figures use (the engine's: the catalog's, else the value of the baseline
+    year, else the first observation), with its year or period: one definition on every page."""
+    _ = translator(lang)
+    if s is None or not _isnum(s["baseline_value"]):
+        return "—"
+    val = value_text(s["baseline_value"], unit, lang)
+    year = int(s["baseline_year"]) if _isnum(s["baseline_year"]) else None
+    if s.get("baseline_from") == "first-observation":
+        base = (s["explain"] or {}).get("baseline") if isinstance(s.get("explain"), dict) else None
+        period = fmt_period((base or {}).get("period"), lang) if base else str(year or "")
+        return _("{value} (first observation, {period})", value=val, period=period)
+    return f"{val} ({year})" if year else val
+
+
 def _overview_row(i, s, lang: str, name: str) -> dict:
     _ = translator(lang)
     milestone = i.kind == "milestone"
     latest = s["latest_value"] if s is not None else None
     has_latest = _isnum(latest)
     flags = list(s["flags"]) if s is not None else []
-    latest_txt = (
-        value_text(latest, i.unit, lang, milestone=milestone)
-        if has_latest
-        else _("Not reported yet")
-    )
-    if has_latest and "demo" in flags:
-        latest_txt += " · " + _("DEMO")
-    if has_latest and "derived-national" in flags:
-        latest_txt += " · " + _("sum of regions")
-    baseline = (
-        f"{value_text(i.baseline_value, i.unit, lang)} ({int(i.baseline_year)})"
-        if _isnum(i.baseline_value)
-        else "—"
-    )
+    latest_txt = latest_text(s, i.unit, lang, milestone=milestone)
+    baseline = baseline_text(s, i.unit, lang) if not milestone else "—"
     if _isnum(i.target_value):
         target = f"{value_text(i.target_value, i.unit, lang, milestone=milestone)} ({int(i.target_year)})"
         if i.confidence == "assumption":
@@ -177,11 +248,25 @@ def _overview_row(i, s, lang: str, name: str) -> dict:
     }
 
 
+def _broken_row(i, lang: str, name: str) -> dict:
+    _ = translator(lang)
+    row = dict.fromkeys(
+        (_(c) for c in (COL_LATEST, COL_PERIOD, COL_BASELINE, COL_TARGET, COL_PROGRESS)), "—"
+    )
+    return {
+        _(COL_INDICATOR): getattr(i, name),
+        **row,
+        _(COL_LATEST): _("this indicator's figures could not be shown: a stored value is unusable"),
+        _(COL_STATUS): status_label(None, lang),
+        _(COL_SOURCE): "",
+    }
+
+
 def headline_counts(status: pd.DataFrame) -> dict[str, int]:
-    """National rows by tone: good / watch / bad / none."""
+    """National rows by status group: good / watch / bad / trend / none (methods.STATUS_GROUP)."""
     nat = status[status["region"].fillna("") == ""]
-    tones = nat["status"].map(m.STATUS_TONE).fillna("none")
-    return {t: int((tones == t).sum()) for t in TONE_ORDER}
+    groups = nat["status"].map(m.STATUS_GROUP).fillna("none")
+    return {t: int((groups == t).sum()) for t in m.STATUS_GROUP_ORDER}
 
 
 def pillar_status_counts(status: pd.DataFrame, pillars: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -194,7 +279,13 @@ def pillar_status_counts(status: pd.DataFrame, pillars: pd.DataFrame, lang: str)
     return counts.reset_index()
 
 
-TONE_COLORS = {"good": "#d9f0d3", "watch": "#fde0b2", "bad": "#f6c6de", "none": "#eeeeee"}
+TONE_COLORS = {
+    "good": "#d9f0d3",
+    "watch": "#fde0b2",
+    "bad": "#f6c6de",
+    "trend": "#dbe9f6",
+    "none": "#eeeeee",
+}
 
 
 def styled_section(sec: Section, lang: str):

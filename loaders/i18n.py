@@ -9,7 +9,7 @@ from pathlib import Path
 
 from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, format_scientific
 
 LANGS = ("ar", "fr", "en")
 DEFAULT_LANG = "ar"
@@ -71,23 +71,53 @@ def name_col(lang: str) -> str:
     return f"name_{norm_lang(lang)}"
 
 
+# Past this magnitude a number is written in scientific notation: Babel's fixed-point formatting
+# raises decimal.InvalidOperation from about 1e28, and no catalog figure comes near 1e15.
+SCIENTIFIC_FROM = 1e15
+
+
+def _finite(value) -> float | None:
+    """The value as a finite float, or None (None, NaN, ±inf, text that is not a number)."""
+    try:
+        f = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return f if math.isfinite(f) else None
+
+
 def fmt_number(value, lang: str, decimals: int | None = None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A number as the language writes it; "—" for a missing or non-finite value (never raises)."""
+    f = _finite(value)
+    if f is None:
         return "—"
+    loc = BABEL_LOCALE[norm_lang(lang)]
+    if abs(f) >= SCIENTIFIC_FROM:
+        try:
+            return format_scientific(f, format="0.##E0", locale=loc)
+        except Exception:  # noqa: BLE001 - a display must not take the page down
+            return f"{f:.3g}"
     if decimals is None:
-        a = abs(value)
-        decimals = (
-            0 if a >= 1000 or float(value).is_integer() else (1 if a >= 10 else 2 if a >= 1 else 4)
-        )
+        a = abs(f)
+        decimals = 0 if a >= 1000 or f.is_integer() else (1 if a >= 10 else 2 if a >= 1 else 4)
     fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=fmt, locale=BABEL_LOCALE[norm_lang(lang)])
+    try:
+        return format_decimal(f, format=fmt, locale=loc)
+    except Exception:  # noqa: BLE001
+        return f"{f:.{decimals}f}"
 
 
 def fmt_percent(ratio, lang: str, decimals: int = 0) -> str:
-    if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
+    """A ratio as a percentage (0.45 -> "45 %"); "—" for a missing or non-finite ratio (never raises)."""
+    f = _finite(ratio)
+    if f is None:
         return "—"
+    if abs(f) * 100 >= SCIENTIFIC_FROM:
+        return fmt_number(f * 100, lang) + ("\u00a0%" if lang == "fr" else "%")
     fmt = "#,##0" + ("." + "0" * decimals if decimals else "") + " %"
-    out = format_percent(ratio, format=fmt, locale=BABEL_LOCALE[norm_lang(lang)])
+    try:
+        out = format_percent(f, format=fmt, locale=BABEL_LOCALE[norm_lang(lang)])
+    except Exception:  # noqa: BLE001
+        out = f"{f * 100:.{decimals}f} %"
     return out.replace(" %", "\u00a0%") if lang == "fr" else out.replace(" %", "%")
 
 

@@ -39,10 +39,10 @@ if st_df["demo"].any():
     )
 
 counts = views.headline_counts(st_df)
-cols = st.columns(5)
+cols = st.columns(len(views.TONE_ORDER) + 1)
 cols[0].metric(_("Indicators"), len(st_df[st_df["region"].fillna("") == ""]))
 for col, tone in zip(cols[1:], views.TONE_ORDER, strict=True):
-    col.metric(_(views.TONE_LABELS[tone]), counts[tone])
+    col.metric(_(views.TONE_LABELS[tone]), counts[tone], help=views.group_help(tone, c.lang))
 
 order = [
     code for code in STATUS_BY_METHOD[c.method] + STATUS_BY_METHOD["trend"] if code != "no-data"

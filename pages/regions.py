@@ -14,8 +14,9 @@ inputs = load_kpi_inputs(c)
 st.title(_("Regions"))
 st.caption(
     _(
-        "Regional indicators compared across the 12 regions: counts per inhabitant, percentages as reported. "
-        "Region names and populations come from the catalog (2024 census)."
+        "Regional indicators compared across the 12 regions, each the way the catalog says: per inhabitant, "
+        "as a share of the national total, or as reported. Region names and populations come from the "
+        "catalog (2024 census)."
     )
 )
 
@@ -68,6 +69,8 @@ if not v.has_data:
     st.stop()
 
 st.subheader(_("{indicator} — {period}", indicator=v.name, period=v.period_label))
+st.info(v.comparison_text)
+st.caption(v.coverage)
 for col, metric in zip(st.columns(len(v.metrics), border=True), v.metrics, strict=True):
     col.metric(metric.label, metric.value, help=metric.help)
     if metric.note:
@@ -115,18 +118,21 @@ with right:
 lag_col, missing_col = st.columns(2)
 with lag_col:
     st.subheader(_("Lagging regions"))
-    st.markdown(
-        "\n".join(f"- {n}" for n in v.lagging_names) if v.lagging_names else _("No region lags.")
-    )
+    if not v.lagging_judged:
+        st.markdown(_("Not judged for this comparison (see above)."))
+    else:
+        st.markdown(
+            "\n".join(f"- {n}" for n in v.lagging_names)
+            if v.lagging_names
+            else _("No region lags.")
+        )
 with missing_col:
     st.subheader(_("Regions with no report"))
-    st.markdown(
-        "\n".join(f"- {n}" for n in v.missing_names)
-        if v.missing_names
-        else _("Every region reported.")
-    )
+    st.markdown(v.coverage)
+    if v.missing_names:
+        st.markdown("\n".join(f"- {n}" for n in v.missing_names))
 st.caption(v.definition)
-for note in v.notes:
+for note in v.notes[1:]:  # the first is the coverage, shown above
     st.caption(note)
 
 st.subheader(_("All regions"))

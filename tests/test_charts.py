@@ -40,6 +40,7 @@ def jobs_detail():
             }
         ],
         [
+            {"indicator": "X", "period": "2023-Q4", "value": 96},
             {"indicator": "X", "period": "2025-Q1", "value": 110},
             {"indicator": "X", "period": "2025-Q2", "value": 120},
             {"indicator": "X", "period": "2025-Q3", "value": 125, "demo": True},
@@ -53,8 +54,8 @@ def test_trajectory_chart_draws_series_path_target_and_projection(jobs_detail):
     _ = translator("en")
     fig = charts.trajectory_chart(jobs_detail, "en")
     reported = _trace(fig, _("Reported value"))
-    assert list(reported.x) == ["2025-03-31", "2025-06-30", "2025-12-31"]
-    assert list(reported.y) == [110, 120, 140]
+    assert list(reported.x) == ["2023-12-31", "2025-03-31", "2025-06-30", "2025-12-31"]
+    assert list(reported.y) == [96, 110, 120, 140]
     # The expected path runs straight from the baseline (31 Dec 2024, 100) to the target (31 Dec 2030, 200).
     path = _trace(fig, _("Expected path to the target"))
     assert (path.x[0], path.y[0]) == ("2024-12-31", 100)
@@ -64,7 +65,7 @@ def test_trajectory_chart_draws_series_path_target_and_projection(jobs_detail):
     assert (list(target.x), list(target.y)) == (["2030-12-31"], [200])
     assert target.marker.symbol == "star"
     assert list(_trace(fig, _("Baseline")).y) == [100]
-    # Four points make a projection; its band is labelled as past scatter, not as a probability.
+    # Five points over two years make a projection; its band is labelled as past scatter, not as a probability.
     band = _trace(fig, "Trend band (past scatter, not a probability)")
     assert band.fill == "toself"
     projected = _trace(fig, _("Projected trend"))
@@ -180,7 +181,8 @@ def test_a_rank_is_drawn_with_the_axis_turned_over():
         ],
     )
     fig = charts.trajectory_chart(indicator_detail(inputs, "R", today=TODAY), "en")
-    assert fig.layout.yaxis.autorange == "reversed"
+    top, bottom = fig.layout.yaxis.range
+    assert top > 101 and bottom < 90 and bottom >= 1  # turned over, around the ranks, never below 1
     assert fig.layout.yaxis.title.text == "rank (lower is better, axis reversed)"
 
 
@@ -271,3 +273,30 @@ def test_statuses_shown_together_never_share_a_colour():
         codes = set(STATUS_BY_METHOD[method]) | set(STATUS_BY_METHOD["trend"])
         colours = [charts.STATUS_COLORS[c] for c in codes]
         assert len(set(colours)) == len(colours), method
+
+
+def test_value_axis_stays_around_the_values_and_the_target():
+    """Five institutes in 2026 with a target of 12: the axis must not run to 200,000 (it did, pulled
+    by a constant-growth projection of 100,383 institutes), nor below 0."""
+    inputs = inputs_from_records(
+        [
+            {
+                "code": "J",
+                "unit": "institutes",
+                "kind": "cumulative",
+                "frequency": "event",
+                "target_year": 2030,
+                "target_value": 12,
+            }
+        ],
+        [
+            {"indicator": "J", "period": p, "value": v}
+            for p, v in (("2025-Q2", 1), ("2025-Q3", 2), ("2025-Q4", 3), ("2026-Q1", 5))
+        ],
+    )
+    detail = indicator_detail(inputs, "J", today=TODAY)
+    assert (
+        detail["projection"]["points"] == [] and detail["projection"]["reason"] == "too-short-span"
+    )
+    lo, hi = charts.trajectory_chart(detail, "en").layout.yaxis.range
+    assert -1 < lo <= 1 and 12 < hi < 14

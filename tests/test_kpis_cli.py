@@ -16,15 +16,21 @@ KEYS = [
     "region",
     "latest_period",
     "latest_value",
+    "coverage",
+    "partial_sum",
     "baseline_value",
+    "baseline_year",
+    "baseline_from",
     "target_value",
     "target_year",
     "progress",
     "expected_progress",
     "status",
+    "status_group",
     "projection",
     "projection_low",
     "projection_high",
+    "projection_reason",
     "flags",
     "explain",
 ]
@@ -80,8 +86,16 @@ def test_status_json_has_exactly_the_documented_keys(tmp_path):
     assert len(records) == 32
     assert all(list(r) == KEYS for r in records)
     jobs = next(r for r in records if r["indicator"] == "DM.JOBS")
-    assert jobs["region"] is None and jobs["latest_value"] == 11_000 and jobs["target_year"] == 2030
-    assert "derived-national" in jobs["flags"] and jobs["explain"]["latest"]["n_regions"] == 1
+    # One region of twelve reported: its sum is shown with its coverage, never as the national value.
+    assert jobs["region"] is None and jobs["latest_value"] is None and jobs["target_year"] == 2030
+    assert jobs["partial_sum"] == {
+        "value": 11_000,
+        "period": "2025-Q4",
+        "coverage": "1/12",
+        "used": False,
+    }
+    assert jobs["status"] == "no-data" and jobs["progress"] is None
+    assert "partial-coverage" in jobs["flags"] and jobs["baseline_value"] is None
 
     regional = json.loads(
         _run("status", "--json", "--by-region", "--db", db, "--method", "growth-ratio")
@@ -101,8 +115,8 @@ def test_as_of_and_explain(tmp_path):
     assert jobs["explain"]["as_of"] == "2026-01-09" and jobs["explain"]["today"] == "2026-01-09"
     ex = json.loads(_run("explain", "DM.JOBS", "--json", "--db", db, "--region", "MA-01"))
     assert ex["latest"]["file"] == "jobs.csv" and ex["baseline"]["from"] == "first-observation"
-    text = _run("explain", "DM.JOBS", "--db", db, "--lang", "fr")
-    assert "Formule" in text and "Déduit de 1 régions" in text
+    text = _run("explain", "DM.JOBS", "--db", db, "--lang", "fr", "--region", "MA-01")
+    assert "Formule" in text and "jobs.csv" in text
 
 
 def test_readable_table_in_arabic(tmp_path):

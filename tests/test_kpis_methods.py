@@ -122,3 +122,22 @@ def test_codes_have_labels_and_method_notes_have_their_placeholders():
         assert set(codes) <= set(m.STATUS_CODES)
     for _key, msgid, params in m.METHOD_NOTES:
         msgid.format(**params)  # every placeholder has a value
+
+
+def test_units_come_from_the_catalog_with_their_own_decimals_and_labels():
+    from kpis import units
+    from kpis.views import unit_label, value_text
+    from loaders.catalog import load_catalog
+
+    cat = load_catalog()
+    # Every unit's label in every language is units.csv's, not a copy in the engine.
+    for u in cat.units:
+        for lang in ("fr", "ar", "en"):
+            assert unit_label(u.code, lang) == u.label(lang)
+    assert units.aggregation("%") == "mean" and units.aggregation("rank") is None
+    # Each unit with its own decimals: millions of households 2, an index 4.
+    assert value_text(12.347, "million households", "en") == "12.35 million households"
+    assert value_text(0.68412, "index 0-1", "fr") == "0,6841 indice 0-1"
+    assert value_text(90, "rank", "ar") == "90 الترتيب"
+    # The % upper bound and a rank's lower bound are units.csv's.
+    assert units.bounds("%") == (0.0, 100.0) and units.bounds("rank")[0] == 1.0

@@ -1,9 +1,11 @@
 """Projection: weighted least squares (recent points weigh more), linear or log-linear, with a band."""
 
 import datetime as dt
+import json
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from kpis.engine import status_table
@@ -88,3 +90,141 @@ def test_status_projects_to_the_target_year_and_clips_percentages():
     assert math.isnan(st.at["X.FEW", "projection"]) and "too-few-points" in st.at["X.FEW", "flags"]
     ex = st.at["X.PCT", "explain"]["projection"]
     assert ex["date"] == "2030-12-31" and ex["points"] == 3 and "not a probability" in ex["band"]
+
+
+# -- the projection rules (methods.PROJECTION_*), over the whole catalog ---------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as hs  # noqa: E402
+
+from kpis import methods as m  # noqa: E402
+from kpis.inputs import inputs_from_catalog  # noqa: E402
+from loaders.catalog import load_catalog  # noqa: E402
+
+CATALOG = load_catalog()
+PROJECTED = [i for i in CATALOG.indicators if i.kind != "milestone"]
+
+
+def _within_rules(row, unit) -> None:
+    """The projection and its band inside the unit's range and MAX_MULTIPLE x max(|target|, |latest|),
+    or no projection and a stated reason."""
+    proj, low, high = row["projection"], row["projection_low"], row["projection_high"]
+    if math.isnan(proj):
+        assert row["projection_reason"] in m.PROJECTION_REASONS or row["n_points"] == 0
+        return
+    target = 0.0 if math.isnan(row["target_value"]) else abs(row["target_value"])
+    cap = m.PROJECTION_MAX_MULTIPLE * max(target, abs(row["latest_value"]))
+    for x in (proj, low, high):
+        if math.isnan(x):
+            continue
+        assert unit.violation(x) in (None, "not-whole"), (row["indicator"], x)
+        assert abs(x) <= cap * (1 + 1e-9), (row["indicator"], x, cap)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ind=hs.sampled_from(PROJECTED),
+    start=hs.integers(2015, 2026),
+    quarterly=hs.booleans(),
+    n=hs.integers(1, 12),
+    data=hs.data(),
+)
+def test_any_catalog_indicator_and_plausible_series_projects_inside_the_rules(
+    ind, start, quarterly, n, data
+):
+    unit = CATALOG.unit(ind.code)
+    lo = unit.min if unit.min is not None else 0.0
+    hi = unit.max if unit.max is not None else 10 * (ind.target_value or 1000)
+    values = data.draw(
+        hs.lists(
+            hs.floats(lo, hi, allow_nan=False, allow_infinity=False),
+            min_size=n,
+            max_size=n,
+        )
+    )
+    if unit.whole:
+        values = [float(round(v)) for v in values]
+    if quarterly:
+        periods = [f"{start + k // 4}-Q{k % 4 + 1}" for k in range(n)]
+    else:
+        periods = [str(start + k) for k in range(n)]
+    obs = pd.DataFrame({"indicator": ind.code, "period": periods, "region": "", "value": values})
+    st = status_table(inputs_from_catalog(CATALOG, obs), today=dt.date(2027, 1, 15), explain=False)
+    _within_rules(st[st["indicator"] == ind.code].iloc[0], unit)
+
+
+def test_five_institutes_are_not_projected_to_a_hundred_thousand():
+    # The real published openings: 1 (2025-Q2), 2, 3, 5 (2026-Q1), target 12 by 2030. A constant
+    # growth fitted to them projected 100,383 institutes in 2030.
+    published = pd.DataFrame(
+        [
+            {
+                "indicator": o.indicator,
+                "period": o.period,
+                "region": o.region or "",
+                "value": o.value,
+            }
+            for _row, o in CATALOG.observations
+        ]
+    )
+    st = status_table(inputs_from_catalog(CATALOG, published), today=dt.date(2026, 4, 1))
+    jazari = st[st["indicator"] == "IA.JAZARI"].iloc[0]
+    assert math.isnan(jazari["projection"]) and jazari["projection_reason"] == "too-short-span"
+    assert "too-short-span" in jazari["flags"]
+
+
+def test_small_counts_never_get_a_constant_growth_model():
+    # 2, 4, 8, 16 institutes over four years: doubling each year, but a count below
+    # PROJECTION_LOG_MIN_LEVEL follows a straight line (+4.6 a year), never 2^n.
+    inp = inputs_from_records(
+        [{"code": "X.INST", "unit": "institutes", "target_year": 2030, "target_value": 12}],
+        [
+            {"indicator": "X.INST", "period": str(y), "value": v}
+            for y, v in ((2021, 2), (2022, 4), (2023, 8), (2024, 16))
+        ],
+    )
+    row = status_table(inp, today=dt.date(2025, 3, 1)).iloc[0]
+    assert row["projection_model"] == "linear"
+    assert row["projection"] <= m.PROJECTION_MAX_MULTIPLE * 16
+
+
+def test_a_runaway_trend_is_withheld_with_its_reason():
+    # 10, 100, 1,000, 10,000 jobs: the constant-growth fit reaches 10^10 by 2030, far past 5 x the
+    # target (50,000): no projection, and the reason says why.
+    inp = inputs_from_records(
+        [{"code": "X.JOBS", "unit": "jobs", "target_year": 2030, "target_value": 50_000}],
+        [
+            {"indicator": "X.JOBS", "period": str(y), "value": v}
+            for y, v in ((2021, 10), (2022, 100), (2023, 1_000), (2024, 10_000))
+        ],
+    )
+    row = status_table(inp, today=dt.date(2025, 3, 1)).iloc[0]
+    assert math.isnan(row["projection"]) and row["projection_reason"] == "implausible"
+    assert "implausible-projection" in row["flags"]
+
+
+def test_a_rank_is_never_projected_below_first():
+    inp = inputs_from_records(
+        [{"code": "X.RANK", "unit": "rank", "direction": "down", "frequency": "annual"}],
+        [
+            {"indicator": "X.RANK", "period": str(y), "value": v}
+            for y, v in ((2021, 10), (2022, 8), (2023, 6), (2024, 4))
+        ],
+    )
+    row = status_table(inp, today=dt.date(2025, 3, 1)).iloc[0]
+    # -2 a year reaches -8 by 2030: held at first place, never 0 or below.
+    assert row["projection"] == 1 and row["projection_low"] == 1
+
+
+def test_status_of_a_fresh_database_has_no_projection_outside_the_rules(tmp_path, capsys):
+    from kpis.__main__ import main
+
+    assert main(["status", "--json", "--db", str(tmp_path / "fresh.duckdb")]) == 0
+    for rec in json.loads(capsys.readouterr().out):
+        if rec["projection"] is None:
+            continue
+        unit = CATALOG.unit(rec["indicator"])
+        ref = max(abs(rec["target_value"] or 0), abs(rec["latest_value"]))
+        for x in (rec["projection"], rec["projection_low"], rec["projection_high"]):
+            assert unit.violation(x) in (None, "not-whole")
+            assert abs(x) <= m.PROJECTION_MAX_MULTIPLE * ref

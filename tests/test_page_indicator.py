@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpis import detail_views as dv
 from kpis.inputs import inputs_from_records
+from kpis.views import unit_label
 from loaders.i18n import translator
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -66,13 +67,13 @@ def test_published_rank_with_its_file_row_and_explanation(tmp_path, monkeypatch,
     assert len(obs) == 9  # the nine published EGDI ranks, 2008 to 2024
     first = obs.iloc[0]
     assert first[_("Period")] == "2024"
-    assert first[_("Value")] == f"90 {_('rank')}"
+    assert first[_("Value")] == f"90 {unit_label('rank', lang)}"
     assert first[_("File / row")] == f"observations_public.csv · {_('row {n}', n=10)}"
     assert first[_("Loaded by")] == "marsad (reference data)"
     assert at.query_params["code"] in ("DM.EGDI_RANK", ["DM.EGDI_RANK"])
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert (spec["layout"]["xaxis"].get("autorange") == "reversed") == (lang == "ar")
-    assert spec["layout"]["yaxis"]["title"]["text"].startswith(_("rank"))
+    assert spec["layout"]["yaxis"]["title"]["text"].startswith(unit_label("rank", lang))
 
 
 def test_empty_state_says_nothing_was_reported_and_what_is_known(tmp_path, monkeypatch):

@@ -47,7 +47,7 @@ def test_overview_shows_real_published_figures_with_source(tmp_path, monkeypatch
     assert len(at.table) == 6  # one per pillar
     row = _egdi_row(at, lang)
     # The 2024 UN EGDI rank of Morocco is 90th (from 101st in 2022), as published.
-    latest = {"ar": "90 الرتبة", "fr": "90 rang", "en": "90 rank"}[lang]
+    latest = {"ar": "90 الترتيب", "fr": "90 rang", "en": "90 rank"}[lang]  # units.csv labels
     assert row.iloc[1] == latest
     assert row.iloc[-1] == "yabiladi.com/articles/details/154311"
     assert not any("DEMO" in w.value or "DÉMO" in w.value for w in at.warning)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kpis import detail_views as dv
 from kpis.charts import MAP_ATTRIBUTION
 from loaders.i18n import translator
 
@@ -16,9 +17,9 @@ ISOLATES = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"))
 
 # Published openings (data/catalog/observations_public.csv): Guelmim-Oued Noun (MA-10, 2025-Q2),
 # Nador in L'Oriental (MA-02, 2025-Q3), Dakhla (MA-12, 2025-Q4), Rabat (MA-04) and Fès (MA-03) in 2026-Q1.
-# 2024 census total 36,828,330: reference = 5 / 36,828,330 x 100,000 = 0.0136 institutes per 100,000.
-# A region lags below 75 % of it (0.0102): the seven regions without an institute.
-LAGGING_FR = {
+# One institute per region: the catalog compares them as reported (comparison = absolute), not per
+# inhabitant (which made Dakhla, 220,000 inhabitants, "3,349 %" of the national reference).
+MISSING_FR = {
     "Tanger-Tétouan-Al Hoceïma",
     "Béni Mellal-Khénifra",
     "Casablanca-Settat",
@@ -45,38 +46,30 @@ def _metrics(at) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr", "en"])
-def test_real_institute_openings_compared_per_inhabitant(tmp_path, monkeypatch, lang):
+def test_real_institute_openings_compared_as_reported_with_exact_coverage(
+    tmp_path, monkeypatch, lang
+):
     _ = translator(lang)
     at = _page(tmp_path / "m.duckdb", lang, code="IA.JAZARI", monkeypatch=monkeypatch)
     assert at.title[0].value == _("Regions")
     period = at.selectbox(key="regions_period_IA.JAZARI")
     assert period.value == "2026-Q1"  # the latest reported period by default
     m = _metrics(at)
-    assert m[_("Lagging regions")] == "7 / 12"
-    assert m[_("National reference")] == {"ar": "0,014", "fr": "0,014", "en": "0.014"}[lang]
-    # Seven regions at 0: the highest / lowest ratio is undefined, not infinite.
-    assert m[_("Highest / lowest")] == "—"
-    # CV = population standard deviation / mean of the 12 per-capita values = 2.08.
-    assert m[_("Spread between regions")] == {"ar": "208%", "fr": "208\u00a0%", "en": "208%"}[lang]
+    assert m[_("Regions reported")] == "5 / 12"
+    # No per-inhabitant reference and no lagging rule for one-per-region counts.
+    assert _("National reference") not in m and _("Lagging regions") not in m
+    assert m[_("Highest / lowest")] == "—"  # seven regions at 0: undefined, not infinite
+    text = " ".join(c.value for c in at.caption).translate(ISOLATES)
+    text += " ".join(md.value for md in at.markdown).translate(ISOLATES)
+    text += " ".join(i.value for i in at.info).translate(ISOLATES)
+    assert _("Every region reported.") not in text
+    assert "3" + {"en": ",", "fr": "\u202f", "ar": "."}[lang] + "349" not in text
+    # The page says which comparison is used and why.
+    assert _(dv.COMPARISON_WHY["absolute"]) in text
     table = at.table[0].value
     assert len(table) == 12
-    # Best first: Dakhla-Oued Ed-Dahab, 1 institute for 219,965 inhabitants = 0.45 per 100,000.
-    assert (
-        table.iloc[0][_("Region")]
-        == {"ar": "الداخلة-وادي الذهب", "fr": "Dakhla-Oued Ed-Dahab", "en": "Dakhla-Oued Ed-Dahab"}[
-            lang
-        ]
-    )
-    assert (
-        table.iloc[0][
-            _(
-                "{unit} per {scale} inhabitants",
-                unit=_("institutes"),
-                scale={"ar": "100.000", "fr": "100\u202f000", "en": "100,000"}[lang],
-            )
-        ].translate(ISOLATES)
-        == {"ar": "0,45", "fr": "0,45", "en": "0.45"}[lang]
-    )
+    assert _("Relative to the national reference") not in table.columns
+    assert list(table[_("Value")]).count(_("No report")) == 7
     captions = " ".join(c.value for c in at.caption).translate(ISOLATES)
     assert MAP_ATTRIBUTION in captions  # the licence under the map, as well as on it
     charts = [json.loads(p.proto.spec) for p in at.get("plotly_chart")]
@@ -85,19 +78,19 @@ def test_real_institute_openings_compared_per_inhabitant(tmp_path, monkeypatch, 
     assert [
         a["text"] for a in map_fig["layout"]["annotations"] if a.get("name") == "attribution"
     ] == [MAP_ATTRIBUTION]
-    bars = charts[1]
-    assert [t["name"] for t in bars["data"]] == [_("Other regions"), _("Lagging region")]
-    assert len(bars["data"][1]["y"]) == 7
 
 
-def test_lagging_regions_are_named_and_an_earlier_period_can_be_chosen(tmp_path, monkeypatch):
+def test_missing_regions_are_named_exactly_and_an_earlier_period_can_be_chosen(
+    tmp_path, monkeypatch
+):
     at = _page(tmp_path / "m.duckdb", "fr", code="IA.JAZARI", monkeypatch=monkeypatch)
     listed = "\n".join(md.value for md in at.markdown)
-    for name in LAGGING_FR:
+    for name in MISSING_FR:
         assert f"- {name}" in listed
-    # At 2025-Q3 two institutes existed (Guelmim-Oued Noun, L'Oriental): ten regions lag.
+    assert "5 régions sur 12 ont publié ; manquent :" in listed.translate(ISOLATES)
+    # At 2025-Q3 two institutes existed (Guelmim-Oued Noun, L'Oriental): ten regions missing.
     at.selectbox(key="regions_period_IA.JAZARI").set_value("2025-Q3").run()
-    assert _metrics(at)["Régions en retard"] == "10 / 12"
+    assert _metrics(at)["Régions ayant publié"] == "2 / 12"
     assert at.query_params["code"] in ("IA.JAZARI", ["IA.JAZARI"])
 
 
@@ -113,4 +106,4 @@ def test_without_a_choice_the_page_opens_on_an_indicator_with_regional_data(tmp_
     # Of the regional indicators only the JAZARI institutes have published regional values.
     at = _page(tmp_path / "m.duckdb", "en", monkeypatch=monkeypatch)
     assert at.selectbox(key="regions_code").value == "IA.JAZARI"
-    assert not at.info
+    assert "No region has reported this indicator yet." not in [i.value for i in at.info]
