@@ -32,6 +32,18 @@ WARNING_CODES = {
     "ignored-sheet",
     "total-row",
 }
+# Size limits and the upload worker (loaders/limits.py, loaders/sandbox.py): a hostile or oversized file.
+ERROR_CODES |= {
+    "file-too-large",
+    "archive-too-large",
+    "archive-ratio",
+    "archive-members",
+    "archive-size-mismatch",
+    "too-many-cells",
+    "worker-memory",
+    "worker-timeout",
+    "worker-failed",
+}
 # Counts the problems left out of a long list; it takes the severity of what it counts.
 SUMMARY_CODES = {"too-many-problems"}
 
