@@ -10,7 +10,7 @@ from kpis.views import unit_label
 from loaders.i18n import fmt_number, fmt_period
 from loaders.ingest import ingest_uploads, problems_csv
 from loaders.template import template_bytes
-from pages._ui import catalog, ctx, show_table
+from pages._ui import catalog, ctx, literal, show_table
 
 PREVIEW_ROWS = 200  # rows shown per table; the counts above them are complete
 
@@ -113,7 +113,7 @@ if state.get("signature") != signature or state.get("lang") != c.lang:
 
 done = state.get("result")
 if done is not None:
-    st.success(done.message, icon=":material/check_circle:")
+    st.success(literal(done.message), icon=":material/check_circle:")
     st.metric(_("Batch"), done.batch_id)
     st.caption(_("The batch can be undone on the History page."))
     st.stop()
@@ -121,7 +121,7 @@ if done is not None:
 check = state["check"]
 errors, warnings = check.errors, check.warnings
 if errors:
-    st.error(check.message, icon=":material/block:")
+    st.error(literal(check.message), icon=":material/block:")
     show_table(c, pd.DataFrame(_problems_frame(check.problems)), key="problems_table")
     st.download_button(
         _("Download the problems (CSV)"),
@@ -145,7 +145,7 @@ cols[3].metric(_("Unchanged"), fmt_number(check.unchanged, c.lang))
 
 if check.status == "unchanged" or check.inserted + check.revised == 0:
     st.info(
-        check.message
+        literal(check.message)
         if check.status == "unchanged"
         else _("Nothing new: every value is already the current one"),
         icon=":material/info:",
@@ -173,4 +173,4 @@ if st.button(
         st.rerun()
     else:  # the database changed since the check (another upload): show what it says now
         state["check"] = result
-        st.warning(result.message)
+        st.warning(literal(result.message))
