@@ -8,7 +8,8 @@ import streamlit as st
 
 from kpis.views import unit_label
 from loaders.i18n import fmt_number, fmt_period
-from loaders.ingest import ingest_uploads, problems_csv
+from loaders.ingest import problems_csv
+from loaders.sandbox import ingest_in_worker  # a hostile file can only exhaust the worker
 from loaders.template import template_bytes
 from pages._ui import catalog, ctx, literal, show_table
 
@@ -109,7 +110,7 @@ if state.get("signature") != signature or state.get("lang") != c.lang:
     state.clear()
     state.update(signature=signature, lang=c.lang)
     with st.spinner(_("Checking the files…")):
-        state["check"] = ingest_uploads(c.store, uploads, user=_user(), dry_run=True, lang=c.lang)
+        state["check"] = ingest_in_worker(c.store, uploads, user=_user(), dry_run=True, lang=c.lang)
 
 done = state.get("result")
 if done is not None:
@@ -166,7 +167,7 @@ if st.button(
     _("Confirm and load"), type="primary", icon=":material/publish:", key="confirm_upload"
 ):
     with st.spinner(_("Loading…")):
-        result = ingest_uploads(c.store, uploads, user=_user(), dry_run=False, lang=c.lang)
+        result = ingest_in_worker(c.store, uploads, user=_user(), dry_run=False, lang=c.lang)
     if result.status == "committed":
         st.cache_data.clear()  # every page shows the new figures
         state["result"] = result
