@@ -103,7 +103,7 @@ def probe(db: Path, out: Path, upload: Path | None = None) -> None:
                             str(upload)
                         )
                         page.wait_for_selector(
-                            '[data-testid="stAlertContentError"]', timeout=120000
+                            '[data-testid="stAlertContentError"]', timeout=240000
                         )
                         page.wait_for_timeout(1500)
                 except Exception as e:  # a page that does not settle offline is a failure to report
@@ -138,12 +138,12 @@ def _open_page_recording(b, url: str, requests: list[str]):
     page.on("request", lambda r: requests.append(r.url))
     page.on("websocket", lambda w: requests.append(w.url))
     page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector('[data-testid="stMain"]', timeout=120000)
-    page.wait_for_selector("h1", timeout=120000)
+    page.wait_for_selector('[data-testid="stMain"]', timeout=240000)
+    page.wait_for_selector("h1", timeout=240000)
     page.wait_for_function(
         """() => !document.querySelector('[data-testid="stSkeleton"]')
                && !document.querySelector('[data-testid="stStatusWidget"] button')""",
-        timeout=120000,
+        timeout=240000,
     )
     page.wait_for_timeout(1500)
     return page
