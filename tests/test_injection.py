@@ -135,7 +135,9 @@ def test_overview_and_history_show_file_and_user_names_as_text(db, monkeypatch, 
 def test_upload_problems_quoting_a_cell_are_text(db, monkeypatch, lang):
     at = _app(db, "pages/upload.py", lang, monkeypatch)
     data = f"indicator,period,region,value\n{BAD_CELL},2025,National,3\n".encode()
-    at.file_uploader(key="upload_files").set_value([(FILE.replace(".xlsx", ".csv"), data, "text/csv")])
+    at.file_uploader(key="upload_files").set_value(
+        [(FILE.replace(".xlsx", ".csv"), data, "text/csv")]
+    )
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.error  # refused: the indicator is unknown
