@@ -235,8 +235,11 @@ def _declared_cells(zf: zipfile.ZipFile, file: str, lim: Limits, lang: str) -> l
     for info in zf.infolist():
         if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
             continue
-        with zf.open(info) as f:
-            head = f.read(4096)
+        try:
+            with zf.open(info) as f:
+                head = f.read(4096)
+        except (zlib.error, zipfile.BadZipFile, OSError, EOFError, ValueError):
+            continue  # a damaged part: the reader reports the file as damaged
         m = _DIMENSION.search(head)
         if not m:
             continue
