@@ -1,11 +1,15 @@
 """Marsad entry point: sets up language, styling and the store, then routes to the pages explicitly."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from kpis.methods import METHODS
 from pages._ui import admin_panel, build_ctx, language_picker, style, view_controls
 
-st.set_page_config(page_title="Marsad · مرصد", page_icon=":material/radar:", layout="wide")
+# A bundled icon: a ":material/..." page icon makes every browser fetch it from a Google font host.
+ICON = Path(__file__).resolve().parent / "data" / "icon.png"
+st.set_page_config(page_title="Marsad · مرصد", page_icon=ICON, layout="wide")
 
 c = build_ctx()
 _ = c._

@@ -82,6 +82,16 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("demo", parents=[db], help="add or remove the DEMO data")
     s.add_argument("action", choices=("add", "remove"))
+
+    # Backups (loaders/backup.py): every table as Parquet plus a checksummed manifest.
+    s = sub.add_parser(
+        "backup", parents=[db], help="write every table as Parquet to a new directory"
+    )
+    s.add_argument("-o", "--output", required=True, metavar="DIR")
+    s = sub.add_parser(
+        "restore", parents=[db, lang], help="rebuild an empty database from a backup"
+    )
+    s.add_argument("directory", metavar="DIR")
     return p
 
 
@@ -348,6 +358,33 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from .backup import BackupError, backup
+    from .store import Store, resolve_url
+
+    try:
+        result = backup(Store(resolve_url(args.db)), args.output)
+    except BackupError as e:
+        raise _Fail(1, e.message) from e
+    for name, rows in result.tables.items():
+        print(f"{name}: {rows} rows", file=sys.stderr)
+    print(result.directory)
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from .backup import BackupError, restore
+    from .store import Store, resolve_url
+
+    try:
+        result = restore(Store(resolve_url(args.db)), args.directory, lang=args.lang)
+    except BackupError as e:
+        raise _Fail(1, e.message) from e
+    for name, rows in result.tables.items():
+        print(f"{name}: {rows} rows", file=sys.stderr)
+    return 0
+
+
 COMMANDS = {
     "ingest": cmd_ingest,
     "export": cmd_export,
@@ -355,6 +392,8 @@ COMMANDS = {
     "undo": cmd_undo,
     "history": cmd_history,
     "demo": cmd_demo,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 

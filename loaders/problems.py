@@ -38,6 +38,18 @@ WARNING_CODES = {
     "sudden-jump",  # a value more than MARSAD_JUMP_FACTOR times the previous period's
     "mixed-encoding",  # a CSV mixing UTF-8 and Windows-1252/1256 lines, each read in its own
 }
+# Size limits and the upload worker (loaders/limits.py, loaders/sandbox.py): a hostile or oversized file.
+ERROR_CODES |= {
+    "file-too-large",
+    "archive-too-large",
+    "archive-ratio",
+    "archive-members",
+    "archive-size-mismatch",
+    "too-many-cells",
+    "worker-memory",
+    "worker-timeout",
+    "worker-failed",
+}
 # Counts the problems left out of a long list; it takes the severity of what it counts.
 SUMMARY_CODES = {"too-many-problems"}
 

@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 
 from .catalog import Catalog
 from .i18n import fmt_number, name_col, translator
+from .limits import check_cells, check_workbook
 from .longform import LONG_SCHEMA, LongResult, empty_long
 from .normalize import (
     ROLE_LABELS,
@@ -61,6 +62,8 @@ def read_long(
     suffix = (Path(file).suffix or path.suffix).lower()
     is_zip, is_ole = head.startswith(b"PK\x03\x04"), head.startswith(b"\xd0\xcf\x11\xe0")
     if is_zip or is_ole:
+        if is_zip and (too_big := check_workbook(path, file, lang=lang)):  # before any parse
+            return LongResult(rows=empty_long(), problems=too_big)
         sheets, problems, names = read_excel(path, file, lang=lang)
     elif suffix in CSV_SUFFIXES or suffix in EXCEL_SUFFIXES:
         if head.lstrip().startswith(b"<"):  # HTML or XML saved under a spreadsheet name
@@ -75,6 +78,8 @@ def read_long(
                 suffix=suffix or "?",
             ),
         )
+    if too_big := check_cells(sheets, file, lang=lang):
+        return LongResult(rows=empty_long(), problems=too_big)
     ctx = _context(catalog, lang)
     tables = []
     while sheets:  # popped, so a sheet's cells can be freed as soon as it is reshaped

@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from loaders.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, RTL_LANGS, name_col, translator
 from loaders.store import Store, StoreBusy, local_time, local_today, open_store, resolve_url, utcnow
@@ -266,6 +269,55 @@ def style(c: Ctx) -> None:
     st.html(BASE_CSS + (RTL_CSS if c.rtl else ""))
 
 
+# -- text from files, people and the catalog shown as text -------------------------------------------------
+# Streamlit renders Markdown (and its :directives:, $math$) in st.markdown, captions, alerts, titles, metric
+# labels and help, and in every st.table cell. A source, comment, sheet or file name, user name or a problem
+# quoting a cell must never become an image, a link or formatting there: it goes through `literal`.
+# Only what can start Markdown syntax is escaped, so plain names (observations_public.csv, 1.5, a-b) read
+# the same in the page source: emphasis and code marks, brackets (links, images, :color[...] directives),
+# HTML, math, entities, :shortcodes:, bare URLs and e-mail addresses, and block marks at the start.
+_MARKDOWN_SPECIAL = re.compile(
+    r"[\\`*~\[\]$|]|<(?=[\w/!?])"  # always; < where it can open a tag or an autolink
+    r"|(?<!\w)_|_(?!\w)"  # an underscore that can open or close emphasis (not inside a word)
+    r"|&(?=#?\w+;)"  # an HTML entity
+    r"|:(?=[\w/+-]+:)|:(?=//)"  # :shortcode: / :material/icon:, and the colon of scheme://
+    r"|(?<=\bwww)\.|(?<=\w)@(?=\w)"  # www. and e-mail autolinks
+)
+_BLOCK_START = re.compile(r"^(\s*)(>|[#+=-](?=[\s#+=-]|$))|^(\s*\d+)([.)])(?=\s|$)")
+
+
+def literal(text) -> str:
+    """Any text as Markdown that shows exactly that text: no image, link, HTML, formatting or directive."""
+    if text is None:
+        return ""
+    one_line = re.sub(r"[\r\n]+", " ", str(text))
+    escaped = _MARKDOWN_SPECIAL.sub(lambda m: "\\" + m[0], one_line)
+    return _BLOCK_START.sub(
+        lambda m: (m[1] or m[3] or "") + "\\" + (m[2] or m[4]), escaped, count=1
+    )
+
+
+def literal_table(data):
+    """A DataFrame or pandas Styler for st.table with every text cell passed through `literal`."""
+    styler = data if isinstance(data, Styler) else None
+    df = styler.data if styler is not None else data
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = [v if not isinstance(v, str) else literal(v) for v in out[col]]
+    if styler is None:
+        return out
+    styler.data = out
+    return styler
+
+
+def https_link(text: str, url: str | None) -> str:
+    """A Markdown link only for an https URL built by the code, its characters percent-encoded; else literal text."""
+    if not url or not url.startswith("https://"):
+        return literal(text)
+    return f"[{literal(text)}]({quote(url, safe=':/?=&#%~@,;')})"
+
+
 def show_table(c: Ctx, df: pd.DataFrame, *, key: str | None = None) -> None:
     """A table that reads in the page's direction.
 
@@ -277,7 +329,7 @@ def show_table(c: Ctx, df: pd.DataFrame, *, key: str | None = None) -> None:
         st.dataframe(df, hide_index=True, key=key)
         return
     with st.container(height=600 if len(df) > 14 else "content", border=False):
-        st.table(df.style.hide(axis="index"))
+        st.table(literal_table(df).style.hide(axis="index"))
 
 
 def demo_badge(c: Ctx) -> str:

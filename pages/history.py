@@ -8,7 +8,7 @@ import streamlit as st
 from loaders.batches import UndoError, history, undo, value_history, value_keys
 from loaders.i18n import fmt_date, fmt_number, fmt_period
 from loaders.store import StoreBusy, local_time
-from pages._ui import catalog, ctx, reader, served, show_table
+from pages._ui import catalog, ctx, literal, reader, served, show_table
 
 c = ctx()
 _ = c._
@@ -111,9 +111,9 @@ else:
             st.rerun()
 kind, message = st.session_state.pop("undo_message", (None, None))
 if kind == "success":
-    st.success(message, icon=":material/check_circle:")
+    st.success(literal(message), icon=":material/check_circle:")
 elif kind == "error":
-    st.error(message)
+    st.error(literal(message))
 
 # -- one value's versions ---------------------------------------------------------------------------------
 st.subheader(_("Versions of one value"))

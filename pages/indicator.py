@@ -6,7 +6,7 @@ import streamlit as st
 
 from kpis import charts
 from kpis import detail_views as dv
-from pages._ui import ctx, load_kpi_inputs
+from pages._ui import ctx, https_link, literal, literal_table, load_kpi_inputs
 
 
 def url_choice(param: str, key: str, choices: list[str], default: str) -> None:
@@ -51,10 +51,10 @@ v = dv.indicator_view(
     inputs, code, c.lang, region=region, today=c.as_of or dt.date.today(), method=c.method
 )
 
-st.title(v.name if not region else f"{v.name} · {v.region_name}")
-st.caption(" · ".join(f"{label}: **{text}**" for label, text in v.facts))
-st.badge(v.status_text, color=v.badge_color, icon=":material/flag:")
-st.caption(v.method_text)
+st.title(literal(v.name if not region else f"{v.name} · {v.region_name}"))
+st.caption(" · ".join(f"{literal(label)}: **{literal(text)}**" for label, text in v.facts))
+st.badge(literal(v.status_text), color=v.badge_color, icon=":material/flag:")
+st.caption(literal(v.method_text))
 if v.demo:
     st.warning(
         _(
@@ -67,9 +67,9 @@ for row in (v.metrics[:3], v.metrics[3:]):
     if not row:
         continue
     for col, metric in zip(st.columns(len(row), border=True), row, strict=True):
-        col.metric(metric.label, metric.value, help=metric.help)
+        col.metric(literal(metric.label), metric.value, help=literal(metric.help) or None)
         if metric.note:
-            col.caption(metric.note)
+            col.caption(literal(metric.note))
 
 if v.has_data:
     st.plotly_chart(
@@ -78,29 +78,28 @@ if v.has_data:
         key="trajectory_chart",
     )
     if v.chart_note:
-        st.caption(v.chart_note)
+        st.caption(literal(v.chart_note))
 else:
-    st.info(v.empty_message, icon=":material/hourglass_empty:")
-    st.markdown("\n".join(f"- {line}" for line in v.known))
+    st.info(literal(v.empty_message), icon=":material/hourglass_empty:")
+    st.markdown("\n".join(f"- {literal(line)}" for line in v.known))
 
 st.header(_("How this is computed"), divider="gray")
-st.markdown("\n".join(f"- **{what}**: {how}" for what, how in v.explain))
+st.markdown("\n".join(f"- **{literal(what)}**: {literal(how)}" for what, how in v.explain))
 if v.flags:
     st.subheader(_("To keep in mind"))
-    st.markdown("\n".join(f"- {f}" for f in v.flags))
+    st.markdown("\n".join(f"- {literal(f)}" for f in v.flags))
 
 st.subheader(_("Sources"))
 st.markdown(
-    "\n".join(f"- [{text}]({url})" if url else f"- {text}" for text, url in v.sources)
-    or _("No source recorded.")
+    "\n".join(f"- {https_link(text, url)}" for text, url in v.sources) or _("No source recorded.")
 )
 if v.notes:
-    st.caption(_("Catalog note: {note}", note=v.notes))
+    st.caption(_("Catalog note: {note}", note=literal(v.notes)))
 
 if not region:
     st.subheader(_("Milestones"))
     if len(v.milestones):
-        st.table(v.milestones.style.hide(axis="index"))
+        st.table(literal_table(v.milestones).style.hide(axis="index"))
     else:
         st.caption(_("No dated commitment: this indicator has no target."))
 
@@ -108,6 +107,6 @@ st.subheader(_("Observations"))
 if len(v.observations):
     # An HTML table wraps long sources and reads right to left in Arabic; the box scrolls past ~12 rows.
     box = st.container(height=min(560, 70 + 42 * len(v.observations)), border=False)
-    box.table(v.observations.style.hide(axis="index"))
+    box.table(literal_table(v.observations).style.hide(axis="index"))
 else:
     st.caption(_("No observation loaded yet."))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kpis import detail_views as dv
-from pages._ui import catalog, ctx
+from pages._ui import catalog, ctx, literal, literal_table
 
 c = ctx()
 _ = c._
@@ -17,14 +17,14 @@ st.caption(
 )
 
 for section in dv.methodology_sections(c.lang, catalog(c)["indicator"], c.method):
-    st.header(section.title, divider="gray", anchor=section.key)
+    st.header(literal(section.title), divider="gray", anchor=section.key)
     for kind, block in section.blocks:
         if kind == "text":
-            st.markdown(block)
+            st.markdown(literal(block))
         elif kind == "bullets":
-            st.markdown("\n".join(f"- {b}" for b in block))
+            st.markdown("\n".join(f"- {literal(b)}" for b in block))
         else:
             for col, (title, table) in zip(st.columns(len(block)), block, strict=True):
                 if title:
-                    col.markdown(f"**{title}**")
-                col.table(table.style.hide(axis="index"))
+                    col.markdown(f"**{literal(title)}**")
+                col.table(literal_table(table).style.hide(axis="index"))

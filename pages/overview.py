@@ -6,7 +6,7 @@ from kpis import charts, views
 from kpis.detail_views import catalog_indicator_options
 from kpis.methods import METHODS, STATUS_BY_METHOD, STATUS_LABELS
 from loaders.i18n import fmt_date
-from pages._ui import catalog, ctx, status
+from pages._ui import catalog, ctx, literal, literal_table, status
 
 c = ctx()
 _ = c._
@@ -73,9 +73,9 @@ programme = None
 for sec in views.overview_sections(st_df, cat["indicator"], cat["pillar"], c.lang):
     if sec.programme != programme:
         programme = sec.programme
-        st.header(sec.programme_label, divider="gray")
-    st.subheader(sec.pillar_label)
-    st.table(views.styled_section(sec, c.lang))
+        st.header(literal(sec.programme_label), divider="gray")
+    st.subheader(literal(sec.pillar_label))
+    st.table(literal_table(views.styled_section(sec, c.lang)))
 
 st.caption(
     _(

@@ -5,7 +5,7 @@ import streamlit as st
 from kpis import charts
 from kpis import detail_views as dv
 from loaders.i18n import fmt_period
-from pages._ui import ctx, load_kpi_inputs
+from pages._ui import ctx, literal, literal_table, load_kpi_inputs
 
 c = ctx()
 _ = c._
@@ -64,17 +64,17 @@ if v.demo:
 
 if not v.has_data:
     st.info(_("No region has reported this indicator yet."), icon=":material/hourglass_empty:")
-    st.markdown("\n".join(f"- {line}" for line in v.known))
-    st.caption(v.definition)
+    st.markdown("\n".join(f"- {literal(line)}" for line in v.known))
+    st.caption(literal(v.definition))
     st.stop()
 
-st.subheader(_("{indicator} — {period}", indicator=v.name, period=v.period_label))
-st.info(v.comparison_text)
-st.caption(v.coverage)
+st.subheader(literal(_("{indicator} — {period}", indicator=v.name, period=v.period_label)))
+st.info(literal(v.comparison_text))
+st.caption(literal(v.coverage))
 for col, metric in zip(st.columns(len(v.metrics), border=True), v.metrics, strict=True):
-    col.metric(metric.label, metric.value, help=metric.help)
+    col.metric(literal(metric.label), metric.value, help=literal(metric.help) or None)
     if metric.note:
-        col.caption(metric.note)
+        col.caption(literal(metric.note))
 
 left, right = st.columns([3, 2])
 with left:
@@ -122,18 +122,18 @@ with lag_col:
         st.markdown(_("Not judged for this comparison (see above)."))
     else:
         st.markdown(
-            "\n".join(f"- {n}" for n in v.lagging_names)
+            "\n".join(f"- {literal(n)}" for n in v.lagging_names)
             if v.lagging_names
             else _("No region lags.")
         )
 with missing_col:
     st.subheader(_("Regions with no report"))
-    st.markdown(v.coverage)
+    st.markdown(literal(v.coverage))
     if v.missing_names:
-        st.markdown("\n".join(f"- {n}" for n in v.missing_names))
-st.caption(v.definition)
+        st.markdown("\n".join(f"- {literal(n)}" for n in v.missing_names))
+st.caption(literal(v.definition))
 for note in v.notes[1:]:  # the first is the coverage, shown above
-    st.caption(note)
+    st.caption(literal(note))
 
 st.subheader(_("All regions"))
-st.table(v.table.style.hide(axis="index"))
+st.table(literal_table(v.table).style.hide(axis="index"))

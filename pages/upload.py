@@ -9,10 +9,11 @@ import streamlit as st
 
 from kpis.views import unit_label
 from loaders.i18n import fmt_number, fmt_period
-from loaders.ingest import ingest_uploads, problems_csv
+from loaders.ingest import problems_csv
+from loaders.sandbox import ingest_in_worker  # a hostile file can only exhaust the worker
 from loaders.store import StoreBusy
 from loaders.template import MEDIA_TYPES, template_bytes
-from pages._ui import catalog, ctx, served, show_table
+from pages._ui import catalog, ctx, literal, served, show_table
 
 PREVIEW_ROWS = 200  # rows shown per table; the counts above them are complete
 
@@ -123,7 +124,7 @@ if state.get("signature") != signature or state.get("lang") != c.lang:
     state.update(signature=signature, lang=c.lang)
     with st.spinner(_("Checking the files…")):
         try:
-            state["check"] = ingest_uploads(
+            state["check"] = ingest_in_worker(
                 c.store, uploads, user=_user(), dry_run=True, lang=c.lang
             )
         except StoreBusy as e:  # another load holds the database: check again when it is done
@@ -133,17 +134,17 @@ if state.get("signature") != signature or state.get("lang") != c.lang:
 
 done = state.get("result")
 if done is not None:
-    st.success(done.message, icon=":material/check_circle:")
+    st.success(literal(done.message), icon=":material/check_circle:")
     st.metric(_("Batch"), done.batch_id)
     st.caption(_("The batch can be undone on the History page."))
     st.stop()
 
 check = state["check"]
 if state.get("stale"):  # Confirm found the data changed since the preview: this is the new preview
-    st.warning(state["stale"], icon=":material/sync_problem:")
+    st.warning(literal(state["stale"]), icon=":material/sync_problem:")
 errors, warnings = check.errors, check.warnings
 if errors:
-    st.error(check.message, icon=":material/block:")
+    st.error(literal(check.message), icon=":material/block:")
     show_table(c, pd.DataFrame(_problems_frame(check.problems)), key="problems_table")
     st.download_button(
         _("Download the problems (CSV)"),
@@ -167,7 +168,7 @@ cols[3].metric(_("Unchanged"), fmt_number(check.unchanged, c.lang))
 
 if check.status == "unchanged" or check.inserted + check.revised == 0:
     st.info(
-        check.message
+        literal(check.message)
         if check.status == "unchanged"
         else _("Nothing new: every value is already the current one"),
         icon=":material/info:",
@@ -191,7 +192,7 @@ if st.button(
         # The commit checks, inside its transaction, that the values this preview was computed against are
         # still the current ones: a colleague's load in between must not be overwritten unseen.
         try:
-            result = ingest_uploads(
+            result = ingest_in_worker(
                 c.store,
                 uploads,
                 user=_user(),

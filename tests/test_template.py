@@ -219,7 +219,9 @@ def test_ods_template_keeps_dropdowns_right_to_left_sheets_and_hidden_lists():
     ]
     imp = xml[xml.index('<table:table table:name="IA2030-IMP"') :]
     imp = imp[: imp.index("</table:table>")]
-    assert imp.count('table:content-validation-name="val') == 3 * 500
+    assert (
+        imp.count('table:content-validation-name="val') == 4 * 500
+    )  # code, region and period dropdowns, and the value range of the unit
     assert 'of:=IF([.$A4]="";"";IFERROR(VLOOKUP([.$A4];[$lists.$D$1:.$G$' in imp
 
 
