@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # tests/system.py checks it is there
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -90,6 +90,10 @@ def running_app(db_path: Path, *, demo: bool = False):
 def browser():
     from playwright.sync_api import sync_playwright
 
+    from tests.system import require
+
+    require("chromium", "fonts-noto-core")
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
@@ -136,6 +140,8 @@ def screenshots(outdir: Path, demo: bool, pages: list[str], tall: int = 2400) ->
 
 
 if __name__ == "__main__":
+    # `python tests/browser.py` puts tests/, not the project, on the path.
+    sys.path.insert(0, str(ROOT))
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots/tmp")
     slugs = [a for a in sys.argv[2:] if not a.startswith("--")] or [""]
     for p in screenshots(out, "--demo" in sys.argv, slugs):

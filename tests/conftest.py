@@ -6,14 +6,19 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-# Set by .ci/run, which starts a local PostgreSQL; MARSAD_REQUIRE_PG=1 turns a missing server into a failure.
+from tests.system import installed, missing_message
+
+# Set by `make test` (./marsad), which starts a local PostgreSQL; MARSAD_REQUIRE_PG=1 turns a missing server
+# into a failure.
 PG_ADMIN_URL = os.environ.get("MARSAD_TEST_PG_URL")
 
 
 def _pg_database():
     if not PG_ADMIN_URL:
         if os.environ.get("MARSAD_REQUIRE_PG") == "1":
-            pytest.fail("MARSAD_REQUIRE_PG=1 but MARSAD_TEST_PG_URL is not set")
+            if not installed("postgresql"):
+                pytest.fail("PostgreSQL " + missing_message(["postgresql"]), pytrace=False)
+            pytest.fail("MARSAD_REQUIRE_PG=1 but MARSAD_TEST_PG_URL is not set", pytrace=False)
         pytest.skip("no PostgreSQL server (set MARSAD_TEST_PG_URL)")
     name = "marsad_" + uuid.uuid4().hex[:10]
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
