@@ -259,7 +259,9 @@ def _condition(opts: dict) -> str:
         else:
             items = ";".join('"' + str(v).replace('"', '""') + '"' for v in src)
         return f"of:cell-content-is-in-list({items})"
-    if kind == "custom":  # a formula true for an accepted cell, relative to the base cell as in Excel
+    if (
+        kind == "custom"
+    ):  # a formula true for an accepted cell, relative to the base cell as in Excel
         return f"of:is-true-formula({excel_to_of(opts['value'])[len('of:=') :]})"
     if kind not in _TYPE_TEST:
         raise ValueError(f"data validation type {kind!r} is not supported in .ods")

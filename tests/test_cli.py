@@ -363,6 +363,9 @@ def test_ingest_with_the_state_of_a_stale_dry_run_writes_nothing_and_exits_1(db)
         1,
     )
     # Nothing written: the colleague's batch is still the latest (24 published batches before it).
-    assert [b["batch_id"] for b in json.loads(run("history", "--json", db=db).stdout)][:2] == [25, 24]
+    assert [b["batch_id"] for b in json.loads(run("history", "--json", db=db).stdout)][:2] == [
+        25,
+        24,
+    ]
     p = run("ingest", mine, "--json", "--expect-state", out["state"], db=db)
     assert (p.returncode, json.loads(p.stdout)["revised"]) == (0, 1)
