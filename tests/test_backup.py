@@ -64,25 +64,27 @@ def test_restore_gives_byte_identical_status_and_export(db_url, target_url, tmp_
         n_obs = conn.execute(sa.text("SELECT count(*) FROM observation")).scalar_one()
         n_batches = conn.execute(sa.text("SELECT count(*) FROM batch")).scalar_one()
     assert manifest["tables"]["observation"]["rows"] == n_obs
-    assert manifest["tables"]["batch"]["rows"] == n_batches == 4  # public seed + 3 uploads
-    assert manifest["sequences"]["batch_id_seq"] == 4
+    assert (
+        manifest["tables"]["batch"]["rows"] == n_batches == 27
+    )  # 24 public batches (one per publication date) + 3 uploads
+    assert manifest["sequences"]["batch_id_seq"] == 27
 
     assert loaders_main(["restore", str(tmp_path / "bk"), "--db", target_url]) == 0
     assert _figures(target_url, tmp_path, capsys) == before
 
-    # The restored database goes on where the old one stopped: the next batch is number 5, and the undone
+    # The restored database goes on where the old one stopped: the next batch is number 28, and the undone
     # batch is still undone (its provenance kept).
     restored = Store(target_url)
     nxt = ingest(restored, [FIX / "revision_casa_jobs.csv"], user="analyste")
-    assert nxt.batch_id == 5
+    assert nxt.batch_id == 28
     with restored.begin() as conn:
         undone = conn.execute(
             sa.text("SELECT batch_id, undone_by FROM batch WHERE undone_at IS NOT NULL")
         ).all()
         files = conn.execute(
-            sa.text("SELECT DISTINCT file FROM observation WHERE batch_id = 2")
+            sa.text("SELECT DISTINCT file FROM observation WHERE batch_id = 25")
         ).all()
-    assert [tuple(r) for r in undone] == [(3, "chef")]
+    assert [tuple(r) for r in undone] == [(26, "chef")]
     assert [tuple(r) for r in files] == [("good_long_three_values.csv",)]
 
 
