@@ -30,7 +30,7 @@ def test_browser_cli_load_while_the_dashboard_serves_the_same_file(tmp_path):
             page.wait_for_selector("h1", timeout=120000)
         out, err = cli.communicate()
         assert cli.returncode == 0, err
-        assert "Batch 2 loaded: 3 new" in out
+        assert "Batch 25 loaded: 3 new" in out
         page.close()
         page = open_page(b, base + "/history?lang=ar")
         body = page.inner_text("body")
