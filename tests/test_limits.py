@@ -21,6 +21,15 @@ ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
 
 
+# Runs the command as its only child and reports that child's peak RSS: the test process's own
+# RUSAGE_CHILDREN would also count every earlier child of the suite (browsers, LibreOffice, servers).
+_PEAK = (
+    "import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); "
+    "sys.stderr.write(f'PEAK_KB={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}'); "
+    "sys.exit(p.returncode)"
+)
+
+
 def _cli_ingest(path: Path, db: Path, env: dict | None = None) -> tuple[int, dict, float, float]:
     """`python -m loaders ingest --json` in a child capped at 3 GB of address space (so that a reader that
     does parse the bomb dies instead of taking the machine); (exit code, JSON, seconds, peak MB)."""
@@ -28,10 +37,10 @@ def _cli_ingest(path: Path, db: Path, env: dict | None = None) -> tuple[int, dic
     def cap():
         resource.setrlimit(resource.RLIMIT_AS, (3 * 1024 * MB, 3 * 1024 * MB))
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-m", "loaders", "ingest", str(path), "--db", f"duckdb:///{db}", "--json"],
+        [sys.executable, "-c", _PEAK, sys.executable, "-m", "loaders", "ingest", str(path)]
+        + ["--db", f"duckdb:///{db}", "--json"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -40,8 +49,7 @@ def _cli_ingest(path: Path, db: Path, env: dict | None = None) -> tuple[int, dic
         env={**os.environ, **(env or {})},
     )
     seconds = time.monotonic() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    assert peak_mb >= before / 1024  # ru_maxrss of children is the largest child so far
+    peak_mb = int(proc.stderr.rsplit("PEAK_KB=", 1)[1]) / 1024
     out = json.loads(proc.stdout) if proc.stdout.strip().startswith("{") else {}
     return proc.returncode, out, seconds, peak_mb
 

@@ -34,7 +34,7 @@ def test_a_bomb_past_the_archive_checks_only_exhausts_the_worker(tmp_path, monke
     assert result.status == "rejected"
     assert [p.code for p in result.problems] == ["worker-memory"]
     assert "1200 MB" in result.message
-    assert len(store.read_table("batch")) == 1  # the public seed only: nothing written
+    assert len(store.read_table("batch")) == 24  # the published figures only: nothing written
 
 
 def test_a_worker_over_its_time_is_stopped_with_a_clear_problem(tmp_path):
