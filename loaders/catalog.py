@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from .problems import Problem
-from .units import UNITS_FILE, Unit
+from .units import UNITS_FILE, Unit, yes_no
 
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "data" / "catalog"
 INDEX_EDITIONS_FILE = "index_editions.csv"
@@ -102,13 +102,7 @@ class Indicator(_Strict):
     @field_validator("by_region", mode="before")
     @classmethod
     def _yes_no(cls, v):
-        if isinstance(v, str):
-            if v.lower() in ("yes", "true", "1"):
-                return True
-            if v.lower() in ("no", "false", "0"):
-                return False
-            raise ValueError("must be yes or no")
-        return v
+        return yes_no(v)
 
     @field_validator(
         "baseline_year", "baseline_value", "target_year", "target_value", mode="before"

@@ -51,6 +51,17 @@ FIELDS = (
 )
 
 
+def yes_no(v):
+    """A catalog yes/no cell as a bool (the catalog files write yes/no; true/false and 1/0 are accepted)."""
+    if isinstance(v, str):
+        if v.strip().lower() in ("yes", "true", "1"):
+            return True
+        if v.strip().lower() in ("no", "false", "0"):
+            return False
+        raise ValueError("must be yes or no")
+    return v
+
+
 class Unit(BaseModel):
     """One unit: what a value in it may be, how it is written, shown and rolled up from regions."""
 
@@ -84,13 +95,7 @@ class Unit(BaseModel):
     @field_validator("whole", mode="before")
     @classmethod
     def _yes_no(cls, v):
-        if isinstance(v, str):
-            if v.strip().lower() in ("yes", "true", "1"):
-                return True
-            if v.strip().lower() in ("no", "false", "0"):
-                return False
-            raise ValueError("must be yes or no")
-        return v
+        return yes_no(v)
 
     @field_validator("decimals")
     @classmethod
