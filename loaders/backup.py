@@ -212,15 +212,25 @@ def restore(store: Store, directory: str | os.PathLike, *, lang: str = "en") -> 
     return BackupResult(src, rows)
 
 
+def _identifiers(table: sa.Table, columns: list[str]) -> tuple[str, str]:
+    """The table and column names, quoted, after checking each against the store's own metadata
+    (the allow-list: nothing read from a backup file reaches the SQL text)."""
+    known = {t.name: {c.name for c in t.columns} for t in md.sorted_tables}
+    if table.name not in known or not set(columns) <= known[table.name]:
+        raise ValueError(f"{table.name}: not a table or column of the store")
+    return f'"{table.name}"', ", ".join(f'"{c}"' for c in columns)
+
+
 def _insert(store: Store, conn, table: sa.Table, data: pa.Table) -> None:
     if data.num_rows == 0:
         return
-    names = ", ".join(data.column_names)  # from the store's metadata
+    name, names = _identifiers(table, data.column_names)
     raw = conn.connection.driver_connection
     if store.is_duckdb:
         raw.register("_marsad_restore", data)
         try:
-            raw.execute(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM _marsad_restore")
+            insert = f"INSERT INTO {name} ({names}) SELECT {names} FROM _marsad_restore"
+            raw.execute(insert)
         finally:
             raw.unregister("_marsad_restore")
         return
@@ -230,7 +240,7 @@ def _insert(store: Store, conn, table: sa.Table, data: pa.Table) -> None:
     pacsv.write_csv(data, buf, pacsv.WriteOptions(include_header=False))
     with (
         raw.cursor() as cur,
-        cur.copy(f"COPY {table.name} ({names}) FROM STDIN WITH (FORMAT csv)") as cp,
+        cur.copy(f"COPY {name} ({names}) FROM STDIN WITH (FORMAT csv)") as cp,
     ):
         cp.write(buf.getvalue())
 
