@@ -87,7 +87,8 @@ ROWS_SQL = """
     SELECT 'BX.I' || lpad(CAST(i // $slots AS VARCHAR), 5, '0') AS indicator,
            $quarters[(i % $slots) // 13 + 1] AS period,
            $regions[i % 13 + 1] AS region,
-           round(((i * 7919) % 100000) / 10.0, 1) AS value
+           -- 1,000 to 1,099.9: varied digits, but no quarter-to-quarter jump a real report would not have
+           round(1000 + ((i * 7919) % 1000) / 10.0, 1) AS value
     FROM range($rows) t(i)
 """
 
