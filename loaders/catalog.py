@@ -503,71 +503,50 @@ def _check_editions(editions, observations, by_code, listed_codes, today, proble
     file = INDEX_EDITIONS_FILE
     published = {(o.indicator, o.period): (row, o) for row, o in observations if not o.region}
     first: dict[tuple[str, int], int] = {}
+
+    def bad(row: int, field: str, code: str, message: str) -> None:
+        problems.append(Problem(file, None, row, field, code, message))
+
     for row, e in editions:
         key = (e.index, e.edition)
         if key in first:
-            problems.append(
-                Problem(
-                    file,
-                    None,
-                    row,
-                    "edition",
-                    "catalog-field",
-                    f"{e.index} {e.edition} is already on row {first[key]}",
-                )
+            bad(
+                row,
+                "edition",
+                "catalog-field",
+                f"{e.index} {e.edition} is already on row {first[key]}",
             )
         first.setdefault(key, row)
         if e.edition > today.year:
-            problems.append(
-                Problem(
-                    file,
-                    None,
-                    row,
-                    "edition",
-                    "catalog-field",
-                    f"edition {e.edition} is in the future",
-                )
-            )
+            bad(row, "edition", "catalog-field", f"edition {e.edition} is in the future")
         if not e.indicator:
             continue
         ind = by_code.get(e.indicator)
         if ind is None:
             if e.indicator not in listed_codes:
-                problems.append(
-                    Problem(
-                        file,
-                        None,
-                        row,
-                        "indicator",
-                        "catalog-reference",
-                        f"indicator {e.indicator} is not in indicators.csv",
-                    )
-                )
-            continue
-        if ind.unit != "rank":
-            problems.append(
-                Problem(
-                    file,
-                    None,
+                bad(
                     row,
                     "indicator",
                     "catalog-reference",
-                    f"{e.indicator} is not a rank (unit {ind.unit})",
+                    f"indicator {e.indicator} is not in indicators.csv",
                 )
+            continue
+        if ind.unit != "rank":
+            bad(
+                row,
+                "indicator",
+                "catalog-reference",
+                f"{e.indicator} is not a rank (unit {ind.unit})",
             )
             continue
         obs_row, obs = published.get((e.indicator, str(e.edition)), (None, None))
         if obs is not None and obs.value != e.morocco_rank:
-            problems.append(
-                Problem(
-                    file,
-                    None,
-                    row,
-                    "morocco_rank",
-                    "catalog-reference",
-                    f"rank {e.morocco_rank} disagrees with {e.indicator} {e.edition} = {obs.value:g}"
-                    f" in observations_public.csv row {obs_row}",
-                )
+            bad(
+                row,
+                "morocco_rank",
+                "catalog-reference",
+                f"rank {e.morocco_rank} disagrees with {e.indicator} {e.edition} = {obs.value:g}"
+                f" in observations_public.csv row {obs_row}",
             )
 
 
