@@ -12,7 +12,8 @@
 # Each measured command runs as its own process (wall time from spawn to exit; peak RSS from wait4). The
 # ingest runs against a copy of a store that already holds the synthetic catalog and no observation
 # ("fresh": building the catalog tables is setup, not ingest). Times are the median of --runs runs (1 for
-# the big file). The last line prints the ratios.
+# the big file). The last line prints the ratios. `--compare DIR` also times the ingest of another checkout
+# of Marsad (e.g. the previous commit, from `git worktree add`) on the same files in the same run.
 
 from __future__ import annotations
 
@@ -131,11 +132,13 @@ def make_store(db: Path, catalog_dir: Path) -> None:
     open_store(str(db), catalog_dir=catalog_dir)
 
 
-def run(cmd: list[str], *, expect_json: bool = False) -> tuple[float, float, dict | None]:
+def run(
+    cmd: list[str], *, expect_json: bool = False, cwd: Path = ROOT
+) -> tuple[float, float, dict | None]:
     """Wall seconds, peak RSS (MB) of one child process, and its JSON output when asked."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT)
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd)
         _pid, status, usage = os.wait4(
             p.pid, 0
         )  # this child's own peak RSS, not the sum of all children
@@ -156,7 +159,7 @@ def ingest_cmd(path: Path, db: Path) -> list[str]:
 
 
 def measure_ingest(
-    path: Path, template_db: Path, work: Path, runs: int, rows: int
+    path: Path, template_db: Path, work: Path, runs: int, rows: int, cwd: Path = ROOT
 ) -> tuple[float, float]:
     times, rss = [], []
     for k in range(runs):
@@ -164,7 +167,7 @@ def measure_ingest(
         for suffix in ("", ".wal"):
             Path(str(db) + suffix).unlink(missing_ok=True)
         shutil.copy(template_db, db)
-        t, m, data = run(ingest_cmd(path, db), expect_json=True)
+        t, m, data = run(ingest_cmd(path, db), expect_json=True, cwd=cwd)
         if data["status"] != "committed" or data["inserted"] != rows or data["problems"]:
             raise SystemExit(
                 f"unexpected ingest result: { {k: data[k] for k in ('status', 'inserted')} } "
@@ -207,6 +210,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keep", type=Path, help="generate into this directory and keep it")
+    ap.add_argument(
+        "--compare", type=Path, help="another checkout of Marsad to time on the same files"
+    )
     args = ap.parse_args(argv)
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="marsad-bench-"))
@@ -226,6 +232,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"setup {name}: {n} synthetic indicators for {rows:,} rows", flush=True)
         csv_path, xlsx_path, big_path = work / "long.csv", work / "long.xlsx", work / "big.csv"
         make_csv(csv_path, args.rows)
+        small_path = work / "small.csv"
+        make_csv(small_path, 3)
         if args.xlsx_rows > 0:
             make_xlsx(xlsx_path, args.xlsx_rows)
         if args.big_rows > 0:
@@ -236,9 +244,24 @@ def main(argv: list[str] | None = None) -> None:
             flush=True,
         )
 
+        # A 3-row report: what starting the command costs (imports, opening the store).
+        small, _rss = measure_ingest(small_path, stores["csv"], work, args.runs, 3)
+        print(f"3-row CSV: ingest {small:.2f} s", flush=True)
+        if args.compare:
+            other, _rss = measure_ingest(
+                small_path, stores["csv"], work, args.runs, 3, cwd=args.compare
+            )
+            print(f"3-row CSV with {args.compare}: ingest {other:.2f} s", flush=True)
         ing_csv, rss_csv = measure_ingest(csv_path, stores["csv"], work, args.runs, args.rows)
         ctas = measure_duckdb_ctas(csv_path, work, args.runs)
         r_csv = ing_csv / ctas
+        if args.compare:
+            other, _rss = measure_ingest(
+                csv_path, stores["csv"], work, args.runs, args.rows, cwd=args.compare
+            )
+            print(
+                f"{args.rows:,}-row CSV with {args.compare}: ingest {other:.2f} s -> {other / ctas:.2f}x"
+            )
         print(
             f"{args.rows:,}-row CSV: ingest {ing_csv:.2f} s (peak {rss_csv:.0f} MB) vs DuckDB CTAS "
             f"{ctas:.2f} s -> {r_csv:.2f}x (goal <= 2)",
@@ -251,6 +274,13 @@ def main(argv: list[str] | None = None) -> None:
             )
             fx = measure_fastexcel(xlsx_path, args.runs)
             r_xlsx = ing_x / fx
+            if args.compare:
+                other, _rss = measure_ingest(
+                    xlsx_path, stores["xlsx"], work, args.runs, args.xlsx_rows, cwd=args.compare
+                )
+                print(
+                    f"{args.xlsx_rows:,}-row xlsx with {args.compare}: ingest {other:.2f} s -> {other / fx:.2f}x"
+                )
             print(
                 f"{args.xlsx_rows:,}-row xlsx: ingest {ing_x:.2f} s (peak {rss_x:.0f} MB) vs fastexcel "
                 f"{fx:.2f} s -> {r_xlsx:.2f}x (goal <= 1.5)",

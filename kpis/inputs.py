@@ -7,9 +7,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 
-from loaders.store import Store, as_of_cutoff, as_of_date, indicator, milestone, pillar, region
+from loaders.store import Store, as_of_date
 
 OBS_FIELDS = (
     "indicator",
@@ -309,47 +308,15 @@ def inputs_from_records(
     )
 
 
-def _observations_sql() -> str:
-    """Current rows as of :cutoff, plus how many REAL versions each key has.
-
-    The store's `versions` counts demo rows too, so a published value sharing its key with a DEMO
-    value would look revised; a revision is judged among real rows (demo rows among demo rows).
-    """
-    current = Store.current_sql()
-    real = Store.current_sql("AND NOT o.demo")
-    return f"""
-        SELECT c.indicator, c.period, c.region, c.value, c.demo, c.versions, r.versions AS real_versions,
-               c.batch_id, c.file, c.sheet, c.row_number, c.source, c.comment, c.loaded_at,
-               c.user_name, c.origin
-        FROM ({current}) c
-        LEFT JOIN ({real}) r
-          ON r.indicator = c.indicator AND r.period = c.period AND r.region = c.region
-    """
-
-
-def _read(conn, stmt, native: bool) -> pd.DataFrame:
-    """Run one statement. On DuckDB the compiled statement (bound parameters) goes through the driver's
-    Arrow result, which halves the read time of pandas.read_sql; elsewhere pandas.read_sql."""
-    if not native:
-        return pd.read_sql(stmt, conn)
-    compiled = stmt.compile(dialect=conn.dialect)
-    params = [compiled.params[k] for k in (compiled.positiontup or [])]
-    raw = conn.connection.driver_connection
-    return raw.sql(compiled.string, params=params or None).to_arrow_table().to_pandas()
-
-
 def load_inputs(store: Store, as_of: dt.date | dt.datetime | str | None = None) -> KpiInputs:
     """Read what the engine needs, as known on `as_of` (None = now), in one transaction."""
-    cutoff = as_of_cutoff(as_of)
-    native = store.is_duckdb
-    with store.begin() as conn:
-        obs = _read(conn, sa.text(_observations_sql()).bindparams(cutoff=cutoff), native)
-        ind = _read(conn, sa.select(indicator).order_by(indicator.c.position), native)
-        ms = _read(
-            conn, sa.select(milestone).order_by(milestone.c.indicator, milestone.c.year), native
+    with store.transaction() as conn:
+        # `real_versions`: a revision is judged among real rows (a DEMO value is not a revision).
+        obs = store.current(conn, as_of=as_of, real_versions=True, frame=True)
+        ind, ms, reg, pil = (
+            store.table(conn, name, frame=True)
+            for name in ("indicator", "milestone", "region", "pillar")
         )
-        reg = _read(conn, sa.select(region).order_by(region.c.iso), native)
-        pil = _read(conn, sa.select(pillar).order_by(pillar.c.position), native)
     real = obs.pop("real_versions")
     obs["revised"] = np.where(obs["demo"].astype(bool), obs["versions"] > 1, real.fillna(0) > 1)
     # The Moroccan date the figures are as known on (the cutoff itself is a UTC instant).

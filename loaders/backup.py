@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import os
 from dataclasses import dataclass
@@ -64,30 +63,6 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _order(table: sa.Table) -> list[sa.Column]:
-    """A stable row order (primary key, else every column) so that a backup of the same data is the same."""
-    return list(table.primary_key.columns) or list(table.columns)
-
-
-def _batches(store: Store, conn, table: sa.Table, schema: pa.Schema):
-    # Identifiers come from the store's own metadata (an allow-list by construction).
-    query = sa.select(*table.columns).order_by(*_order(table))
-    if store.is_duckdb:
-        sql = str(query.compile(dialect=conn.dialect))
-        reader = conn.connection.driver_connection.sql(sql).to_arrow_reader(_CHUNK_ROWS)
-        for rb in reader:
-            yield pa.Table.from_batches([rb]).cast(schema)
-        return
-    result = conn.execution_options(stream_results=True, yield_per=_CHUNK_ROWS).execute(query)
-    names = schema.names
-    for part in result.partitions():
-        cols = list(zip(*part, strict=True)) if part else [[] for _ in names]
-        yield pa.table(
-            {n: pa.array(list(cols[i]), schema.field(n).type) for i, n in enumerate(names)},
-            schema=schema,
-        )
-
-
 def _sequences(conn) -> dict[str, int]:
     """The next value each sequence would give is past the largest id it gave: record that id."""
     from .store import batch
@@ -108,13 +83,14 @@ def backup(store: Store, directory: str | os.PathLike) -> BackupResult:
     tables: dict[str, dict] = {}
     with store.begin() as conn:
         for table in md.sorted_tables:
-            if not _has_table(conn, table.name):
+            if not store.has_table(conn, table.name):
                 continue  # a table newer code defines but this database does not have yet
             schema = _schema(table)
             path = out / f"{table.name}.parquet"
             rows = 0
             with pq.ParquetWriter(path, schema, compression="zstd") as w:
-                for chunk in _batches(store, conn, table, schema):
+                for chunk in store.stream_table(conn, table.name, schema, _CHUNK_ROWS):
+                    chunk = chunk.cast(schema)
                     w.write_table(chunk)
                     rows += chunk.num_rows
             tables[table.name] = {
@@ -128,19 +104,12 @@ def backup(store: Store, directory: str | os.PathLike) -> BackupResult:
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "created_at": dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds"),
-        "source": "duckdb" if store.is_duckdb else "postgresql",
+        "source": store.kind,
         "tables": tables,
         "sequences": sequences,
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return BackupResult(out, {k: v["rows"] for k, v in tables.items()})
-
-
-def _has_table(conn, name: str) -> bool:
-    sql = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
-    if conn.dialect.name.startswith("duckdb"):
-        return bool(conn.connection.driver_connection.execute(sql, [name]).fetchall()[0][0])
-    return bool(conn.execute(sa.text(sql.replace("?", ":n")), {"n": name}).scalar())
 
 
 def verify(directory: str | os.PathLike, *, lang: str = "en") -> dict:
@@ -206,51 +175,8 @@ def restore(store: Store, directory: str | os.PathLike, *, lang: str = "en") -> 
                     for f in schema
                 }
             )
-            _insert(store, conn, table, data)
+            if data.num_rows:
+                store.bulk_insert(conn, table.name, data)
             rows[table.name] = data.num_rows
-        _set_sequences(store, conn, manifest.get("sequences", {}))
+        store.advance_sequence(conn, int(manifest.get("sequences", {}).get("batch_id_seq", 0) or 0))
     return BackupResult(src, rows)
-
-
-def _identifiers(table: sa.Table, columns: list[str]) -> tuple[str, str]:
-    """The table and column names, quoted, after checking each against the store's own metadata
-    (the allow-list: nothing read from a backup file reaches the SQL text)."""
-    known = {t.name: {c.name for c in t.columns} for t in md.sorted_tables}
-    if table.name not in known or not set(columns) <= known[table.name]:
-        raise ValueError(f"{table.name}: not a table or column of the store")
-    return f'"{table.name}"', ", ".join(f'"{c}"' for c in columns)
-
-
-def _insert(store: Store, conn, table: sa.Table, data: pa.Table) -> None:
-    if data.num_rows == 0:
-        return
-    name, names = _identifiers(table, data.column_names)
-    raw = conn.connection.driver_connection
-    if store.is_duckdb:
-        raw.register("_marsad_restore", data)
-        try:
-            insert = f"INSERT INTO {name} ({names}) SELECT {names} FROM _marsad_restore"
-            raw.execute(insert)
-        finally:
-            raw.unregister("_marsad_restore")
-        return
-    import pyarrow.csv as pacsv
-
-    buf = io.BytesIO()
-    pacsv.write_csv(data, buf, pacsv.WriteOptions(include_header=False))
-    with (
-        raw.cursor() as cur,
-        cur.copy(f"COPY {name} ({names}) FROM STDIN WITH (FORMAT csv)") as cp,
-    ):
-        cp.write(buf.getvalue())
-
-
-def _set_sequences(store: Store, conn, sequences: dict) -> None:
-    last = int(sequences.get("batch_id_seq", 0) or 0)
-    if last <= 0:
-        return
-    if store.is_duckdb:
-        # DuckDB cannot move a sequence that a column default uses: draw the numbers already given.
-        conn.execute(sa.text("SELECT max(nextval('batch_id_seq')) FROM range(:n)"), {"n": last})
-    else:
-        conn.execute(sa.text("SELECT setval('batch_id_seq', :n)"), {"n": last})

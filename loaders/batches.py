@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-import duckdb
-import pyarrow as pa
 import sqlalchemy as sa
 
 from .i18n import translator
-from .store import NATIONAL, Store, as_of_cutoff, batch, observation, utcnow
+from .store import NATIONAL, Store, batch, observation, scratch, utcnow
 
 EXPORT_HEADER = ("indicator", "period", "region", "value", "unit", "source", "batch_id", "demo")
 # Text starting with one of these is a formula to a spreadsheet (CSV injection): it gets a leading "'".
@@ -45,38 +42,7 @@ class UndoResult:
     )
 
 
-def _duck_sql(sql: str) -> str:
-    return re.sub(r"(?<![:\w]):(\w+)", r"$\1", sql)
-
-
-def _arrow(store: Store, conn, sql: str, params: dict) -> pa.Table:
-    """Run fixed SQL with bound parameters and get Arrow (DuckDB natively; PostgreSQL through rows)."""
-    if store.is_duckdb:
-        return conn.connection.driver_connection.sql(_duck_sql(sql), params=params).to_arrow_table()
-    result = conn.execute(sa.text(sql), params)
-    names = list(result.keys())
-    rows = result.all()
-    return pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
-
-
 # -- undo -----------------------------------------------------------------------------------------------
-
-_AFFECTED = """
-    SELECT count(*) AS values_,
-           count(*) FILTER (WHERE c.batch_id = :batch_id) AS current_
-    FROM observation ob
-    LEFT JOIN ({current}) c ON c.indicator = ob.indicator AND c.period = ob.period AND c.region = ob.region
-    WHERE ob.batch_id = :batch_id
-"""
-# After the undo, among the batch's values that were current: which fell back on another batch's value (the
-# same value: kept; another: restored). A value a later real batch holds was not current before and is left out.
-_AFTER_UNDO = """
-    SELECT count(*) FILTER (WHERE c.value = ob.value) AS kept,
-           count(*) FILTER (WHERE c.value <> ob.value) AS restored
-    FROM observation ob
-    JOIN ({current}) c ON c.indicator = ob.indicator AND c.period = ob.period AND c.region = ob.region
-    WHERE ob.batch_id = :batch_id AND NOT (NOT c.demo AND c.batch_id > :batch_id)
-"""
 
 
 def undo(
@@ -90,7 +56,6 @@ def undo(
     """
     _ = translator(lang)
     now = now or utcnow()
-    current = Store.current_sql()
     with store.begin(write=True) as conn:
         row = conn.execute(sa.select(batch).where(batch.c.batch_id == batch_id)).mappings().first()
         if row is None:
@@ -127,20 +92,9 @@ def undo(
                 ),
                 batch_id,
             )
-        n_values, n_current = conn.execute(
-            sa.text(_AFFECTED.format(current=current)), {"batch_id": batch_id, "cutoff": None}
-        ).one()
-        conn.execute(
-            sa.update(batch)
-            .where(batch.c.batch_id == batch_id, batch.c.undone_at.is_(None))
-            .values(undone_at=now, undone_by=user)
-        )
         # Of the values this batch made current, how many fall back on another batch's version.
-        kept, restored = conn.execute(
-            sa.text(_AFTER_UNDO.format(current=current)), {"batch_id": batch_id, "cutoff": None}
-        ).one()
-        kept, restored = int(kept), int(restored)
-        removed = int(n_current) - kept - restored
+        n_values, n_current, kept, restored = store.undo_batch(conn, batch_id, user=user, now=now)
+        removed = n_current - kept - restored
     if kept:
         msg = _(
             "Batch {batch_id} undone: {restored} values back to their previous version, {removed} values"
@@ -228,13 +182,7 @@ def value_history(store: Store, indicator: str, period: str, region: str | None 
             .mappings()
             .all()
         )
-        current = conn.execute(
-            sa.text(
-                f"SELECT batch_id FROM ({Store.current_sql()}) c "
-                "WHERE c.indicator = :indicator AND c.period = :period AND c.region = :region"
-            ),
-            {**key, "cutoff": None},
-        ).scalar()
+        current = store.current_batch_of(conn, **key)
     df = pd.DataFrame(
         [dict(r) for r in rows],
         columns=[
@@ -292,10 +240,8 @@ def export_csv(store: Store, out: str | os.PathLike | BinaryIO, as_of=None) -> i
     that a spreadsheet would run as a formula get a leading "'"; numbers stay numbers (a negative value is a
     number, not a formula).
     """
-    sql = f"SELECT indicator, period, region, value, unit, source, batch_id, demo FROM ({Store.current_sql()}) c"
-    with store.begin() as conn:
-        table = _arrow(store, conn, sql, {"cutoff": as_of_cutoff(as_of)})
-    con = duckdb.connect()
+    table = store.current(as_of=as_of, columns=list(EXPORT_HEADER))
+    con = scratch()
     tmp = None
     try:
         con.register("cur", table)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 EXIT_BAD_DATABASE = 2
@@ -20,63 +21,32 @@ class CliFailure(Exception):
         self.message = message
 
 
-def _reason(e: BaseException) -> str:
-    """The driver's first line, without SQLAlchemy's SQL echo and links."""
-    orig = getattr(e, "orig", None) or e
-    text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-    return text[:300]
+def explain(e: BaseException, url: str, _, store=None) -> CliFailure | None:
+    """The one-sentence failure for an error met while opening or using the database; None if not one of those.
 
-
-def _unreachable(e: BaseException) -> bool:
-    text = str(getattr(e, "orig", None) or e).lower()
-    return any(
-        w in text
-        for w in (
-            "connection refused",
-            "could not translate host",
-            "timeout",
-            "timed out",
-            "is the server running",
-            "no route",
-        )
-    )
-
-
-def explain(e: BaseException, url: str, _) -> CliFailure | None:
-    """The one-sentence failure for an error met while opening or using the database; None if not one of those."""
-    import sqlalchemy as sa
-
+    Driver and SQLAlchemy errors are translated by the store (its adapter knows its engine's errors) into a
+    StoreError; the driver's own text is printed only with MARSAD_DEBUG=1.
+    """
     from .catalog import CatalogError
-    from .store import StoreBusy, StoreError, _display_url
+    from .store import Store, StoreBusy, StoreError, display_url
+    from .store.errors import failure
 
-    shown = _display_url(url)
-    if isinstance(e, StoreBusy):
-        return CliFailure(EXIT_BUSY, e.translated(_))
-    if isinstance(e, StoreError):
-        return CliFailure(EXIT_BAD_DATABASE, e.translated(_))
     if isinstance(e, CatalogError):
         return CliFailure(EXIT_BAD_DATABASE, str(e))
-    if isinstance(e, sa.exc.OperationalError) and _unreachable(e):
-        reason = _("the server cannot be reached")
-        return CliFailure(
-            EXIT_BAD_DATABASE,
-            _("Cannot open the database {url}: {reason}", url=shown, reason=reason),
-        )
-    if isinstance(e, (sa.exc.SQLAlchemyError, OSError)):
-        return CliFailure(
-            EXIT_BAD_DATABASE,
-            _("Cannot open the database {url}: {reason}", url=shown, reason=_reason(e)),
-        )
-    try:
-        import duckdb
-    except ImportError:  # pragma: no cover - duckdb is a dependency
-        return None
-    if isinstance(e, duckdb.Error):
-        return CliFailure(
-            EXIT_BAD_DATABASE,
-            _("Cannot open the database {url}: {reason}", url=shown, reason=_reason(e)),
-        )
-    return None
+    if not isinstance(e, StoreError):
+        try:
+            translated = (store or Store(url)).translate(e)
+        except Exception:  # noqa: BLE001 - a URL no adapter takes: nothing to translate with
+            translated = None
+        if translated is None and isinstance(e, OSError):
+            translated = failure(e, display_url(url))
+        if translated is None:
+            return None
+        e = translated
+    message = e.translated(_)
+    if e.detail and os.environ.get("MARSAD_DEBUG"):
+        message += f" ({e.detail})"
+    return CliFailure(EXIT_BUSY if isinstance(e, StoreBusy) else EXIT_BAD_DATABASE, message)
 
 
 def open_cli_store(db: str | None, catalog_dir=None, *, lang: str = "en"):
@@ -93,12 +63,13 @@ def open_cli_store(db: str | None, catalog_dir=None, *, lang: str = "en"):
         )
         sys.stderr.flush()
 
+    store = None
     try:
         check_target(url)
         store = Store(url, on_wait=waiting)
         catalog = store.ensure(catalog_dir)
     except Exception as e:
-        failure = explain(e, url, _)
+        failure = explain(e, url, _, store)
         if failure is None:
             raise
         raise failure from e

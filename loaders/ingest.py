@@ -20,23 +20,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import re
-import sys
-import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
-import sqlalchemy as sa
 
 from .catalog import CATALOG_DIR, Catalog, load_catalog
 from .i18n import fmt_number, translator
 from .longform import LONG_SCHEMA, LongResult
 from .problems import Problem, UnreadableFile
-from .store import Store, batch, meta, utcnow
+from .store import Store, scratch, utcnow
 from .units import (
     JUMP_KINDS,
     MAX_MAGNITUDE,
@@ -52,10 +46,16 @@ from .units import (
 # At most this many problems of one code are listed; the rest are counted in one `too-many-problems`.
 MAX_PER_CODE = 50
 
-# Fault-injection hook for the kill-mid-load test: MARSAD_FAULT_PAUSE=before-commit makes ingest print a
-# marker on stderr and sleep inside the open transaction, just before COMMIT (or before the insert).
-FAULT_ENV = "MARSAD_FAULT_PAUSE"
+# Points inside the open write transaction where `checkpoint` is called: just before the observations are
+# inserted, and just before COMMIT. The kill-mid-load test installs a hook there (tests/fault.py).
 FAULT_POINTS = ("before-insert", "before-commit")
+
+
+def _no_checkpoint(point: str) -> None:
+    """The production hook: nothing."""
+
+
+checkpoint = _no_checkpoint
 
 CHANGES_SCHEMA = pa.schema(
     [
@@ -172,23 +172,7 @@ def units_match(
 
 def store_catalog(store: Store) -> Catalog:
     """The catalog the store was built on (the store keeps its catalog directory in `meta`)."""
-    with store.begin() as conn:
-        directory = conn.execute(
-            sa.select(meta.c.value).where(meta.c.key == "catalog_dir")
-        ).scalar()
-    return load_catalog(directory or CATALOG_DIR)
-
-
-def _fault_pause(point: str) -> None:
-    if os.environ.get(FAULT_ENV) == point:
-        sys.stderr.write(f"{FAULT_ENV} {point}: paused inside the transaction\n")
-        sys.stderr.flush()
-        time.sleep(float(os.environ.get("MARSAD_FAULT_PAUSE_SECONDS", "3600")))
-
-
-def _duck_sql(sql: str) -> str:
-    """SQLAlchemy ':name' parameters -> DuckDB '$name' (the SQL text is fixed in this package)."""
-    return re.sub(r"(?<![:\w]):(\w+)", r"$\1", sql)
+    return load_catalog(store.meta_value("catalog_dir") or CATALOG_DIR)
 
 
 def _empty_changes() -> pa.Table:
@@ -614,20 +598,10 @@ def _stored_values(store: Store, indicators: list[str]) -> pa.Table:
     """Current real values of these indicators in the store, every period (for the jump check)."""
     if not indicators:
         return _STORE_VALUES_SCHEMA.empty_table()
-    sql = sa.text(
-        "SELECT indicator, period, region, value FROM ("
-        + Store.current_sql("AND NOT o.demo AND o.indicator IN :inds")
-        + ") c"
-    ).bindparams(sa.bindparam("inds", expanding=True))
-    with store.begin() as conn:
-        rows = conn.execute(sql, {"inds": indicators, "cutoff": None}).fetchall()
-    if not rows:
-        return _STORE_VALUES_SCHEMA.empty_table()
-    cols = list(zip(*rows, strict=True))
-    return pa.Table.from_arrays(
-        [pa.array(list(c), f.type) for c, f in zip(cols, _STORE_VALUES_SCHEMA, strict=True)],
-        schema=_STORE_VALUES_SCHEMA,
+    found = store.current(
+        include_demo=False, indicators=indicators, columns=_STORE_VALUES_SCHEMA.names
     )
+    return found.cast(_STORE_VALUES_SCHEMA)
 
 
 def _check_jumps(store: Store, con, loc: _Located, probs: _Problems) -> None:
@@ -639,7 +613,7 @@ def _check_jumps(store: Store, con, loc: _Located, probs: _Problems) -> None:
     con.register("stored", _stored_values(store, indicators))
     try:
         found = con.execute(
-            _duck_sql(_JUMPS),
+            _JUMPS,
             {"kinds": list(JUMP_KINDS), "factor": factor, "limit": MAX_PER_CODE},
         ).fetchall()
     finally:
@@ -692,8 +666,7 @@ def _check_jumps(store: Store, con, loc: _Located, probs: _Problems) -> None:
 
 def _checks_connection(longs: list[LongResult], catalog: Catalog):
     """A private in-memory DuckDB: `up` = every file's rows (zero-copy Arrow scans), `cat`/`reg` = catalog."""
-    con = duckdb.connect()
-    con.execute("SET enable_progress_bar = false")  # it would print on stdout, into --json output
+    con = scratch()
     parts = []
     for i, lr in enumerate(longs):
         con.register(f"up_{i}", lr.rows.select(LONG_SCHEMA.names).cast(LONG_SCHEMA))
@@ -725,71 +698,6 @@ def _checks_connection(longs: list[LongResult], catalog: Catalog):
         "CREATE TABLE reg AS SELECT unnest($iso) AS iso", {"iso": [r.iso for r in catalog.regions]}
     )
     return con
-
-
-# -- the store side ---------------------------------------------------------------------------------------
-
-_CURRENT_FOR_KEYS = """
-    SELECT c.indicator, c.period, c.region, c.value AS old_value, c.batch_id AS old_batch_id
-    FROM ({current}) c
-    WHERE EXISTS (SELECT 1 FROM _marsad_keys k
-                  WHERE k.indicator = c.indicator AND k.period = c.period AND k.region = c.region)
-"""
-_CURRENT_SCHEMA = pa.schema(
-    [
-        ("indicator", pa.string()),
-        ("period", pa.string()),
-        ("region", pa.string()),
-        ("old_value", pa.float64()),
-        ("old_batch_id", pa.int32()),
-    ]
-)
-
-
-def _current_for_keys(store: Store, conn, longs: list[LongResult], con) -> pa.Table:
-    """Current real (non-demo) values of the uploaded keys, read inside the caller's transaction."""
-    current = Store.current_sql(
-        "AND NOT o.demo AND o.indicator IN (SELECT DISTINCT indicator FROM _marsad_keys)"
-    )
-    sql = _CURRENT_FOR_KEYS.format(current=current)
-    raw = conn.connection.driver_connection
-    if store.is_duckdb:
-        # The readers' Arrow tables are scanned in place (no copy of the keys); names are ours.
-        raw.execute(
-            "SET enable_progress_bar = false"
-        )  # it would print on stdout, into --json output
-        names = [f"_marsad_up_{i}" for i in range(len(longs))]
-        for name, lr in zip(names, longs, strict=True):
-            raw.register(name, lr.rows.select(["indicator", "period", "region"]))
-        keys = " UNION ALL ".join(
-            f"SELECT indicator, period, coalesce(region, '') AS region FROM {n}" for n in names
-        )
-        try:
-            out = raw.sql(
-                _duck_sql(f"WITH _marsad_keys AS ({keys}) {sql}"), params={"cutoff": None}
-            ).to_arrow_table()
-        finally:
-            for name in names:
-                raw.unregister(name)
-        return out.cast(_CURRENT_SCHEMA)
-    # PostgreSQL: the keys go to a temporary table through COPY, the join runs in the database.
-    import io
-
-    import pyarrow.csv as pacsv
-
-    keys = con.sql("SELECT indicator, period, region FROM clean").to_arrow_table()
-    conn.execute(
-        sa.text(
-            "CREATE TEMPORARY TABLE _marsad_keys (indicator TEXT, period TEXT, region TEXT) ON COMMIT DROP"
-        )
-    )
-    buf = io.BytesIO()
-    pacsv.write_csv(keys, buf, pacsv.WriteOptions(include_header=False))
-    with raw.cursor() as cur, cur.copy("COPY _marsad_keys FROM STDIN WITH (FORMAT csv)") as cp:
-        cp.write(buf.getvalue())
-    conn.execute(sa.text("ANALYZE _marsad_keys"))
-    rows = conn.execute(sa.text(sql), {"cutoff": None}).mappings().all()
-    return pa.Table.from_pylist([dict(r) for r in rows], schema=_CURRENT_SCHEMA)
 
 
 # Every uploaded value beside the current one: new, revised, or unchanged (same value: not written).
@@ -828,14 +736,6 @@ def _state_token(con) -> str:
         "SELECT count(*), bit_xor(hash(indicator, period, region, old_value)) FROM cur"
     ).fetchone()
     return f"{n}:{(xor or 0):016x}"
-
-
-def _same_content_batch(conn, content_hash: str) -> int | None:
-    return conn.execute(
-        sa.select(sa.func.max(batch.c.batch_id)).where(
-            batch.c.content_hash == content_hash, batch.c.undone_at.is_(None)
-        )
-    ).scalar()
 
 
 # -- entry points -----------------------------------------------------------------------------------------
@@ -982,8 +882,8 @@ def ingest_long(
             con.execute("CREATE VIEW clean AS SELECT * FROM up")
         content_hash = f"{rows}:{(xor or 0):016x}"
 
-        with store.begin(write=not dry_run) as conn:
-            current = _current_for_keys(store, conn, longs, con)
+        with store.transaction(write=not dry_run) as conn:
+            current = store.current_for_keys(conn, [lr.rows for lr in longs])
             con.register("cur", current)
             state = _state_token(con)
             con.execute("CREATE VIEW diff AS " + _DIFF)  # fixed SQL text, no values
@@ -1033,7 +933,7 @@ def ingest_long(
                     list(files),
                     state=state,
                 )
-            same = _same_content_batch(conn, content_hash) if inserted + revised == 0 else None
+            same = store.same_content_batch(conn, content_hash) if inserted + revised == 0 else None
 
             batch_id = store.new_batch(
                 conn,
@@ -1044,7 +944,7 @@ def ingest_long(
                 created_at=now,
                 content_hash=content_hash,
             )
-            _fault_pause("before-insert")
+            checkpoint("before-insert")
             # New and revised values, shaped for the observation table, streamed in chunks so a large upload
             # never exists twice in memory.
             reader = con.sql(_TO_WRITE, params={"batch_id": batch_id}).to_arrow_reader(
@@ -1057,12 +957,10 @@ def ingest_long(
             # which needs memory of its own (the primary-key index).
             con.close()
             pa.default_memory_pool().release_unused()
-            conn.execute(
-                sa.update(batch)
-                .where(batch.c.batch_id == batch_id)
-                .values(rows=rows, inserted=inserted, revised=revised, unchanged=unchanged)
+            store.finish_batch(
+                conn, batch_id, rows=rows, inserted=inserted, revised=revised, unchanged=unchanged
             )
-            _fault_pause("before-commit")
+            checkpoint("before-commit")
     finally:
         con.close()
     if inserted + revised == 0:

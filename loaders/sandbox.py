@@ -114,10 +114,10 @@ def ingest_in_worker(
             with result.open("rb") as f:
                 out = pickle.load(f)  # written by our own worker, from our own classes
             if isinstance(out, dict) and "store_error" in out:
-                from . import store as store_module
+                from .store.errors import KINDS
 
                 kind, code, msgid, params = out["store_error"]
-                raise getattr(store_module, kind)(code, msgid, **params)
+                raise KINDS[kind](code, msgid, **params)
             return out
         if proc.returncode == _EXIT_MEMORY or proc.returncode in _MEMORY_SIGNALS:
             message = _(

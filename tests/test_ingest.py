@@ -2,7 +2,6 @@
 
 import datetime as dt
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -562,13 +561,14 @@ def big_store(tmp_path):
     return store, db, rows, csv_path
 
 
-def _spawn(db: str, csv_path: Path, env_extra: dict) -> subprocess.Popen:
+def _spawn(db: str, csv_path: Path, pause_at: str | None = None) -> subprocess.Popen:
+    # tests.fault: the same CLI with a pause installed at one checkpoint of the ingest transaction.
+    cli = ["tests.fault", pause_at] if pause_at else ["loaders"]
     return subprocess.Popen(
-        [sys.executable, "-m", "loaders", "ingest", str(csv_path), "--db", db, "--json"],
+        [sys.executable, "-m", *cli, "ingest", str(csv_path), "--db", db, "--json"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env={**os.environ, **env_extra},
         text=True,
     )
 
@@ -578,7 +578,7 @@ def test_kill_while_the_transaction_is_open_leaves_the_database_as_before(big_st
     # before-insert: the batch row is written, no observation yet; before-commit: every row is inserted.
     store, db, rows, csv_path = big_store
     before = snapshot(store)
-    child = _spawn(db, csv_path, {"MARSAD_FAULT_PAUSE": point})
+    child = _spawn(db, csv_path, point)
     try:
         deadline = time.monotonic() + 60
         line = ""
@@ -597,7 +597,7 @@ def test_kill_while_the_transaction_is_open_leaves_the_database_as_before(big_st
 def test_kill_at_any_moment_leaves_before_or_all_never_part(big_store, delay):
     store, db, rows, csv_path = big_store
     before = snapshot(store)
-    child = _spawn(db, csv_path, {})
+    child = _spawn(db, csv_path)
     time.sleep(delay)
     child.send_signal(signal.SIGKILL)
     out, _err = child.communicate()

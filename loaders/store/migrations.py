@@ -1,0 +1,40 @@
+"""Schema versions: the ordered upgrades an older database goes through when it is opened."""
+
+# How to change the schema (see also the package docstring): describe the final shape in schema.py, then
+# append the next version here, so that older code refuses the database and newer code upgrades it:
+# - a new table is created on open: `MIGRATIONS.append((2, None))`;
+# - a change an existing database needs (a column, data), two lines:
+#        def _v2_batch_publication(conn): add_column(conn, "batch", "published_at", "TIMESTAMP")
+#        MIGRATIONS.append((2, _v2_batch_publication))
+# A migration gets a SQLAlchemy connection inside the opening transaction (all or nothing), runs after the
+# missing tables are created, and must work on DuckDB and PostgreSQL (plain SQL, or the helpers below).
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+# (version reached, function upgrading from the version before), in order. Version 1 is the schema as
+# created before versions were counted: it has no function.
+MIGRATIONS: list[tuple[int, Callable]] = [(1, None)]
+
+
+def latest() -> int:
+    """The version this code creates and upgrades to."""
+    return MIGRATIONS[-1][0]
+
+
+def pending(stored: int) -> list[tuple[int, Callable]]:
+    """The migrations a database at version `stored` needs, in order."""
+    return [(v, fn) for v, fn in MIGRATIONS if v > stored and fn is not None]
+
+
+def add_column(conn, table: str, column: str, sql_type: str) -> None:
+    """Add a column unless it is there (a table just created from schema.py already has it).
+
+    `table`, `column` and `sql_type` are written by developers in this module, never taken from data.
+    """
+    import sqlalchemy as sa
+
+    if column in {c["name"] for c in sa.inspect(conn).get_columns(table)}:
+        return
+    conn.execute(sa.text(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {sql_type}'))

@@ -1,0 +1,114 @@
+"""The tables, as SQLAlchemy metadata: the one description of the schema every engine creates."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .common import OBS_COLUMNS
+
+md = sa.MetaData()
+
+meta = sa.Table(
+    "meta", md, sa.Column("key", sa.String, primary_key=True), sa.Column("value", sa.String)
+)
+pillar = sa.Table(
+    "pillar",
+    md,
+    sa.Column("programme", sa.String, primary_key=True),
+    sa.Column("pillar", sa.String, primary_key=True),
+    sa.Column("name_fr", sa.String),
+    sa.Column("name_en", sa.String),
+    sa.Column("name_ar", sa.String),
+    sa.Column("position", sa.Integer),
+)
+indicator = sa.Table(
+    "indicator",
+    md,
+    sa.Column("code", sa.String, primary_key=True),
+    sa.Column("programme", sa.String),
+    sa.Column("pillar", sa.String),
+    sa.Column("name_fr", sa.String),
+    sa.Column("name_en", sa.String),
+    sa.Column("name_ar", sa.String),
+    sa.Column("unit", sa.String),
+    sa.Column("direction", sa.String),
+    sa.Column("kind", sa.String),
+    sa.Column("frequency", sa.String),
+    sa.Column("by_region", sa.Boolean),
+    sa.Column("baseline_year", sa.Integer),
+    sa.Column("baseline_value", sa.Float),
+    sa.Column("target_year", sa.Integer),
+    sa.Column("target_value", sa.Float),
+    sa.Column("confidence", sa.String),
+    sa.Column("sources", sa.String),
+    sa.Column("notes", sa.String),
+    sa.Column("position", sa.Integer),
+)
+milestone = sa.Table(
+    "milestone",
+    md,
+    sa.Column("indicator", sa.String, primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("value", sa.Float),
+)
+region = sa.Table(
+    "region",
+    md,
+    sa.Column("iso", sa.String, primary_key=True),
+    sa.Column("hcp_code", sa.String),
+    sa.Column("name_fr", sa.String),
+    sa.Column("name_en", sa.String),
+    sa.Column("name_ar", sa.String),
+    sa.Column("capital", sa.String),
+    sa.Column("population_2024", sa.BigInteger),
+)
+batch_seq = sa.Sequence("batch_id_seq", metadata=md)
+batch = sa.Table(
+    "batch",
+    md,
+    sa.Column("batch_id", sa.Integer, batch_seq, primary_key=True, autoincrement=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("user_name", sa.String, nullable=False),
+    sa.Column("origin", sa.String, nullable=False),  # public | upload | demo
+    sa.Column("files", sa.String, nullable=False),
+    sa.Column("demo", sa.Boolean, nullable=False),
+    sa.Column("rows", sa.Integer),
+    sa.Column("inserted", sa.Integer),
+    sa.Column("revised", sa.Integer),
+    sa.Column("unchanged", sa.Integer),
+    sa.Column("content_hash", sa.String),
+    sa.Column("undone_at", sa.DateTime),
+    sa.Column("undone_by", sa.String),
+)
+# Append-only: a revision is a new row from a later batch; undo marks the batch, never deletes.
+observation = sa.Table(
+    "observation",
+    md,
+    sa.Column("batch_id", sa.Integer, nullable=False),
+    sa.Column("indicator", sa.String, nullable=False),
+    sa.Column("period", sa.String, nullable=False),
+    sa.Column("region", sa.String, nullable=False),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("unit", sa.String),
+    sa.Column("comment", sa.String),
+    sa.Column("source", sa.String),
+    sa.Column("file", sa.String),
+    sa.Column("sheet", sa.String),
+    sa.Column("row_number", sa.Integer),
+    sa.Column("demo", sa.Boolean, nullable=False),
+)
+# One row per key and batch. Ingest guarantees it before writing; PostgreSQL also enforces it with an
+# index. DuckDB does not: its ART indexes live in memory, are loaded at every open, and a four-text-column
+# key cost ~1 s per million rows inserted (bench/ingest.py).
+sa.Index(
+    "observation_key",
+    observation.c.batch_id,
+    observation.c.indicator,
+    observation.c.period,
+    observation.c.region,
+    unique=True,
+).ddl_if(dialect="postgresql")
+# The Arrow schema of bulk writes (common.OBS_ARROW_SCHEMA) and this table must name the same columns.
+assert [c.name for c in observation.columns] == OBS_COLUMNS
+
+TABLES = {t.name: t for t in md.sorted_tables}
