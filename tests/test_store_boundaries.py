@@ -36,17 +36,22 @@ def test_the_check_sees_what_it_forbids():
     assert not FORBIDDEN.search("from .store import scratch")
 
 
-def test_the_duckdb_ingest_path_imports_neither_sqlalchemy_nor_pydantic_for_the_store(tmp_path):
-    """Opening a DuckDB store and reading current values through the native handle needs no SQLAlchemy."""
+def test_an_ingest_into_a_duckdb_store_does_not_import_sqlalchemy(tmp_path):
+    """The CLI's hot path (open an existing store, check, diff, write one batch) runs on the DuckDB driver."""
+    from loaders.store import open_store
+
     db = tmp_path / "m.duckdb"
+    open_store(str(db))
+    report = ROOT / "tests" / "fixtures" / "ingest" / "good_long_three_values.csv"
     code = (
-        "import sys\n"
-        "from loaders.store import Store\n"
-        f"s = Store('duckdb:///{db}')\n"
-        "import duckdb; duckdb.connect(s.path).execute('CREATE TABLE meta (key VARCHAR, value VARCHAR)').close()\n"
-        "print(s.meta_value('catalog_dir'), 'sqlalchemy' in sys.modules)\n"
+        "import contextlib, io, json, sys\n"
+        "from loaders.__main__ import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        f"    code = main(['ingest', {str(report)!r}, '--db', {str(db)!r}, '--json'])\n"
+        "print(code, json.loads(out.getvalue())['inserted'], 'sqlalchemy' in sys.modules)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
-    assert out == ["None", "False"]
+    assert out == ["0", "3", "False"]
