@@ -472,7 +472,8 @@ class Store:
         )
         params = {"cutoff": as_of_cutoff(as_of)}
         if indicators is not None:
-            params["inds"] = list(indicators)
+            # An empty list has no element type in DuckDB: a code no indicator has selects nothing the same.
+            params["inds"] = list(indicators) or [""]
         out = self.read_frame(conn, sql, params) if frame else self.read_arrow(conn, sql, params)
         if not columns and not real_versions:
             out = out.drop(columns=["rn"]) if frame else out.drop_columns(["rn"])
