@@ -36,6 +36,7 @@ from .catalog import CATALOG_DIR, Catalog, load_catalog
 from .i18n import fmt_number, translator
 from .longform import LONG_SCHEMA, LongResult
 from .problems import Problem, UnreadableFile
+from .review import after_ingest, initial_status
 from .store import Store, batch, meta, utcnow
 from .units import (
     JUMP_KINDS,
@@ -1034,6 +1035,7 @@ def ingest_long(
                     state=state,
                 )
             same = _same_content_batch(conn, content_hash) if inserted + revised == 0 else None
+            batch_status = initial_status()  # "submitted" when review before publication is on
 
             batch_id = store.new_batch(
                 conn,
@@ -1043,7 +1045,9 @@ def ingest_long(
                 demo=False,
                 created_at=now,
                 content_hash=content_hash,
+                status=batch_status,
             )
+            after_ingest(conn, batch_id, user, batch_status, problems, now)
             _fault_pause("before-insert")
             # New and revised values, shaped for the observation table, streamed in chunks so a large upload
             # never exists twice in memory.
@@ -1094,6 +1098,8 @@ def ingest_long(
             unchanged=unchanged,
         )
         status = "committed"
+    if batch_status == "submitted":
+        msg += " " + _("Submitted for review: published once a validator approves it.")
     return IngestResult(
         status,
         batch_id,

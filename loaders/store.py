@@ -101,7 +101,14 @@ batch = sa.Table(
     sa.Column("content_hash", sa.String),
     sa.Column("undone_at", sa.DateTime),
     sa.Column("undone_by", sa.String),
+    # Review before publication (loaders/review.py): only published batches are visible to viewers.
+    sa.Column("status", sa.String, nullable=False, server_default="published"),
+    sa.Column("submitted_at", sa.DateTime),
+    sa.Column("published_at", sa.DateTime),
+    sa.Column("published_by", sa.String),
+    sa.Column("review_comment", sa.String),
 )
+BATCH_STATUSES = ("published", "submitted", "sent_back", "withdrawn")
 # Append-only: a revision is a new row from a later batch; undo marks the batch, never deletes.
 observation = sa.Table(
     "observation",
@@ -400,9 +407,14 @@ class Store:
         self, catalog_dir: Path | str | None = None, *, seed_public: bool = True
     ) -> Catalog | None:
         """Create the schema, (re)load the catalog when its files changed, seed real public observations once."""
+        from .review import (
+            migrate_add_review,  # registers the review tables on `md` (MERGE: migrations list)
+        )
+
         with self.begin(write=True) as conn:
             self._refuse_foreign(conn)
             md.create_all(conn)
+            migrate_add_review(conn)
             stored = dict(conn.execute(sa.select(meta.c.key, meta.c.value)).all())
             if (
                 catalog_dir is None
@@ -475,12 +487,18 @@ class Store:
         demo: bool,
         created_at: dt.datetime | None = None,
         content_hash: str | None = None,
+        status: str = "published",
     ) -> int:
         batch_id = conn.execute(sa.select(batch_seq.next_value())).scalar_one()
+        created_at = created_at or utcnow()
         conn.execute(
             sa.insert(batch).values(
                 batch_id=batch_id,
-                created_at=created_at or utcnow(),
+                created_at=created_at,
+                status=status,
+                submitted_at=created_at if status == "submitted" else None,
+                published_at=created_at if status == "published" else None,
+                published_by=user if status == "published" else None,
                 user_name=user,
                 origin=origin,
                 files=files,
@@ -527,7 +545,10 @@ class Store:
 
     @staticmethod
     def current_sql(where: str = "") -> str:
-        """Rows current as of :cutoff (NULL = now): latest batch per key among batches loaded and not undone then.
+        """Rows current as of :cutoff (NULL = now): latest batch per key among batches published and not undone then.
+
+        Visible batches: status 'published' with published_at before the cutoff (a submitted, sent-back or
+        withdrawn batch is seen by validators only, loaders/review.py).
 
         Every batch that reported a value holds its own row, even when the value was unchanged, so the latest
         batch that reported a key gives its value and its provenance, and undoing any batch falls back on the
@@ -550,7 +571,8 @@ class Store:
                            LAG(o.value) OVER (PARTITION BY o.indicator, o.period, o.region, o.demo
                                               ORDER BY o.batch_id) AS prev_value
                     FROM observation o JOIN batch b ON b.batch_id = o.batch_id
-                    WHERE (CAST(:cutoff AS TIMESTAMP) IS NULL OR b.created_at < CAST(:cutoff AS TIMESTAMP))
+                    WHERE b.status = 'published'
+                      AND (CAST(:cutoff AS TIMESTAMP) IS NULL OR b.published_at < CAST(:cutoff AS TIMESTAMP))
                       AND (b.undone_at IS NULL
                            OR (CAST(:cutoff AS TIMESTAMP) IS NOT NULL AND b.undone_at >= CAST(:cutoff AS TIMESTAMP)))
                       {where}
@@ -587,10 +609,14 @@ class Store:
         """Changes whenever anything a page shows could change (cache key for the UI)."""
         with self.begin() as conn:
             b = conn.execute(
-                sa.select(sa.func.max(batch.c.batch_id), sa.func.count(batch.c.undone_at))
+                sa.select(
+                    sa.func.max(batch.c.batch_id),
+                    sa.func.count(batch.c.undone_at),
+                    sa.func.count(batch.c.published_at),
+                )
             ).one()
             d = conn.execute(sa.select(meta.c.value).where(meta.c.key == "catalog_digest")).scalar()
-        return f"{b[0]}-{b[1]}-{d}"
+        return f"{b[0]}-{b[1]}-{b[2]}-{d}"
 
 
 def open_store(
