@@ -24,6 +24,7 @@ PAGES = [
     ("pages/upload.py", _("Upload"), ":material/upload_file:", _("Data")),
     ("pages/history.py", _("History"), ":material/history:", _("Data")),
     ("pages/review.py", _("Review"), ":material/fact_check:", _("Data")),
+    ("pages/reporting.py", _("Reporting"), ":material/event_upcoming:", _("Data")),
 ]
 sections: dict[str, list] = {}
 for path, title, icon, section in PAGES:
