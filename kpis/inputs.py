@@ -10,6 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from loaders.store import Store, as_of_cutoff, as_of_date, indicator, milestone, pillar, region
+from loaders.targets import apply_to_frames, revisions
 
 OBS_FIELDS = (
     "indicator",
@@ -348,6 +349,8 @@ def load_inputs(store: Store, as_of: dt.date | dt.datetime | str | None = None) 
         ms = _read(
             conn, sa.select(milestone).order_by(milestone.c.indicator, milestone.c.year), native
         )
+        # Targets and milestones as changed by admins (loaders/targets.py) up to the date.
+        ind, ms = apply_to_frames(ind, ms, revisions(store, conn=conn, as_of=as_of))
         reg = _read(conn, sa.select(region).order_by(region.c.iso), native)
         pil = _read(conn, sa.select(pillar).order_by(pillar.c.position), native)
     real = obs.pop("real_versions")

@@ -407,14 +407,15 @@ class Store:
         self, catalog_dir: Path | str | None = None, *, seed_public: bool = True
     ) -> Catalog | None:
         """Create the schema, (re)load the catalog when its files changed, seed real public observations once."""
-        from .review import (
-            migrate_add_review,  # registers the review tables on `md` (MERGE: migrations list)
-        )
+        # These imports register the review and target tables on `md` (MERGE: H1's migrations list).
+        from .review import migrate_add_review
+        from .targets import migrate_add_target_revision
 
         with self.begin(write=True) as conn:
             self._refuse_foreign(conn)
             md.create_all(conn)
             migrate_add_review(conn)
+            migrate_add_target_revision(conn)
             stored = dict(conn.execute(sa.select(meta.c.key, meta.c.value)).all())
             if (
                 catalog_dir is None
@@ -616,7 +617,9 @@ class Store:
                 )
             ).one()
             d = conn.execute(sa.select(meta.c.value).where(meta.c.key == "catalog_digest")).scalar()
-        return f"{b[0]}-{b[1]}-{b[2]}-{d}"
+            # Bumped by every review action and target change (loaders/review.record).
+            r = conn.execute(sa.select(meta.c.value).where(meta.c.key == "review_version")).scalar()
+        return f"{b[0]}-{b[1]}-{b[2]}-{d}-{r}"
 
 
 def open_store(
