@@ -124,7 +124,20 @@ class ReviewError(Exception):
         self.message = message.format(**params)
 
     def translated(self, _) -> str:
-        return _(self.msgid, **self.params)
+        params = {
+            k: _(STATUS_LABELS[v]) if k == "status" and v in STATUS_LABELS else v
+            for k, v in self.params.items()
+        }
+        return _(self.msgid, **params)
+
+
+STATUS_LABELS = {
+    "published": N_("published"),
+    "submitted": N_("submitted"),
+    "sent_back": N_("sent back"),
+    "withdrawn": N_("withdrawn"),
+    "changed": N_("changed by someone else"),
+}
 
 
 def require(role: str, action: str) -> None:
