@@ -57,15 +57,14 @@ def migrate_add_review(conn) -> None:
     missing = [c for c in _BATCH_COLUMNS if c not in have]
     for name in missing:  # names and types from the fixed dict above
         conn.execute(sa.text(f"ALTER TABLE batch ADD COLUMN {name} {_BATCH_COLUMNS[name]}"))
-    if missing:
-        conn.execute(
-            sa.update(batch)
-            .where(sa.or_(batch.c.status.is_(None), batch.c.published_at.is_(None)))
-            .where(sa.or_(batch.c.status.is_(None), batch.c.status == "published"))
-            .values(
-                status="published", published_at=batch.c.created_at, published_by=batch.c.user_name
-            )
-        )
+    # Batches published before these columns existed (or restored from an older backup) were published when
+    # loaded. A small UPDATE on the batch table, run at every open.
+    conn.execute(
+        sa.update(batch)
+        .where(sa.or_(batch.c.status.is_(None), batch.c.status == "published"))
+        .where(batch.c.published_at.is_(None))
+        .values(status="published", published_at=batch.c.created_at, published_by=batch.c.user_name)
+    )
     md.create_all(conn, tables=[review_event, batch_problem])
 
 

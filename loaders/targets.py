@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import sqlalchemy as sa
-from pydantic import ValidationError
 
 from .catalog import Catalog, Indicator
 from .i18n import N_
@@ -42,8 +40,11 @@ def migrate_add_target_revision(conn) -> None:
     md.create_all(conn, tables=[target_revision])
 
 
-def revisions(store: Store, code: str | None = None, *, conn=None, as_of=None) -> pd.DataFrame:
-    """Every revision (undone ones included), oldest first; `as_of`: only those made, and not yet undone, then."""
+def revisions(store: Store, code: str | None = None, *, conn=None, as_of=None):
+    """Every revision (undone ones included), oldest first, as a pandas DataFrame; `as_of`: only those made, and
+    not yet undone, then."""
+    import pandas as pd
+
     q = sa.select(target_revision).order_by(target_revision.c.revision_id)
     if code is not None:
         q = q.where(target_revision.c.indicator == code)
@@ -60,10 +61,10 @@ def revisions(store: Store, code: str | None = None, *, conn=None, as_of=None) -
     return df
 
 
-def effective(
-    ind: Indicator, revs: pd.DataFrame
-) -> tuple[tuple[int, float] | None, dict[int, float]]:
+def effective(ind: Indicator, revs) -> tuple[tuple[int, float] | None, dict[int, float]]:
     """(target_year, target_value) and {milestone year: value} once the live revisions apply to the catalog's."""
+    import pandas as pd
+
     target = (ind.target_year, ind.target_value) if ind.target_year is not None else None
     miles = {m.year: m.value for m in ind.milestones}
     live = revs[(revs["indicator"] == ind.code) & revs["undone_at"].isna()]
@@ -82,6 +83,8 @@ class TargetError(ReviewError):
 
 
 def _validated(catalog: Catalog, ind: Indicator, target, miles: dict[int, float]) -> None:
+    from pydantic import ValidationError
+
     data = ind.model_dump()
     data["target_year"], data["target_value"] = target if target else (None, None)
     data["milestones"] = [{"year": y, "value": v} for y, v in sorted(miles.items())]
@@ -204,8 +207,10 @@ def undo(store: Store, revision_id: int, *, user: str, role: str, now=None) -> N
         )
 
 
-def apply_to_frames(ind: pd.DataFrame, ms: pd.DataFrame, revs: pd.DataFrame):
+def apply_to_frames(ind, ms, revs):
     """The indicator and milestone frames (as the store holds the catalog) with the live revisions applied."""
+    import pandas as pd
+
     live = revs[revs["undone_at"].isna()]
     if live.empty:
         return ind, ms
