@@ -167,9 +167,10 @@ def record(
             after=None if after is None else json.dumps(after, default=str, sort_keys=True),
         )
     )
-    # Pages cache on Store.data_version: a status change must show.
+    # Pages cache on Store.data_version: a status change must show (a counter: two actions in one second differ).
+    n = conn.execute(sa.select(meta.c.value).where(meta.c.key == "review_version")).scalar()
     conn.execute(sa.delete(meta).where(meta.c.key == "review_version"))
-    conn.execute(sa.insert(meta).values(key="review_version", value=str(utcnow())))
+    conn.execute(sa.insert(meta).values(key="review_version", value=str(int(n or 0) + 1)))
 
 
 def events(store: Store, subject: str | None = None):

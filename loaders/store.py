@@ -108,7 +108,6 @@ batch = sa.Table(
     sa.Column("published_by", sa.String),
     sa.Column("review_comment", sa.String),
 )
-BATCH_STATUSES = ("published", "submitted", "sent_back", "withdrawn")
 # Append-only: a revision is a new row from a later batch; undo marks the batch, never deletes.
 observation = sa.Table(
     "observation",
@@ -610,16 +609,12 @@ class Store:
         """Changes whenever anything a page shows could change (cache key for the UI)."""
         with self.begin() as conn:
             b = conn.execute(
-                sa.select(
-                    sa.func.max(batch.c.batch_id),
-                    sa.func.count(batch.c.undone_at),
-                    sa.func.count(batch.c.published_at),
-                )
+                sa.select(sa.func.max(batch.c.batch_id), sa.func.count(batch.c.undone_at))
             ).one()
             d = conn.execute(sa.select(meta.c.value).where(meta.c.key == "catalog_digest")).scalar()
             # Bumped by every review action and target change (loaders/review.record).
             r = conn.execute(sa.select(meta.c.value).where(meta.c.key == "review_version")).scalar()
-        return f"{b[0]}-{b[1]}-{b[2]}-{d}-{r}"
+        return f"{b[0]}-{b[1]}-{d}-{r}"
 
 
 def open_store(

@@ -78,7 +78,9 @@ def test_submit_publish_undo_flow_with_its_trail(reviewed):
     assert (d.loc["DM.EGDI_RANK", "before"], d.loc["DM.EGDI_RANK", "after"]) == (82, 81)
     assert d.loc["IA.GDP", "change"] == "new" and d.loc["IA.GDP", "after"] == 7.5
 
+    version = store.data_version()  # the pages' cache key must change with the publication
     review.publish(store, b, user="karim", role="validator", now=T_PUBLISH)
+    assert store.data_version() != version
     assert _status(store, b) == "published"
     assert _value(store, "DM.EGDI_RANK", "2014") == 81
     assert _value(store, "IA.GDP", "2026") == 7.5
