@@ -149,6 +149,25 @@ def _schedule(freq: str, days: int, got: set, today: dt.date) -> dict:
     return {"period": nxt, "due_date": next_due, "status": "upcoming", "next_due": next_due}
 
 
+def records(table: pd.DataFrame) -> list[dict]:
+    """The table as plain records: dates as YYYY-MM-DD, missing values None (for JSON and the CLI)."""
+    out = []
+    for r in table.to_dict("records"):
+        rec = {}
+        for k, v in r.items():
+            if isinstance(v, dt.date):
+                v = v.isoformat()
+            elif v is None or (isinstance(v, float) and v != v):
+                v = None
+            elif hasattr(v, "item"):
+                v = v.item()
+            if isinstance(v, float) and k in ("due_days", "days_overdue", "overdue_periods"):
+                v = int(v)
+            rec[k] = v
+        out.append(rec)
+    return out
+
+
 def overdue_codes(inputs: KpiInputs, today: dt.date) -> list[str]:
     """Codes of the indicators whose figure is overdue on `today` (Morocco), for the Overview's badge."""
     r = reporting(inputs, today)

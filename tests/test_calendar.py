@@ -1,6 +1,7 @@
 """Reporting calendar: due dates, received / due / overdue computed by hand, Morocco's date, the catalog's rules."""
 
 import datetime as dt
+import json
 import shutil
 from dataclasses import replace
 
@@ -188,3 +189,25 @@ def test_bad_due_rules_are_refused_by_the_catalog_schema(tmp_path, changes, mess
     with pytest.raises(CatalogError) as e:
         load_catalog(d)
     assert message in str(e.value)
+
+
+def test_cli_reporting_json_for_one_producer(tmp_path, capsys):
+    from kpis.__main__ import main
+
+    db = str(tmp_path / "c.duckdb")
+    assert (
+        main(["reporting", "--db", db, "--as-of", "2026-12-02", "--json", "--producer", "ANRT"])
+        == 0
+    )
+    recs = json.loads(capsys.readouterr().out)
+    assert [r["code"] for r in recs] == ["DM.5G", "DM.FTTH", "DM.WHITE_ZONES"]
+    first = recs[0]
+    assert (first["status"], first["period"], first["due_date"], first["days_overdue"]) == (
+        "overdue",
+        "2026-Q1",
+        "2026-05-15",
+        201,
+    )
+    assert (first["due_days"], first["overdue_periods"], first["next_due"]) == (45, 3, "2027-02-14")
+    assert main(["reporting", "--db", db, "--as-of", "2026-12-02", "--lang", "fr"]) == 0
+    assert "en retard" in capsys.readouterr().out
