@@ -153,6 +153,10 @@ def test_send_back_needs_a_comment_and_keeps_the_batch_invisible(reviewed):
     with pytest.raises(ReviewError) as e:
         review.send_back(store, b, user="amina", role="analyst", comment="no")
     assert e.value.code == "forbidden"
+    # A batch never published is withdrawn or sent back, not undone.
+    with pytest.raises(ReviewError) as e:
+        review.undo(store, b, user="karim", role="validator")
+    assert e.value.code == "wrong-status"
     review.send_back(
         store, b, user="karim", role="validator", comment="Rank 81 is the 2016 edition"
     )
