@@ -23,6 +23,9 @@ PAGES = [
     ("pages/methodology.py", _("Methodology"), ":material/menu_book:", _("Roadmap")),
     ("pages/upload.py", _("Upload"), ":material/upload_file:", _("Data")),
     ("pages/history.py", _("History"), ":material/history:", _("Data")),
+    ("pages/review.py", _("Review"), ":material/fact_check:", _("Data")),
+    ("pages/reporting.py", _("Reporting"), ":material/event_upcoming:", _("Data")),
+    ("pages/targets.py", _("Targets"), ":material/flag:", _("Data")),
 ]
 sections: dict[str, list] = {}
 for path, title, icon, section in PAGES:

@@ -133,7 +133,40 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "milestones", parents=[common], help="events, milestones and targets: done, due, overdue"
     )
+    r = sub.add_parser(
+        "reporting",
+        parents=[common],
+        help="reporting calendar: due, received, overdue per producer",
+    )
+    r.add_argument("--producer", help="only this producer's figures")
     return p
+
+
+def _reporting(args, inputs, today, _) -> int:
+    from .calendar import records, reporting
+
+    table = reporting(inputs, today)
+    if args.producer:
+        table = table[table["producer"] == args.producer]
+    recs = records(table)
+    if args.json:
+        print(_dump(recs))
+        return 0
+    label = {"upcoming": "not yet due", "unscheduled": "not chased"}
+    headers = [_("Producer"), _("Indicator"), _("Period"), _("Due on"), _("Status"), _("Days late")]
+    rows = [
+        [
+            r["producer"] or "—",
+            r["code"],
+            r["period"] or "—",
+            r["due_date"] or "—",
+            _(label.get(r["status"], r["status"])),
+            str(r["days_overdue"] or ""),
+        ]
+        for r in sorted(recs, key=lambda r: (r["producer"], r["code"]))
+    ]
+    print(_table(headers, rows))
+    return 0
 
 
 def _label(labels: dict, code: str, _) -> str:
@@ -383,6 +416,7 @@ def main(argv=None) -> int:
         "explain": _explain,
         "pillars": _pillars,
         "milestones": _milestones,
+        "reporting": _reporting,
     }
     return handler[args.command](args, inputs, today, _)
 

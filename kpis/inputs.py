@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.store import Store, as_of_date
+from loaders.targets import apply_to_frames, revisions
 
 OBS_FIELDS = (
     "indicator",
@@ -317,6 +318,8 @@ def load_inputs(store: Store, as_of: dt.date | dt.datetime | str | None = None) 
             store.table(conn, name, frame=True)
             for name in ("indicator", "milestone", "region", "pillar")
         )
+        # Targets and milestones as changed by admins (loaders/targets.py) up to the date.
+        ind, ms = apply_to_frames(ind, ms, revisions(store, conn=conn, as_of=as_of))
     real = obs.pop("real_versions")
     obs["revised"] = np.where(obs["demo"].astype(bool), obs["versions"] > 1, real.fillna(0) > 1)
     # The Moroccan date the figures are as known on (the cutoff itself is a UTC instant).

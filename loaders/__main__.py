@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--user", default=None, help="who loads (default: $MARSAD_USER or the login name)"
     )
+    s.add_argument(
+        "--publish",
+        action="store_true",
+        help="with review on (MARSAD_REVIEW=1): publish at once, as a validator, instead of submitting",
+    )
 
     s = sub.add_parser("export", parents=[db], help="current values as CSV")
     s.add_argument("--as-of", default=None, metavar="DATE", help="as known on DATE (YYYY-MM-DD)")
@@ -76,6 +81,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument("batch_id", type=int, metavar="BATCH_ID")
     s.add_argument("--user", default=None)
+
+    # Review before publication (loaders/review.py).
+    for name, text in (
+        ("publish", "publish a submitted batch"),
+        ("send-back", "send a submitted batch back to its analyst"),
+        ("withdraw", "withdraw your own unpublished batch"),
+    ):
+        s = sub.add_parser(name, parents=[db, lang], help=text)
+        s.add_argument("batch_id", type=int, metavar="BATCH_ID")
+        s.add_argument("--user", default=None)
+        s.add_argument("--comment", default=None, required=name == "send-back")
 
     s = sub.add_parser("history", parents=[db], help="batches loaded, newest first")
     s.add_argument("--json", action="store_true")
@@ -103,7 +119,11 @@ class _Fail(Exception):
 
 
 def _messages_lang(args) -> str:
-    return args.lang if args.command in ("ingest", "undo") else "en"
+    return (
+        args.lang
+        if args.command in ("ingest", "undo", "publish", "send-back", "withdraw")
+        else "en"
+    )
 
 
 def _open(args):
@@ -188,7 +208,53 @@ def cmd_ingest(args) -> int:
         print(json.dumps(result.as_json(), ensure_ascii=False, default=str))
     else:
         _print_ingest(result, _)
-    return 1 if result.status in ("rejected", "stale") else 0
+    if result.status in ("rejected", "stale"):
+        return 1
+    if args.publish and result.batch_id is not None:
+        from .review import status_of
+
+        if status_of(store, result.batch_id) == "submitted":
+            return _review_action("publish", store, result.batch_id, args, direct=True)
+    return 0
+
+
+def _review_action(action: str, store, batch_id: int, args, **kw) -> int:
+    """Publish, send back or withdraw as the CLI's user; 1 with one sentence when refused."""
+    from . import review
+    from .i18n import translator
+
+    _ = translator(args.lang)
+    user = args.user or _default_user()
+    role = review.role_of(user)
+    try:
+        if action == "publish":
+            review.publish(
+                store, batch_id, user=user, role=role, comment=getattr(args, "comment", None), **kw
+            )
+        elif action == "send-back":
+            review.send_back(store, batch_id, user=user, role=role, comment=args.comment)
+        else:
+            review.withdraw(store, batch_id, user=user, role=role)
+    except review.ReviewError as e:
+        print(e.translated(_), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_review(args) -> int:
+    store, _catalog = _open(args)
+    code = _review_action(args.command, store, args.batch_id, args)
+    if code == 0:
+        from .i18n import translator
+
+        _ = translator(args.lang)
+        done = {
+            "publish": _("Batch {batch_id} published", batch_id=args.batch_id),
+            "send-back": _("Batch {batch_id} sent back", batch_id=args.batch_id),
+            "withdraw": _("Batch {batch_id} withdrawn", batch_id=args.batch_id),
+        }
+        print(done[args.command])
+    return code
 
 
 def _print_ingest(result, _) -> None:
@@ -393,6 +459,9 @@ COMMANDS = {
     "history": cmd_history,
     "demo": cmd_demo,
     "backup": cmd_backup,
+    "publish": cmd_review,
+    "send-back": cmd_review,
+    "withdraw": cmd_review,
     "restore": cmd_restore,
 }
 

@@ -84,6 +84,25 @@ class Indicator(_Strict):
     # A national value summed from regions counts only when every region reported ("all"), unless
     # regions without a value truly have none ("partial": e.g. institutes opened region by region).
     national_from_regions: Literal["all", "partial"] = "all"
+    # Reporting calendar (kpis/calendar.py): who owes the figure, and how many days after the end of a
+    # period it is due (blank: not chased, e.g. an international index or a one-off event).
+    producer: str = ""
+    due_days: int | None = None
+
+    @field_validator("due_days", mode="before")
+    @classmethod
+    def _due_blank(cls, v):
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @model_validator(mode="after")
+    def _calendar(self):
+        if self.due_days is not None and not 0 <= self.due_days <= 366:
+            raise ValueError("due_days must be between 0 and 366 days after the end of the period")
+        if self.due_days is not None and self.frequency == "event":
+            raise ValueError("an event indicator has no periods: leave due_days blank")
+        if self.due_days is not None and not self.producer:
+            raise ValueError("a figure with a due date needs its producer")
+        return self
 
     @field_validator("code")
     @classmethod

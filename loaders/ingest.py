@@ -31,6 +31,7 @@ from .i18n import fmt_number, translator
 from .longform import LONG_SCHEMA, LongResult
 from .problems import Problem, UnreadableFile
 from .store import Store, scratch, utcnow
+from .submit import after_ingest, initial_status
 from .units import (
     JUMP_KINDS,
     MAX_MAGNITUDE,
@@ -934,6 +935,7 @@ def ingest_long(
                     state=state,
                 )
             same = store.same_content_batch(conn, content_hash) if inserted + revised == 0 else None
+            batch_status = initial_status()  # "submitted" when review before publication is on
 
             batch_id = store.new_batch(
                 conn,
@@ -943,7 +945,9 @@ def ingest_long(
                 demo=False,
                 created_at=now,
                 content_hash=content_hash,
+                status=batch_status,
             )
+            after_ingest(store, conn, batch_id, user, batch_status, problems, now)
             checkpoint("before-insert")
             # New and revised values, shaped for the observation table, streamed in chunks so a large upload
             # never exists twice in memory.
@@ -992,6 +996,8 @@ def ingest_long(
             unchanged=unchanged,
         )
         status = "committed"
+    if batch_status == "submitted":
+        msg += " " + _("Submitted for review: published once a validator approves it.")
     return IngestResult(
         status,
         batch_id,

@@ -70,6 +70,11 @@ _SCHEMA_NAMES = {
     "batch_seq",
     "batch",
     "observation",
+    "review_event_seq",
+    "review_event",
+    "batch_problem",
+    "target_revision_seq",
+    "target_revision",
     "TABLES",
 }
 

@@ -28,7 +28,10 @@ TABLE_ORDER = {
     "region": "iso",
     "batch": "batch_id",
 }
-BATCH_COLUMNS = "batch_id, created_at, user_name, origin, files, demo, rows, inserted, revised, unchanged, content_hash"
+BATCH_COLUMNS = (
+    "batch_id, created_at, user_name, origin, files, demo, rows, inserted, revised, unchanged, content_hash,"
+    " status, submitted_at, published_at, published_by"
+)
 # Of a batch's values, how many are current before an undo, and after it which fell back on another batch's
 # value (the same value: kept; another: restored). A value a later real batch holds was not current before.
 _UNDO_BEFORE = """
@@ -339,15 +342,24 @@ class Store:
         demo: bool,
         created_at: dt.datetime | None = None,
         content_hash: str | None = None,
+        status: str = "published",
     ) -> int:
+        """A new batch: `published` at once, or `submitted` for review (loaders/review.py)."""
         batch_id = int(self.execute(conn, "SELECT nextval('batch_id_seq')")[0][0])
+        created_at = created_at or utcnow()
+        published = status == "published"
         self.execute(
             conn,
             f"INSERT INTO batch ({BATCH_COLUMNS}) VALUES (:batch_id, :created_at, :user_name, :origin,"
-            " :files, :demo, 0, 0, 0, 0, :content_hash)",
+            " :files, :demo, 0, 0, 0, 0, :content_hash, :status, :submitted_at, :published_at,"
+            " :published_by)",
             {
+                "status": status,
+                "submitted_at": None if published else created_at,
+                "published_at": created_at if published else None,
+                "published_by": user if published else None,
                 "batch_id": batch_id,
-                "created_at": created_at or utcnow(),
+                "created_at": created_at,
                 "user_name": user,
                 "origin": origin,
                 "files": files,
@@ -479,6 +491,17 @@ class Store:
             out = out.drop(columns=["rn"]) if frame else out.drop_columns(["rn"])
         return out
 
+    def against_current(
+        self, conn, template: str, params: dict, *, include_demo: bool = True, as_of=None
+    ) -> list[tuple]:
+        """Rows of a fixed query that joins the current values, written `({current})` in `template` (a
+        developer's SQL, never data); values bound from `params` (and :cutoff from `as_of`)."""
+        from .common import as_of_cutoff
+
+        where = "" if include_demo else "AND NOT o.demo"
+        sql = template.format(current=current_sql(where))
+        return self.execute(conn, sql, {**params, "cutoff": as_of_cutoff(as_of)})
+
     def current_observations(self, as_of=None, *, include_demo: bool = True):
         """Current rows as a pandas DataFrame (see `current`)."""
         return self.current(as_of=as_of, include_demo=include_demo, frame=True)
@@ -547,7 +570,9 @@ class Store:
         with self.transaction() as conn:
             b = self.execute(conn, "SELECT max(batch_id), count(undone_at) FROM batch")[0]
             d = self.meta_value("catalog_digest", conn)
-        return f"{b[0]}-{b[1]}-{d}"
+            # Bumped by every review action and target change (loaders/submit.record).
+            r = self.meta_value("review_version", conn)
+        return f"{b[0]}-{b[1]}-{d}-{r}"
 
     # -- backup ---------------------------------------------------------------------------------------
 

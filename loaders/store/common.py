@@ -138,11 +138,12 @@ def local_time(utc: dt.datetime) -> dt.datetime:
 def visible_batches(b: str = "b") -> str:
     """THE rule deciding which batches count for figures as known at :cutoff (NULL = now), as SQL on alias `b`.
 
-    A batch counts when it was loaded before the cutoff and was not undone by then. Every reading of current
-    values goes through this one fragment: a new condition on batches (e.g. "published only") goes here.
-    Bound parameters: :cutoff.
+    A batch counts when it was published (loaders/review.py: a submitted, sent-back or withdrawn batch is
+    seen by validators only) before the cutoff and was not undone by then. Every reading of current values
+    goes through this one fragment. Bound parameters: :cutoff.
     """
-    return f"""(CAST(:cutoff AS TIMESTAMP) IS NULL OR {b}.created_at < CAST(:cutoff AS TIMESTAMP))
+    return f"""{b}.status = 'published'
+               AND (CAST(:cutoff AS TIMESTAMP) IS NULL OR {b}.published_at < CAST(:cutoff AS TIMESTAMP))
                AND ({b}.undone_at IS NULL
                     OR (CAST(:cutoff AS TIMESTAMP) IS NOT NULL AND {b}.undone_at >= CAST(:cutoff AS TIMESTAMP)))"""
 

@@ -18,6 +18,30 @@ from collections.abc import Callable
 MIGRATIONS: list[tuple[int, Callable]] = [(1, None)]
 
 
+def _v2_review(conn) -> None:
+    """Review before publication: batches gain a status and a publication time; every batch already there
+    was published when it was loaded (the new review, event and target tables are created on open)."""
+    import sqlalchemy as sa
+
+    add_column(conn, "batch", "status", "VARCHAR DEFAULT 'published'")
+    for column, sql_type in (
+        ("submitted_at", "TIMESTAMP"),
+        ("published_at", "TIMESTAMP"),
+        ("published_by", "VARCHAR"),
+        ("review_comment", "VARCHAR"),
+    ):
+        add_column(conn, "batch", column, sql_type)
+    conn.execute(sa.text(BACKFILL_PUBLISHED))
+
+
+# Batches from before version 2 (or restored from an older backup) were published when loaded.
+BACKFILL_PUBLISHED = """
+    UPDATE batch SET status = 'published', published_at = created_at, published_by = user_name
+    WHERE (status IS NULL OR status = 'published') AND published_at IS NULL
+"""
+MIGRATIONS.append((2, _v2_review))
+
+
 def latest() -> int:
     """The version this code creates and upgrades to."""
     return MIGRATIONS[-1][0]

@@ -79,6 +79,12 @@ batch = sa.Table(
     sa.Column("content_hash", sa.String),
     sa.Column("undone_at", sa.DateTime),
     sa.Column("undone_by", sa.String),
+    # Review before publication (loaders/review.py): only published batches count for figures (version 2).
+    sa.Column("status", sa.String, nullable=False, server_default="published"),
+    sa.Column("submitted_at", sa.DateTime),
+    sa.Column("published_at", sa.DateTime),
+    sa.Column("published_by", sa.String),
+    sa.Column("review_comment", sa.String),
 )
 # Append-only: a revision is a new row from a later batch; undo marks the batch, never deletes.
 observation = sa.Table(
@@ -110,5 +116,55 @@ sa.Index(
 ).ddl_if(dialect="postgresql")
 # The Arrow schema of bulk writes (common.OBS_ARROW_SCHEMA) and this table must name the same columns.
 assert [c.name for c in observation.columns] == OBS_COLUMNS
+
+# -- review before publication (loaders/review.py), version 2 ---------------------------------------------
+review_event_seq = sa.Sequence("review_event_id_seq", metadata=md)
+# Append-only trail of review actions (each also an audit row).
+review_event = sa.Table(
+    "review_event",
+    md,
+    sa.Column("event_id", sa.Integer, review_event_seq, primary_key=True, autoincrement=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("user_name", sa.String, nullable=False),
+    sa.Column("action", sa.String, nullable=False),
+    sa.Column("subject", sa.String, nullable=False),
+    sa.Column("before", sa.String),
+    sa.Column("after", sa.String),
+)
+# The warnings a submitted batch was checked with, for the validator (errors never reach a batch).
+batch_problem = sa.Table(
+    "batch_problem",
+    md,
+    sa.Column("batch_id", sa.Integer, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("file", sa.String),
+    sa.Column("sheet", sa.String),
+    sa.Column("row_number", sa.Integer),
+    sa.Column("column_name", sa.String),
+    sa.Column("code", sa.String),
+    sa.Column("message", sa.String),
+    sa.Column("severity", sa.String),
+)
+# -- versioned targets (loaders/targets.py), version 2 ------------------------------------------------------
+target_revision_seq = sa.Sequence("target_revision_id_seq", metadata=md)
+# Append-only: a change is a row, its undoing marks the row (kind 'target': the final target; 'milestone': one
+# milestone year, target_value NULL = the milestone removed).
+target_revision = sa.Table(
+    "target_revision",
+    md,
+    sa.Column(
+        "revision_id", sa.Integer, target_revision_seq, primary_key=True, autoincrement=False
+    ),
+    sa.Column("indicator", sa.String, nullable=False),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("target_year", sa.Integer, nullable=False),
+    sa.Column("target_value", sa.Float),
+    sa.Column("changed_at", sa.DateTime, nullable=False),
+    sa.Column("changed_by", sa.String, nullable=False),
+    sa.Column("source", sa.String, nullable=False),
+    sa.Column("reason", sa.String),
+    sa.Column("undone_at", sa.DateTime),
+    sa.Column("undone_by", sa.String),
+)
 
 TABLES = {t.name: t for t in md.sorted_tables}
