@@ -4,7 +4,6 @@ row and warnings it leaves (plain SQL through the store, so a DuckDB ingest neve
 from __future__ import annotations
 
 import json
-
 import os
 
 from .store import Store, utcnow

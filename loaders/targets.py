@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from .catalog import Catalog, Indicator
 from .i18n import N_
 from .review import ReviewError, require
-from .submit import record
 from .store import Store, as_of_cutoff, target_revision, target_revision_seq, utcnow
+from .submit import record
 
 REVISION_COLUMNS = [c.name for c in target_revision.columns]
 
