@@ -136,10 +136,14 @@ def test_old_region_names_are_errors_and_a_partial_name_is_not_guessed():
         ("old-region", 9, "C"),
     ]
     assert "avant 2015" in r.problems[0].message
+    # the nearest current region is suggested in the reader's language, and in any other on demand
+    unknown = r.problems[3]
     assert (
-        r.problems[3].message
-        == "Région inconnue « Casa-Settat ». Les plus proches : Casablanca-Settat"
+        unknown.message == "Région inconnue « Casa-Settat » : vouliez-vous dire Casablanca-Settat ?"
     )
+    assert unknown.message("en") == "Unknown region 'Casa-Settat': did you mean Casablanca-Settat?"
+    assert unknown.message("ar") == "جهة غير معروفة «Casa-Settat»: هل تقصد الدار البيضاء-سطات؟"
+    assert unknown.title == "Région inconnue" and unknown.title("ar") == "جهة غير معروفة"
 
 
 def test_region_spellings_in_three_languages():
