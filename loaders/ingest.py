@@ -35,7 +35,15 @@ import sqlalchemy as sa
 from .catalog import CATALOG_DIR, Catalog, load_catalog
 from .i18n import LANGS, fmt_number, translator
 from .longform import LONG_SCHEMA, LongResult
-from .problems import MAX_LISTED, FileMissing, Problem, Problems, ReaderFailed, UnreadableFile
+from .problems import (
+    MAX_LISTED,
+    SUMMARY_CODES,
+    FileMissing,
+    Problem,
+    Problems,
+    ReaderFailed,
+    UnreadableFile,
+)
 from .store import Store, batch, meta, utcnow
 from .units import (
     JUMP_KINDS,
@@ -49,7 +57,7 @@ from .units import (
     unit_words,
 )
 
-# At most this many problems of one code are listed; the rest are counted in one `too-many-problems`.
+# The queries fetch at most the collector's cap of rows per code (loaders.problems.MAX_LISTED).
 MAX_PER_CODE = MAX_LISTED
 
 # Fault-injection hook for the kill-mid-load test: MARSAD_FAULT_PAUSE=before-commit makes ingest print a
@@ -240,7 +248,7 @@ def _sorted(problems: list[Problem], files: list[str]) -> list[Problem]:
     def key(p: Problem):
         col = p.column or ""
         return (
-            p.code == "too-many-problems",
+            p.code in SUMMARY_CODES,
             order.get(p.file, len(order)),
             p.sheet or "",
             -1 if p.row is None else p.row,
@@ -294,7 +302,9 @@ def _scan(con, now: dt.datetime) -> tuple[int, int, int, int]:
     ).fetchall()[0]
 
 
-def _check_rows(con, loc: _Located, probs: Problems, now: dt.datetime, catalog: Catalog) -> int:
+def _check_rows(
+    con, loc: _Located, probs: Problems, now: dt.datetime, catalog: Catalog, key_columns: dict
+) -> int:
     """Rules on single values the catalog decides; returns how many rows have such an error."""
     params = _rule_sql_params(now)
     found = con.execute(
@@ -315,7 +325,7 @@ def _check_rows(con, loc: _Located, probs: Problems, now: dt.datetime, catalog: 
             file=r["file"],
             sheet=r["sheet"],
             row=r["row_number"],
-            column=_rule_column(r, code),
+            column=_rule_column(r, code, key_columns.get((r["file"], r["sheet"]), {})),
             **_rule_params(loc, catalog, code, r),
         )
         totals[code] = (r["total"], r["file"], r["sheet"])
@@ -326,16 +336,18 @@ def _check_rows(con, loc: _Located, probs: Problems, now: dt.datetime, catalog: 
     return bad_rows
 
 
-def _rule_column(r: dict, code: str) -> str | None:
+def _rule_column(r: dict, code: str, letters: dict) -> str | None:
     """The cell a person must change: the period's cell for a period problem, the region's for a region
-    problem (the value's column when the reader did not record another)."""
-    if code in ("bad-period", "future-period"):
-        return r.get("period_col") or r["col"]
-    if code in ("unknown-region", "region-not-allowed"):
-        return r.get("region_col") or r["col"]
-    if code == "unknown-indicator":
-        return r.get("indicator_col") or r["col"]
-    return r["col"]
+    problem, the indicator's for an unknown one; the value's cell otherwise, and where the reader
+    recorded no such column (a wide table's period is its value column's header)."""
+    role = {
+        "bad-period": "period",
+        "future-period": "period",
+        "unknown-region": "region",
+        "region-not-allowed": "region",
+        "unknown-indicator": "indicator",
+    }.get(code)
+    return letters.get(role) or r["col"]
 
 
 def _rule_params(loc: _Located, catalog: Catalog, code: str, r: dict) -> dict:
@@ -851,7 +863,8 @@ def ingest_long(
     try:
         n_up, n_distinct, xor, bad_rows = _scan(con, now)
         if bad_rows:
-            bad_rows = _check_rows(con, loc, probs, now, catalog)
+            key_columns = {k: v for lr in longs for k, v in lr.key_columns.items()}
+            bad_rows = _check_rows(con, loc, probs, now, catalog, key_columns)
         conflict_rows = extra_copies = 0
         any_dup = n_distinct != n_up
         if any_dup:

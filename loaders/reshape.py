@@ -82,15 +82,15 @@ def read_long(
     if too_big := check_cells(sheets, file, lang=lang):
         return LongResult(rows=empty_long(), problems=too_big)
     ctx = _context(catalog, lang)
-    tables = []
+    tables, key_columns = [], {}
     while sheets:  # popped, so a sheet's cells can be freed as soon as it is reshaped
-        table, sheet_problems = _reshape(sheets.pop(0), ctx)
+        table, sheet_problems = _reshape(sheets.pop(0), ctx, key_columns)
         tables.append(table)
         problems.extend(sheet_problems)
     rows = pa.concat_tables(tables) if tables else empty_long()
     if rows.num_rows == 0 and not any(p.is_error for p in problems):
         problems.append(Problem(file=file, code="no-data", lang=lang))
-    return LongResult(rows=rows, problems=problems, sheets=names)
+    return LongResult(rows=rows, problems=problems, sheets=names, key_columns=key_columns)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -337,12 +337,19 @@ class _Values:
     raw: pa.Array  # text shown in messages
 
 
-def _reshape(sheet: Sheet, ctx: _Ctx) -> tuple[pa.Table, list[Problem]]:
+def _reshape(sheet: Sheet, ctx: _Ctx, key_columns: dict) -> tuple[pa.Table, list[Problem]]:
+    """One sheet's rows and problems; records in key_columns where its indicator, period and region
+    columns are, so that later checks point at the cell to change (a wide table's period is the
+    header of each value column: no period column)."""
     probs = Problems(lang=ctx.lang, file=sheet.file, sheet=sheet.sheet)
     probs.extend(sheet.problems)
     lay = _layout(sheet, probs)
     if lay is None or sheet.num_rows == 0:
         return empty_long(), probs.done()
+    key_columns[(sheet.file, sheet.sheet)] = {
+        role: None if i is None else sheet.letters[i]
+        for role, i in (("indicator", lay.key), ("period", lay.period), ("region", lay.region))
+    }
     n = sheet.num_rows
 
     # Which rows hold data. Rows with a single text cell that is not a known indicator are titles,

@@ -781,3 +781,22 @@ def test_a_count_with_decimals_shows_its_decimals_in_the_message(store):
     assert r.problems[0].message == (
         "IA.JOBS se compte en emplois entiers : 1\u202f583,8 n'est pas un nombre entier"
     )
+
+
+def test_a_period_or_region_problem_points_at_the_period_or_region_cell(store):
+    """Columns indicator, region, period, value: a future period is in C (not the value's D), a
+    region given for a national-only indicator is in B."""
+    r = ingest(store, [FIXTURES / "future_period_pointed_at_value_column.csv"], user="u", now=NOW)
+    assert r.status == "rejected"
+    assert [(p.code, p.row, p.column) for p in r.problems] == [
+        ("future-period", 3, "C"),
+        ("region-not-allowed", 4, "B"),
+    ]
+    fr = ingest(
+        store, [FIXTURES / "future_period_pointed_at_value_column.csv"], user="u", now=NOW,
+        lang="fr",
+    )  # fmt: skip
+    assert [p.title for p in fr.problems] == ["Période future", "Région non admise"]
+    assert fr.problems[1].message("ar") == (
+        "DM.EXPORTS يُتتبَّع على مستوى المغرب ككل: لا تُقبل قيمة خاصة بجهة الدار البيضاء-سطات"
+    )
