@@ -129,7 +129,8 @@ class IngestResult:
                     "sheet": p.sheet,
                     "row": p.row,
                     "column": p.column,
-                    "code": p.code,
+                    "code": p.code,  # the stable id; the title and message are for people
+                    "title": p.title,
                     "message": p.message,
                     "severity": p.severity,
                 }

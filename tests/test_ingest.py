@@ -797,6 +797,10 @@ def test_a_period_or_region_problem_points_at_the_period_or_region_cell(store):
         lang="fr",
     )  # fmt: skip
     assert [p.title for p in fr.problems] == ["Période future", "Région non admise"]
+    assert [(x["code"], x["title"]) for x in fr.as_json()["problems"]] == [
+        ("future-period", "Période future"),
+        ("region-not-allowed", "Région non admise"),
+    ]
     assert fr.problems[1].message("ar") == (
         "DM.EXPORTS يُتتبَّع على مستوى المغرب ككل: لا تُقبل قيمة خاصة بجهة الدار البيضاء-سطات"
     )
