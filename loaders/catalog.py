@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from .i18n import N_
 from .problems import Problem
 from .units import UNITS_FILE, Unit, yes_no
 
@@ -358,7 +359,7 @@ def _validate(model, path: Path, problems: list[Problem]) -> list[tuple[int, Bas
     for col in header:
         if col not in allowed:
             problems.append(
-                Problem(path.name, None, 1, col, "catalog-unknown-field", f"unknown column '{col}'")
+                Problem(file=path.name, row=1, column=col, code="catalog-unknown-field", name=col)
             )
     out = []
     for i, raw in enumerate(rows, start=2):
@@ -370,10 +371,12 @@ def _validate(model, path: Path, problems: list[Problem]) -> list[tuple[int, Bas
         except ValidationError as e:
             for err in e.errors():
                 field = ".".join(str(x) for x in err["loc"]) or "(row)"
-                msg = err["msg"].removeprefix("Value error, ")
+                where = {"file": path.name, "row": i, "column": field, "code": "catalog-field"}
                 if err["type"] == "missing":
-                    msg = "missing value"
-                problems.append(Problem(path.name, None, i, field, "catalog-field", msg))
+                    problems.append(Problem(**where, variant="missing"))
+                else:
+                    detail = err["msg"].removeprefix("Value error, ")
+                    problems.append(Problem(**where, detail=detail))
     return out
 
 
@@ -387,9 +390,7 @@ def load_catalog(directory: Path | str = CATALOG_DIR, *, today: dt.date | None =
     problems: list[Problem] = []
     missing = [f for f in FILES if not (directory / f).exists()]
     if missing:
-        raise CatalogError(
-            [Problem(f, None, None, None, "catalog-field", "file is missing") for f in missing]
-        )
+        raise CatalogError([Problem(file=f, code="catalog-field", variant="file") for f in missing])
     pillars = _validate(Pillar, directory / "pillars.csv", problems)
     indicators = _validate(Indicator, directory / "indicators.csv", problems)
     regions = _validate(Region, directory / "regions.csv", problems)
@@ -409,23 +410,23 @@ def load_catalog(directory: Path | str = CATALOG_DIR, *, today: dt.date | None =
         if (ind.programme, ind.pillar) not in pillar_keys:
             problems.append(
                 Problem(
-                    "indicators.csv",
-                    None,
-                    row,
-                    "pillar",
-                    "catalog-reference",
-                    f"pillar {ind.programme}/{ind.pillar} is not in pillars.csv",
+                    file="indicators.csv",
+                    row=row,
+                    column="pillar",
+                    code="catalog-reference",
+                    variant="pillar",
+                    pillar=f"{ind.programme}/{ind.pillar}",
                 )
             )
         if ind.code in seen:
             problems.append(
                 Problem(
-                    "indicators.csv",
-                    None,
-                    row,
-                    "code",
-                    "catalog-field",
-                    f"duplicate code {ind.code}",
+                    file="indicators.csv",
+                    row=row,
+                    column="code",
+                    code="catalog-field",
+                    variant="duplicate",
+                    value=ind.code,
                 )
             )
         seen.add(ind.code)
@@ -439,12 +440,13 @@ def load_catalog(directory: Path | str = CATALOG_DIR, *, today: dt.date | None =
         if key in first_row:
             problems.append(
                 Problem(
-                    "observations_public.csv",
-                    None,
-                    row,
-                    "period",
-                    "catalog-field",
-                    f"{obs.indicator} {obs.period} {obs.region or 'national'} is already on row {first_row[key]}",
+                    file="observations_public.csv",
+                    row=row,
+                    column="period",
+                    code="catalog-field",
+                    variant="repeated",
+                    what=f"{obs.indicator} {obs.period} {obs.region or 'national'}",
+                    first=first_row[key],
                 )
             )
         first_row.setdefault(key, row)
@@ -454,46 +456,47 @@ def load_catalog(directory: Path | str = CATALOG_DIR, *, today: dt.date | None =
         if ind is None:
             problems.append(
                 Problem(
-                    "observations_public.csv",
-                    None,
-                    row,
-                    "indicator",
-                    "catalog-reference",
-                    f"indicator {obs.indicator} is not in indicators.csv",
+                    file="observations_public.csv",
+                    row=row,
+                    column="indicator",
+                    code="catalog-reference",
+                    variant="indicator",
+                    indicator=obs.indicator,
                 )
             )
         elif obs.region and not ind.by_region:
             problems.append(
                 Problem(
-                    "observations_public.csv",
-                    None,
-                    row,
-                    "region",
-                    "catalog-reference",
-                    f"{obs.indicator} is not reported by region",
+                    file="observations_public.csv",
+                    row=row,
+                    column="region",
+                    code="catalog-reference",
+                    variant="national",
+                    indicator=obs.indicator,
                 )
             )
         if obs.region and obs.region not in isos:
             problems.append(
                 Problem(
-                    "observations_public.csv",
-                    None,
-                    row,
-                    "region",
-                    "catalog-reference",
-                    f"region {obs.region} is not in regions.csv",
+                    file="observations_public.csv",
+                    row=row,
+                    column="region",
+                    code="catalog-reference",
+                    variant="region",
+                    region=obs.region,
                 )
             )
     for row, obs in observations:
         if obs.published > today:
             problems.append(
                 Problem(
-                    "observations_public.csv",
-                    None,
-                    row,
-                    "published",
-                    "catalog-field",
-                    f"published {obs.published.isoformat()} is after today ({today.isoformat()})",
+                    file="observations_public.csv",
+                    row=row,
+                    column="published",
+                    code="catalog-field",
+                    variant="published",
+                    date=obs.published.isoformat(),
+                    today=today.isoformat(),
                 )
             )
     _check_editions(editions, observations, by_code, listed_codes, today, problems)
@@ -523,40 +526,28 @@ def _check_editions(editions, observations, by_code, listed_codes, today, proble
     published = {(o.indicator, o.period): (row, o) for row, o in observations if not o.region}
     first: dict[tuple[str, int], int] = {}
 
-    def bad(row: int, field: str, code: str, message: str) -> None:
-        problems.append(Problem(file, None, row, field, code, message))
+    def bad(row: int, field: str, code: str, variant: str = "", **params) -> None:
+        problems.append(
+            Problem(file=file, row=row, column=field, code=code, variant=variant, **params)
+        )
 
     for row, e in editions:
         key = (e.index, e.edition)
         if key in first:
-            bad(
-                row,
-                "edition",
-                "catalog-field",
-                f"{e.index} {e.edition} is already on row {first[key]}",
-            )
+            bad(row, "edition", "catalog-field", "repeated", what=f"{e.index} {e.edition}",
+                first=first[key])  # fmt: skip
         first.setdefault(key, row)
         if e.edition > today.year:
-            bad(row, "edition", "catalog-field", f"edition {e.edition} is in the future")
+            bad(row, "edition", "catalog-field", "edition", edition=e.edition)
         if not e.indicator:
             continue
         ind = by_code.get(e.indicator)
         if ind is None:
             if e.indicator not in listed_codes:
-                bad(
-                    row,
-                    "indicator",
-                    "catalog-reference",
-                    f"indicator {e.indicator} is not in indicators.csv",
-                )
+                bad(row, "indicator", "catalog-reference", "indicator", indicator=e.indicator)
             continue
         if ind.unit != "rank":
-            bad(
-                row,
-                "indicator",
-                "catalog-reference",
-                f"{e.indicator} is not a rank (unit {ind.unit})",
-            )
+            bad(row, "indicator", "catalog-reference", "rank", indicator=e.indicator, unit=ind.unit)
             continue
         obs_row, obs = published.get((e.indicator, str(e.edition)), (None, None))
         if obs is not None and obs.value != e.morocco_rank:
@@ -564,16 +555,16 @@ def _check_editions(editions, observations, by_code, listed_codes, today, proble
                 row,
                 "morocco_rank",
                 "catalog-reference",
-                f"rank {e.morocco_rank} disagrees with {e.indicator} {e.edition} = {obs.value:g}"
-                f" in observations_public.csv row {obs_row}",
+                detail=f"rank {e.morocco_rank} disagrees with {e.indicator} {e.edition} = "
+                f"{obs.value:g} in observations_public.csv row {obs_row}",
             )
 
 
 _WHY = {
-    "non-finite": "is not a finite number",
-    "below-min": "is below the unit's minimum",
-    "above-max": "is above the unit's maximum",
-    "not-whole": "is not a whole number",
+    "non-finite": N_("is not a finite number"),
+    "below-min": N_("is below the unit's minimum"),
+    "above-max": N_("is above the unit's maximum"),
+    "not-whole": N_("is not a whole number"),
 }
 
 
@@ -586,12 +577,13 @@ def _check_units(indicators, observations, units: dict[str, Unit], problems: lis
         if unit is None:
             problems.append(
                 Problem(
-                    "indicators.csv",
-                    None,
-                    row,
-                    "unit",
-                    "catalog-reference",
-                    f"unit '{ind.unit}' is not in {UNITS_FILE}",
+                    file="indicators.csv",
+                    row=row,
+                    column="unit",
+                    code="catalog-reference",
+                    variant="unit",
+                    unit=ind.unit,
+                    units_file=UNITS_FILE,
                 )
             )
             continue
@@ -603,7 +595,13 @@ def _check_units(indicators, observations, units: dict[str, Unit], problems: lis
             if why:
                 problems.append(
                     Problem(
-                        "indicators.csv", None, row, field, "catalog-field", f"{v:g} {_WHY[why]}"
+                        file="indicators.csv",
+                        row=row,
+                        column=field,
+                        code="catalog-field",
+                        variant="range",
+                        value=f"{v:g}",
+                        why=_WHY[why],
                     )
                 )
     for row, obs in observations:
@@ -612,11 +610,13 @@ def _check_units(indicators, observations, units: dict[str, Unit], problems: lis
         if why:
             problems.append(
                 Problem(
-                    "observations_public.csv",
-                    None,
-                    row,
-                    "value",
-                    "catalog-field",
-                    f"{obs.value:g} {_WHY[why]} ({unit.code})",
+                    file="observations_public.csv",
+                    row=row,
+                    column="value",
+                    code="catalog-field",
+                    variant="range-unit",
+                    value=f"{obs.value:g}",
+                    why=_WHY[why],
+                    unit=unit.code,
                 )
             )

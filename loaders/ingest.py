@@ -27,9 +27,17 @@ from pathlib import Path
 import pyarrow as pa
 
 from .catalog import CATALOG_DIR, Catalog, load_catalog
-from .i18n import fmt_number, translator
+from .i18n import LANGS, fmt_number, translator
 from .longform import LONG_SCHEMA, LongResult
-from .problems import Problem, UnreadableFile
+from .problems import (
+    MAX_LISTED,
+    SUMMARY_CODES,
+    FileMissing,
+    Problem,
+    Problems,
+    ReaderFailed,
+    UnreadableFile,
+)
 from .store import Store, scratch, utcnow
 from .submit import after_ingest, initial_status
 from .units import (
@@ -44,8 +52,8 @@ from .units import (
     unit_words,
 )
 
-# At most this many problems of one code are listed; the rest are counted in one `too-many-problems`.
-MAX_PER_CODE = 50
+# The queries fetch at most the collector's cap of rows per code (loaders.problems.MAX_LISTED).
+MAX_PER_CODE = MAX_LISTED
 
 # Points inside the open write transaction where `checkpoint` is called: just before the observations are
 # inserted, and just before COMMIT. The kill-mid-load test installs a hook there (tests/fault.py).
@@ -122,7 +130,8 @@ class IngestResult:
                     "sheet": p.sheet,
                     "row": p.row,
                     "column": p.column,
-                    "code": p.code,
+                    "code": p.code,  # the stable id; the title and message are for people
+                    "title": p.title,
                     "message": p.message,
                     "severity": p.severity,
                 }
@@ -185,7 +194,8 @@ class _Located:
 
     def __init__(self, catalog: Catalog, lang: str):
         self._ = translator(lang)
-        self.lang = lang
+        self.lang, self.catalog = lang, catalog
+        self._others: dict[str, _Located] = {lang: self}
         name_attr = f"name_{lang}" if lang in ("ar", "fr", "en") else "name_en"
         self.regions = {r.iso: getattr(r, name_attr) for r in catalog.regions}
 
@@ -206,47 +216,15 @@ class _Located:
     def number(self, v) -> str:
         return fmt_number(v, self.lang)
 
+    def local(self, fn) -> dict[str, str]:
+        """`fn(located)` in every language: a problem's message renders in any of them."""
+        for lang in LANGS:
+            self._others.setdefault(lang, _Located(self.catalog, lang))
+        return {lang: fn(self._others[lang]) for lang in LANGS}
 
-class _Problems:
-    """Collects problems, listing at most MAX_PER_CODE per code and counting the rest."""
-
-    def __init__(self, lang: str):
-        self._ = translator(lang)
-        self.items: list[Problem] = []
-        self.more: dict[str, tuple[int, str, str]] = {}  # code -> (extra count, severity, file)
-
-    def add(self, p: Problem) -> None:
-        self.items.append(p)
-
-    def add_capped(
-        self, code: str, listed: list[Problem], total: int, severity: str, file: str
-    ) -> None:
-        self.items.extend(listed[:MAX_PER_CODE])
-        extra = total - min(len(listed), MAX_PER_CODE)
-        if extra > 0:
-            n, _sev, _f = self.more.get(code, (0, severity, file))
-            self.more[code] = (n + extra, severity, file)
-
-    def done(self) -> list[Problem]:
-        out = list(self.items)
-        for code, (n, severity, file) in self.more.items():
-            out.append(
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    "too-many-problems",
-                    self._(
-                        "{count} more problems of the kind {code} are not listed",
-                        count=n,
-                        code=code,
-                    ),
-                    severity,
-                    {"count": n, "code": code},
-                )
-            )
-        return out
+    def every(self, method: str, *args) -> dict[str, str]:
+        """`located.method(*args)` in every language."""
+        return self.local(lambda lo: getattr(lo, method)(*args))
 
 
 def _sorted(problems: list[Problem], files: list[str]) -> list[Problem]:
@@ -256,7 +234,7 @@ def _sorted(problems: list[Problem], files: list[str]) -> list[Problem]:
     def key(p: Problem):
         col = p.column or ""
         return (
-            p.code == "too-many-problems",
+            p.code in SUMMARY_CODES,
             order.get(p.file, len(order)),
             p.sheet or "",
             -1 if p.row is None else p.row,
@@ -288,7 +266,7 @@ _ROW_RULES = """
 """
 
 
-def _rule_params(now: dt.datetime) -> dict:
+def _rule_sql_params(now: dt.datetime) -> dict:
     return {
         "year": f"{now.year:04d}",
         "quarter": str((now.month - 1) // 3 + 1),
@@ -306,14 +284,15 @@ def _scan(con, now: dt.datetime) -> tuple[int, int, int, int]:
         f"""SELECT count(*), count(DISTINCT hash(indicator, period, region)),
                    bit_xor(hash(indicator, period, region, value)), count(*) FILTER (WHERE reason IS NOT NULL)
             FROM ({_ROW_RULES})""",
-        _rule_params(now),
+        _rule_sql_params(now),
     ).fetchall()[0]
 
 
-def _check_rows(con, loc: _Located, probs: _Problems, now: dt.datetime, catalog: Catalog) -> int:
+def _check_rows(
+    con, loc: _Located, probs: Problems, now: dt.datetime, catalog: Catalog, key_columns: dict
+) -> int:
     """Rules on single values the catalog decides; returns how many rows have such an error."""
-    _ = loc._
-    params = _rule_params(now)
+    params = _rule_sql_params(now)
     found = con.execute(
         f"""SELECT * FROM (
                 SELECT *, row_number() OVER (PARTITION BY reason ORDER BY fidx, sheet, row_number, col) AS k,
@@ -323,85 +302,80 @@ def _check_rows(con, loc: _Located, probs: _Problems, now: dt.datetime, catalog:
         params,
     ).fetchall()
     names = [d[0] for d in con.description]
-    by_reason: dict[str, list[Problem]] = {}
-    totals: dict[str, tuple[int, str]] = {}
+    totals: dict[str, tuple[int, str, str | None]] = {}
     for rec in found:
         r = dict(zip(names, rec, strict=True))
-        code, ind = r["reason"], r["indicator"]
-        if code == "unknown-indicator":
-            msg = _("Unknown indicator {value}", value=ind)
-        elif code == "bad-period":
-            msg = _("Period {value} is not of the form YYYY or YYYY-Qn", value=r["period"])
-        elif code == "missing-value":
-            msg = _("The value is missing")
-        elif code == "unknown-region":
-            msg = _("Unknown region {value}", value=r["region"])
-        elif code == "region-not-allowed":
-            msg = _(
-                "{indicator} is reported for Morocco as a whole: a value for the region {region} is not allowed",
-                indicator=ind,
-                region=loc.region(r["region"]),
-            )
-        elif code == "bad-number":
-            msg = _(
-                "{indicator} is a milestone: its value is 0 (not done) or 1 (done), not {value}",
-                indicator=ind,
-                value=loc.number(r["value"]),
-            )
-        elif code == "out-of-range":
-            msg = _out_of_range(loc, catalog, ind, r["value"])
-        elif code == "not-whole":
-            msg = _(
-                "{indicator} counts whole {unit}: {value} is not a whole number",
-                indicator=ind,
-                unit=catalog.unit(ind).label(loc.lang),
-                value=_all_digits(loc, r["value"]),
-            )
-        else:  # future-period
-            msg = _(
-                "Period {period} has not started yet: only observed values can be loaded, not forecasts or targets",
-                period=r["period"],
-            )
-        by_reason.setdefault(code, []).append(
-            Problem(
-                r["file"],
-                r["sheet"],
-                r["row_number"],
-                r["col"],
-                code,
-                msg,
-                "error",
-                {"indicator": ind, "period": r["period"], "region": r["region"]},
-            )
+        code = r["reason"]
+        probs.add(
+            code=code,
+            file=r["file"],
+            sheet=r["sheet"],
+            row=r["row_number"],
+            column=_rule_column(r, code, key_columns.get((r["file"], r["sheet"]), {})),
+            **_rule_params(loc, catalog, code, r),
         )
-        totals[code] = (r["total"], r["file"])
+        totals[code] = (r["total"], r["file"], r["sheet"])
     bad_rows = 0
-    for code, listed in by_reason.items():
-        total, file = totals[code]
-        probs.add_capped(code, listed, total, "error", file)
+    for code, (total, file, sheet) in totals.items():
+        probs.count_more(code, total - min(total, MAX_PER_CODE), file=file, sheet=sheet)
         bad_rows += total
     return bad_rows
 
 
-def _out_of_range(loc: _Located, catalog: Catalog, indicator: str, value: float) -> str:
+def _rule_column(r: dict, code: str, letters: dict) -> str | None:
+    """The cell a person must change: the period's cell for a period problem, the region's for a region
+    problem, the indicator's for an unknown one; the value's cell otherwise, and where the reader
+    recorded no such column (a wide table's period is its value column's header)."""
+    role = {
+        "bad-period": "period",
+        "future-period": "period",
+        "unknown-region": "region",
+        "region-not-allowed": "region",
+        "unknown-indicator": "indicator",
+    }.get(code)
+    return letters.get(role) or r["col"]
+
+
+def _rule_params(loc: _Located, catalog: Catalog, code: str, r: dict) -> dict:
+    """The parameters of a row-rule problem (see _ROW_RULES)."""
+    ind = r["indicator"]
+    if code in ("unknown-indicator", "unknown-region", "bad-period"):
+        field = {"unknown-indicator": "indicator", "unknown-region": "region"}.get(code, "period")
+        return {"variant": "stored", "value": r[field]}
+    if code == "missing-value":
+        return {"variant": "stored"}
+    if code == "region-not-allowed":
+        return {"indicator": ind, "region": loc.local(lambda lo: lo.region(r["region"]))}
+    if code == "bad-number":
+        return {"variant": "milestone", "indicator": ind, "value": r["value"]}
+    if code == "out-of-range":
+        return _out_of_range(loc, catalog, ind, r["value"])
+    if code == "not-whole":
+        return {
+            "indicator": ind,
+            "unit": loc.local(lambda lo: catalog.unit(ind).label(lo.lang)),
+            "value": loc.local(lambda lo: _all_digits(lo, r["value"])),
+        }
+    return {"period": r["period"]}  # future-period
+
+
+def _out_of_range(loc: _Located, catalog: Catalog, indicator: str, value: float) -> dict:
     """Why a value cannot be stored, naming the range of its unit (units.csv)."""
-    _ = loc._
     if value is None or not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
-        return _(
-            "{value} is not a usable number: infinite, or larger than {limit} in absolute value",
-            value="∞"
+        return {
+            "variant": "unusable",
+            "value": "∞"
             if value is not None and math.isinf(value)
             else ("NaN" if value is None or math.isnan(value) else f"{value:g}"),
-            limit=f"{MAX_MAGNITUDE:g}",
-        )
+            "limit": f"{MAX_MAGNITUDE:g}",
+        }
     unit = catalog.unit(indicator)
-    return _(
-        "{value} is outside the range of {indicator} in {unit}: {range}",
-        value=loc.number(value),
-        indicator=indicator,
-        unit=unit.label(loc.lang),
-        range=range_text(unit, loc),
-    )
+    return {
+        "value": value,
+        "indicator": indicator,
+        "unit": loc.local(lambda lo: unit.label(lo.lang)),
+        "range": loc.local(lambda lo: range_text(unit, lo)),
+    }
 
 
 def _all_digits(loc: _Located, value: float) -> str:
@@ -425,12 +399,11 @@ def range_text(unit: Unit, loc: _Located) -> str:
     return "—"
 
 
-def _check_duplicates(con, loc: _Located, probs: _Problems) -> tuple[int, int, bool]:
+def _check_duplicates(con, loc: _Located, probs: Problems) -> tuple[int, int, bool]:
     """Same (indicator, period, region) more than once in the upload.
 
     Returns (rows in conflict, extra copies of equal values, any duplicate at all).
     """
-    _ = loc._
     rows = con.execute(
         f"""WITH d AS (SELECT indicator, period, region FROM up GROUP BY ALL HAVING count(*) > 1),
             g AS (
@@ -448,65 +421,49 @@ def _check_duplicates(con, loc: _Located, probs: _Problems) -> tuple[int, int, b
     ).fetchall()
     if not rows:
         return 0, 0, False
-    conflicts: list[Problem] = []
-    copies: list[Problem] = []
     conflict_rows = extra_copies = 0
+    listed = {True: 0, False: 0}
     file_c = file_d = rows[0][5][0]["file"]
     for indicator, period, region, conflict, _n, occ, _k, rows_total, groups_total in rows:
-        key = loc.key(indicator, period, region)
-        params = {"indicator": indicator, "period": period, "region": region}
+        key = loc.every("key", indicator, period, region)
         if conflict:
             conflict_rows, file_c = int(rows_total), occ[0]["file"]
+            listed[True] += len(occ)
             for o in occ:
                 other = next(x for x in occ if x["value"] != o["value"])
-                conflicts.append(
-                    Problem(
-                        o["file"],
-                        o["sheet"],
-                        o["row"],
-                        o["col"],
-                        "conflicting-duplicate",
-                        _(
-                            "{key} is given more than once with different values: {value} here, {other_value} in {other}",
-                            key=key,
-                            value=loc.number(o["value"]),
-                            other_value=loc.number(other["value"]),
-                            other=loc.where(other["file"], other["sheet"], other["row"]),
-                        ),
-                        "error",
-                        params,
-                    )
+                probs.add(
+                    code="conflicting-duplicate",
+                    file=o["file"],
+                    sheet=o["sheet"],
+                    row=o["row"],
+                    column=o["col"],
+                    key=key,
+                    value=o["value"],
+                    other_value=other["value"],
+                    other=loc.every("where", other["file"], other["sheet"], other["row"]),
                 )
         else:
             extra_copies, file_d = int(rows_total - groups_total), occ[0]["file"]
             first = occ[0]
+            listed[False] += len(occ) - 1
             for o in occ[1:]:
-                copies.append(
-                    Problem(
-                        o["file"],
-                        o["sheet"],
-                        o["row"],
-                        o["col"],
-                        "duplicate-key",
-                        _(
-                            "{key} is given again with the same value as in {other}: kept once",
-                            key=key,
-                            other=loc.where(first["file"], first["sheet"], first["row"]),
-                        ),
-                        "warning",
-                        params,
-                    )
+                probs.add(
+                    code="duplicate-key",
+                    file=o["file"],
+                    sheet=o["sheet"],
+                    row=o["row"],
+                    column=o["col"],
+                    key=key,
+                    other=loc.every("where", first["file"], first["sheet"], first["row"]),
                 )
-    if conflicts:
-        probs.add_capped("conflicting-duplicate", conflicts, conflict_rows, "error", file_c)
-    if copies:
-        probs.add_capped("duplicate-key", copies, extra_copies, "warning", file_d)
+    # The query stopped at MAX_PER_CODE groups: the rows of the others are counted, not listed.
+    probs.count_more("conflicting-duplicate", conflict_rows - listed[True], file=file_c)
+    probs.count_more("duplicate-key", extra_copies - listed[False], file=file_d)
     return conflict_rows, extra_copies, True
 
 
-def _check_units(con, loc: _Located, probs: _Problems, catalog: Catalog) -> int:
+def _check_units(con, loc: _Located, probs: Problems, catalog: Catalog) -> int:
     """A unit written in the file that means something else than the catalog unit (normalised first)."""
-    _ = loc._
     units = {i.code: i.unit for i in catalog.indicators}
     pairs = con.execute(
         "SELECT DISTINCT indicator, unit FROM up WHERE unit IS NOT NULL AND trim(unit) <> ''"
@@ -527,28 +484,19 @@ def _check_units(con, loc: _Located, probs: _Problems, catalog: Catalog) -> int:
            GROUP BY ALL ORDER BY f, sheet, row"""
     ).fetchall()
     con.unregister("bad_units")
-    listed, total_rows = [], 0
+    total_rows = 0
     for ind, unit, file, sheet, row, n, _f in found:
         total_rows += n
-        listed.append(
-            Problem(
-                file,
-                sheet,
-                row,
-                None,
-                "unit-mismatch",
-                _(
-                    "Unit {unit} does not match the catalog unit of {indicator} ({expected}); rows concerned: {count}",
-                    unit=unit,
-                    indicator=ind,
-                    expected=units[ind],
-                    count=n,
-                ),
-                "error",
-                {"indicator": ind, "unit": unit, "expected": units[ind], "rows": n},
-            )
+        probs.add(
+            code="unit-mismatch",
+            file=file,
+            sheet=sheet,
+            row=row,
+            unit=unit,
+            indicator=ind,
+            expected=units[ind],
+            count=n,
         )
-    probs.add_capped("unit-mismatch", listed, len(listed), "error", found[0][2])
     return total_rows
 
 
@@ -605,10 +553,9 @@ def _stored_values(store: Store, indicators: list[str]) -> pa.Table:
     return found.cast(_STORE_VALUES_SCHEMA)
 
 
-def _check_jumps(store: Store, con, loc: _Located, probs: _Problems) -> None:
+def _check_jumps(store: Store, con, loc: _Located, probs: Problems) -> None:
     """A value more than jump_factor() times the previous period's (or a stored next period's) value
     of the same indicator and region: a `sudden-jump` warning, the mark of a unit slip."""
-    _ = loc._
     factor = jump_factor()
     indicators = [r[0] for r in con.execute("SELECT DISTINCT indicator FROM up").fetchall()]
     con.register("stored", _stored_values(store, indicators))
@@ -621,7 +568,6 @@ def _check_jumps(store: Store, con, loc: _Located, probs: _Problems) -> None:
         con.unregister("stored")
     if not found:
         return
-    listed = []
     for (
         ind,
         period,
@@ -638,31 +584,19 @@ def _check_jumps(store: Store, con, loc: _Located, probs: _Problems) -> None:
         _total,
     ) in found:
         other, other_period = (prev, prev_p) if prev is not None else (nxt, next_p)
-        listed.append(
-            Problem(
-                file,
-                sheet,
-                row,
-                col,
-                "sudden-jump",
-                _(
-                    "{key}: {value} against {other} for {period}, a change by a factor of more than {factor}; check the unit (thousands or units?)",
-                    key=loc.key(ind, period, region),
-                    value=loc.number(value),
-                    other=loc.number(other),
-                    period=other_period,
-                    factor=f"{factor:g}",
-                ),
-                "warning",
-                {
-                    "indicator": ind,
-                    "period": period,
-                    "region": region,
-                    "other_period": other_period,
-                },
-            )
+        probs.add(
+            code="sudden-jump",
+            file=file,
+            sheet=sheet,
+            row=row,
+            column=col,
+            key=loc.every("key", ind, period, region),
+            value=value,
+            other=other,
+            period=other_period,
+            factor=f"{factor:g}",
         )
-    probs.add_capped("sudden-jump", listed, int(found[0][-1]), "warning", found[0][4])
+    probs.count_more("sudden-jump", int(found[0][-1]) - len(found), file=found[0][4])
 
 
 def _checks_connection(longs: list[LongResult], catalog: Catalog):
@@ -754,15 +688,13 @@ def read_files(
     for path, name in zip(paths, names, strict=True):
         path = Path(path)
         if not path.is_file():
-            raise UnreadableFile(name, _("The file does not exist"))
+            raise FileMissing(name, lang=lang)
         try:
             out.append(read_long(path, catalog, lang=lang, display_name=name))
         except UnreadableFile:
             raise
         except Exception as e:  # a reader bug must still not leave a person with a traceback
-            raise UnreadableFile(
-                name, _("The file could not be read ({error})", error=type(e).__name__)
-            ) from e
+            raise ReaderFailed(name, lang=lang, error=type(e).__name__) from e
         # Reading a large file leaves freed buffers cached in Arrow's allocator: give them back to the
         # system now, before the checks and the insert need memory (halves the peak of a 5M-row load).
         pa.default_memory_pool().release_unused()
@@ -824,17 +756,17 @@ def ingest_long(
     _ = translator(lang)
     now = now or utcnow()
     loc = _Located(catalog, lang)
-    probs = _Problems(lang)
+    probs = Problems(lang=lang)
     for lr in longs:
-        for p in lr.problems:
-            probs.add(p)
+        probs.extend(lr.problems)
 
     n_read = sum(lr.rows.num_rows for lr in longs)
     con = _checks_connection(longs, catalog)
     try:
         n_up, n_distinct, xor, bad_rows = _scan(con, now)
         if bad_rows:
-            bad_rows = _check_rows(con, loc, probs, now, catalog)
+            key_columns = {k: v for lr in longs for k, v in lr.key_columns.items()}
+            bad_rows = _check_rows(con, loc, probs, now, catalog, key_columns)
         conflict_rows = extra_copies = 0
         any_dup = n_distinct != n_up
         if any_dup:
@@ -846,15 +778,7 @@ def ingest_long(
         rows = n_read - bad_rows - conflict_rows - extra_copies
         if not n_errors and n_read == 0:
             problems.append(
-                Problem(
-                    ", ".join(files),
-                    None,
-                    None,
-                    None,
-                    "no-data",
-                    _("No values were found in the files"),
-                    "error",
-                )
+                Problem(file=", ".join(files), code="no-data", variant="upload", lang=lang)
             )
             n_errors = 1
         if n_errors:
@@ -1051,9 +975,8 @@ def ingest_uploads(
                 expected_state=expected_state,
             )
         except UnreadableFile as e:
-            problem = Problem(e.file, None, None, None, "unreadable-file", e.title, "error")
             return IngestResult(
-                "rejected", None, 0, 0, 0, 0, [problem], _empty_changes(), e.title, names
+                "rejected", None, 0, 0, 0, 0, [e.problem()], _empty_changes(), e.title, names
             )
 
 
@@ -1068,7 +991,8 @@ def problems_csv(problems: list[Problem]) -> bytes:
 
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["file", "sheet", "row", "column", "severity", "code", "message"])
+    # The code stays as the stable id; the title says it in the reader's language.
+    w.writerow(["file", "sheet", "row", "column", "severity", "code", "title", "message"])
     for p in problems:
         w.writerow(
             [
@@ -1078,6 +1002,7 @@ def problems_csv(problems: list[Problem]) -> bytes:
                 cell(p.column),
                 p.severity,
                 p.code,
+                cell(p.title),
                 cell(p.message),
             ]
         )

@@ -10,8 +10,8 @@ import zlib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .i18n import fmt_number, translator
-from .problems import Problem
+from .i18n import fmt_number
+from .problems import Problem, per_lang
 
 _MB = 1024 * 1024
 # A small member may compress very well (a header-only sheet, an empty styles part): the ratio limit
@@ -65,8 +65,12 @@ def _mb(n: int, lang: str) -> str:
     return fmt_number(round(n / _MB, 1), lang, 1)
 
 
-def _problem(file: str, sheet: str | None, code: str, message: str, **params) -> Problem:
-    return Problem(file, sheet, None, None, code, message, "error", params)
+def _problem(file: str, sheet: str | None, code: str, lang: str, **params) -> Problem:
+    return Problem(file=file, sheet=sheet, code=code, lang=lang, **params)
+
+
+def _size(n: int) -> dict[str, str]:
+    return per_lang(lambda lang: _mb(n, lang))
 
 
 def check_size(
@@ -76,19 +80,7 @@ def check_size(
     lim = lim or limits()
     if size <= lim.upload_mb * _MB:
         return []
-    _ = translator(lang)
-    return [
-        _problem(
-            file,
-            None,
-            "file-too-large",
-            _(
-                "The file is {size} MB; files up to {limit} MB are accepted",
-                size=_mb(size, lang),
-                limit=lim.upload_mb,
-            ),
-        )
-    ]
+    return [_problem(file, None, "file-too-large", lang, size=_size(size), limit=lim.upload_mb)]
 
 
 def check_workbook(
@@ -103,7 +95,6 @@ def check_workbook(
     path = Path(path)
     file = file or path.name
     lim = lim or limits()
-    _ = translator(lang)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -112,16 +103,7 @@ def check_workbook(
         infos = zf.infolist()
         if len(infos) > lim.members:
             return [
-                _problem(
-                    file,
-                    None,
-                    "archive-members",
-                    _(
-                        "The workbook has {count} internal parts; at most {limit} are accepted",
-                        count=len(infos),
-                        limit=lim.members,
-                    ),
-                )
+                _problem(file, None, "archive-members", lang, count=len(infos), limit=lim.members)
             ]
         total = 0
         for info in infos:
@@ -136,60 +118,33 @@ def check_workbook(
                         file,
                         None,
                         "archive-ratio",
-                        _(
-                            "The workbook is compressed {ratio} times (part '{part}'): this is how a "
-                            "file made to exhaust memory looks; at most {limit} times is accepted",
-                            ratio=info.file_size // max(info.compress_size, 1),
-                            part=info.filename,
-                            limit=lim.ratio,
-                        ),
+                        lang,
+                        ratio=info.file_size // max(info.compress_size, 1),
                         part=info.filename,
+                        limit=lim.ratio,
                     )
                 ]
         if total > lim.unzipped_mb * _MB:
             return [
                 _problem(
-                    file,
-                    None,
-                    "archive-too-large",
-                    _(
-                        "The workbook expands to {size} MB; at most {limit} MB is accepted",
-                        size=_mb(total, lang),
-                        limit=lim.unzipped_mb,
-                    ),
+                    file, None, "archive-too-large", lang, size=_size(total), limit=lim.unzipped_mb
                 )
             ]
         for info in infos:
             if not _inflates_as_declared(path, info):
-                return [
-                    _problem(
-                        file,
-                        None,
-                        "archive-size-mismatch",
-                        _(
-                            "The workbook's part '{part}' is larger than its archive says: the file is "
-                            "damaged or made to exhaust memory",
-                            part=info.filename,
-                        ),
-                        part=info.filename,
-                    )
-                ]
+                return [_problem(file, None, "archive-size-mismatch", lang, part=info.filename)]
         return _declared_cells(zf, file, lim, lang)
 
 
 def _too_large(file: str, info: zipfile.ZipInfo, lim: Limits, lang: str) -> Problem:
-    _ = translator(lang)
-    return _problem(
-        file,
-        None,
-        "archive-too-large",
-        _(
-            "The workbook's part '{part}' expands to {size} MB; at most {limit} MB is accepted",
-            part=info.filename,
-            size=_mb(info.file_size, lang),
-            limit=lim.member_mb,
-        ),
+    return Problem(
+        file=file,
+        code="archive-too-large",
+        variant="part",
+        lang=lang,
         part=info.filename,
+        size=_size(info.file_size),
+        limit=lim.member_mb,
     )
 
 
@@ -267,18 +222,14 @@ def _col(letters: str) -> int:
 def _cells_problem(
     file: str, sheet: str | None, cells: int, limit: int, lang: str, *, per_sheet: bool
 ) -> Problem:
-    _ = translator(lang)
-    text = (
-        "The sheet has {cells} cells (rows × columns); at most {limit} are accepted per sheet"
-        if per_sheet
-        else "The file has {cells} cells (rows × columns); at most {limit} are accepted per file"
-    )
-    return _problem(
-        file,
-        sheet,
-        "too-many-cells",
-        _(text, cells=fmt_number(cells, lang), limit=fmt_number(limit, lang)),
+    return Problem(
+        file=file,
+        sheet=sheet,
+        code="too-many-cells",
+        variant="sheet" if per_sheet else "",
+        lang=lang,
         cells=cells,
+        limit=limit,
     )
 
 

@@ -36,6 +36,8 @@ class LongResult:
     rows: pa.Table
     problems: list[Problem] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)  # sheets read (empty for CSV)
+    # (file, sheet) -> column letters of its "indicator", "period" and "region" cells (None: no such column)
+    key_columns: dict[tuple[str, str | None], dict[str, str | None]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:

@@ -11,8 +11,7 @@ from collections import Counter
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from .i18n import translator
-from .problems import Problem, UnreadableFile, column_letter
+from .problems import EmptyFile, NotASpreadsheet, Problem, UnknownEncoding, column_letter
 from .sheet import HEADER_SEARCH_ROWS, Sheet, find_header, row_numbers, source_note
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -31,7 +30,6 @@ _CP1256_ARABIC = bytes(
 _UTF8_SEQ = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
-MAX_LINES_LISTED = 20
 
 
 def _legacy_encoding(sample: bytes) -> str:
@@ -75,43 +73,23 @@ def _decode_lines(data: bytes) -> tuple[bytes, str, list[int]] | None:
 
 
 def _mixed_problem(file: str, lang: str, encoding: str, lines: list[int]) -> Problem:
-    _ = translator(lang)
-    shown = ", ".join(str(n) for n in lines[:MAX_LINES_LISTED])
-    if len(lines) > MAX_LINES_LISTED:
-        shown += " …"
     name = "Windows-1256" if encoding == "cp1256" else "Windows-1252"
-    return Problem(
-        file,
-        None,
-        None,
-        None,
-        "mixed-encoding",
-        _(
-            "This file mixes text encodings: lines {lines} are in {encoding}, the others in UTF-8. Each line was read in its own encoding; check the text of these lines, and save the file again as UTF-8",
-            lines=shown,
-            encoding=name,
-        ),
-        "warning",
-        {"lines": lines, "encoding": encoding},
-    )
+    return Problem(file=file, code="mixed-encoding", lang=lang, lines=lines, encoding=name)
 
 
 def _decode(data: bytes, file: str, lang: str) -> tuple[bytes, str, list[int]]:
     """Return the content as UTF-8 bytes (no BOM), the encoding it was written in, and the lines
     written in another encoding than the rest (a mixed file; empty otherwise)."""
-    _ = translator(lang)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16").encode("utf-8"), "utf-16", []
         except UnicodeDecodeError as e:
-            raise UnreadableFile(
-                file, _("The text encoding of this file could not be recognised")
-            ) from e
+            raise UnknownEncoding(file, lang=lang) from e
     head = data[:65536]
     if b"\x00" in head or head.startswith(b"%PDF"):
-        raise UnreadableFile(file, _("This is not a CSV or Excel file"))
+        raise NotASpreadsheet(file, lang=lang)
     if _is_utf8(data):
         return data, "utf-8", []
     mixed = _decode_lines(data)
@@ -155,7 +133,7 @@ def _transcode(data: bytes, encoding: str) -> bytes:
 def _check_text(text: str, file: str, lang: str) -> None:
     controls = sum(1 for c in text if c < " " and c not in "\t\r\n")
     if controls > max(2, len(text) // 100):
-        raise UnreadableFile(file, translator(lang)("This is not a CSV or Excel file"))
+        raise NotASpreadsheet(file, lang=lang)
 
 
 def _lines(data: bytes) -> list[bytes]:
@@ -212,9 +190,8 @@ def sniff_delimiter(lines: list[bytes]) -> str:
 
 def read_csv(data: bytes, file: str, *, lang: str = "en") -> Sheet:
     """Decode and parse a CSV file; raise UnreadableFile when it is not text at all."""
-    _ = translator(lang)
     if not _BLANK_FILE.search(data[:65536]) and not _BLANK_FILE.search(data):
-        raise UnreadableFile(file, _("The file is empty"))
+        raise EmptyFile(file, lang=lang)
     data, encoding, mixed = _decode(data, file, lang)
     problems = [_mixed_problem(file, lang, encoding, mixed)] if mixed else []
     _check_text(data[:65536].decode("utf-8", "replace"), file, lang)

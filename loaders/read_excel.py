@@ -22,9 +22,8 @@ import fastexcel
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .i18n import translator
 from .normalize import ROLE_LABELS, classify_header
-from .problems import Problem, UnreadableFile, column_letter
+from .problems import DamagedWorkbook, Problem, column_letter
 from .sheet import (
     HEADER_SEARCH_ROWS,
     Sheet,
@@ -408,9 +407,7 @@ def read_excel(
     that only looks like a table (its header lacks a needed column) is an `ignored-sheet` warning too when
     another sheet holds a complete table. Reads .xlsx, .xlsm, .xls, .xlsb and .ods. Raises UnreadableFile.
     """
-    _ = translator(lang)
-    damaged = _("The Excel file is damaged or is not an Excel file")
-    with _unreadable(file, damaged):
+    with _unreadable(file, lang):
         reader = fastexcel.read_excel(str(path))
         names = list(reader.sheet_names)
     peeked = _peek_workbook(path) if zipfile.is_zipfile(path) else None
@@ -419,26 +416,23 @@ def read_excel(
     problems: list[Problem] = []
     try:
         for idx, name in enumerate(names):
-            with _unreadable(file, damaged):
+            with _unreadable(file, lang):
                 sheet = _read_sheet(reader, idx, name, file, peeked, ods_errors.get(name))
             if sheet is _IGNORED:
-                message = _("Sheet '{sheet}' has no recognisable table and was ignored", sheet=name)
                 problems.append(
-                    Problem(
-                        file, name, None, None, "ignored-sheet", message, "warning", {"sheet": name}
-                    )
+                    Problem(file=file, sheet=name, code="ignored-sheet", lang=lang, name=name)
                 )
             elif sheet is not None:
                 sheets.append(sheet)
     finally:
         if peeked:
             peeked[1].close()
-    sheets, ignored = _set_aside_partial_tables(sheets, _)
+    sheets, ignored = _set_aside_partial_tables(sheets, lang)
     problems.extend(ignored)
     return sheets, problems, [s.sheet for s in sheets]
 
 
-def _set_aside_partial_tables(sheets: list[Sheet], _) -> tuple[list[Sheet], list[Problem]]:
+def _set_aside_partial_tables(sheets: list[Sheet], lang: str) -> tuple[list[Sheet], list[Problem]]:
     """Sheets whose header lacks a needed column, as warnings, when another sheet has a complete table.
 
     A sheet of notes or a reference list can look like a table (an old template's instructions re-saved
@@ -457,36 +451,31 @@ def _set_aside_partial_tables(sheets: list[Sheet], _) -> tuple[list[Sheet], list
         found = [h for h in sheet.headers if h]
         problems.append(
             Problem(
-                sheet.file,
-                sheet.sheet,
-                sheet.header_row,
-                None,
-                "ignored-sheet",
-                _(
-                    "Sheet '{sheet}' looks like a table but lacks column(s): {missing}; it was "
-                    "ignored. Columns found: {found}",
-                    sheet=sheet.sheet,
-                    missing=", ".join(_(ROLE_LABELS[m]) for m in lacks),
-                    found=", ".join(found) or "—",
-                ),
-                "warning",
-                {"sheet": sheet.sheet, "missing": lacks, "found": found},
+                file=sheet.file,
+                sheet=sheet.sheet,
+                row=sheet.header_row,
+                code="ignored-sheet",
+                variant="partial",
+                lang=lang,
+                name=sheet.sheet,
+                missing=[ROLE_LABELS[m] for m in lacks],
+                found=found,
             )
         )
     return kept, problems
 
 
 @contextmanager
-def _unreadable(file: str, title: str):
+def _unreadable(file: str, lang: str):
     """calamine's errors (and its Rust panics on malformed files) as UnreadableFile."""
     try:
         yield
     except _READ_ERRORS as e:
-        raise UnreadableFile(file, title) from e
+        raise DamagedWorkbook(file, lang=lang) from e
     except BaseException as e:
         if type(e).__name__ != "PanicException":
             raise
-        raise UnreadableFile(file, title) from e
+        raise DamagedWorkbook(file, lang=lang) from e
 
 
 _IGNORED = object()

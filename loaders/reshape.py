@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .catalog import Catalog
-from .i18n import fmt_number, name_col, translator
+from .i18n import name_col
 from .limits import check_cells, check_workbook
 from .longform import LONG_SCHEMA, LongResult, empty_long
 from .normalize import (
@@ -27,14 +27,22 @@ from .normalize import (
     period_lang,
     total_kind,
 )
-from .problems import Problem, UnreadableFile
+from .problems import (
+    MAX_LISTED,
+    EmptyFile,
+    FileNotOpened,
+    NotASpreadsheet,
+    Problem,
+    Problems,
+    UnsupportedFileType,
+    per_lang,
+)
 from .read_csv import read_csv
 from .read_excel import EXCEL_SUFFIXES, read_excel
 from .sheet import Sheet, is_source_line, source_note
 from .units import indicator_units, written_unit
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
-MAX_PER_KIND = 50  # problems listed per (code, column) per sheet; the rest are counted
 
 
 # ---------------------------------------------------------------------------------------------
@@ -51,14 +59,13 @@ def read_long(
     """
     path = Path(path)
     file = display_name or path.name
-    _ = translator(lang)
     try:
         with path.open("rb") as f:
             head = f.read(8)
     except OSError as e:
-        raise UnreadableFile(file, _("The file could not be opened")) from e
+        raise FileNotOpened(file, lang=lang) from e
     if not head:
-        raise UnreadableFile(file, _("The file is empty"))
+        raise EmptyFile(file, lang=lang)
     suffix = (Path(file).suffix or path.suffix).lower()
     is_zip, is_ole = head.startswith(b"PK\x03\x04"), head.startswith(b"\xd0\xcf\x11\xe0")
     if is_zip or is_ole:
@@ -67,31 +74,23 @@ def read_long(
         sheets, problems, names = read_excel(path, file, lang=lang)
     elif suffix in CSV_SUFFIXES or suffix in EXCEL_SUFFIXES:
         if head.lstrip().startswith(b"<"):  # HTML or XML saved under a spreadsheet name
-            raise UnreadableFile(file, _("This is not a CSV or Excel file"))
+            raise NotASpreadsheet(file, lang=lang)
         # An "Excel" file that is really text (a renamed CSV) is read as the CSV it is.
         sheets, problems, names = [read_csv(path.read_bytes(), file, lang=lang)], [], []
     else:
-        raise UnreadableFile(
-            file,
-            _(
-                "Unsupported file type '{suffix}': use CSV or Excel (.xlsx, .xls)",
-                suffix=suffix or "?",
-            ),
-        )
+        raise UnsupportedFileType(file, lang=lang, suffix=suffix or "?")
     if too_big := check_cells(sheets, file, lang=lang):
         return LongResult(rows=empty_long(), problems=too_big)
     ctx = _context(catalog, lang)
-    tables = []
+    tables, key_columns = [], {}
     while sheets:  # popped, so a sheet's cells can be freed as soon as it is reshaped
-        table, sheet_problems = _reshape(sheets.pop(0), ctx)
+        table, sheet_problems = _reshape(sheets.pop(0), ctx, key_columns)
         tables.append(table)
         problems.extend(sheet_problems)
     rows = pa.concat_tables(tables) if tables else empty_long()
     if rows.num_rows == 0 and not any(p.is_error for p in problems):
-        problems.append(
-            Problem(file, None, None, None, "no-data", _("No values found in this file"))
-        )
-    return LongResult(rows=rows, problems=problems, sheets=names)
+        problems.append(Problem(file=file, code="no-data", lang=lang))
+    return LongResult(rows=rows, problems=problems, sheets=names, key_columns=key_columns)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -104,7 +103,6 @@ class _Ctx:
     lang: str
     indicators: IndicatorMatcher
     regions: RegionMatcher
-    _: object
     additive: dict[str, bool] = field(default_factory=dict)
     percent: frozenset[str] = frozenset()  # indicators whose unit is a percentage
 
@@ -126,66 +124,31 @@ def _context(catalog: Catalog, lang: str) -> _Ctx:
         for i in catalog.indicators
     }
     percent = frozenset(c for c, u in units.items() if u.kind == "percent")
-    return _Ctx(catalog, lang, ind, reg, translator(lang), additive, percent)
+    return _Ctx(catalog, lang, ind, reg, additive, percent)
 
 
 # ---------------------------------------------------------------------------------------------
 # Problems, capped per (code, column)
 
 
-class _Problems:
-    def __init__(self, sheet: Sheet, ctx: _Ctx):
-        self.sheet, self.ctx = sheet, ctx
-        self.items: list[Problem] = []
+def _cells(probs: Problems, mask: pa.Array | None, rows: pa.Array, column: str, code: str, build,
+           *values) -> None:  # fmt: skip
+    """One problem per True in mask (the first MAX_LISTED built), the rest counted by the collector.
 
-    def add(self, row, column, code, message, severity="error", **params):
-        self.items.append(
-            Problem(self.sheet.file, self.sheet.sheet, row, column, code, message, severity, params)
-        )
-
-    def cells(
-        self,
-        mask: pa.Array,
-        rows: pa.Array,
-        column: str,
-        code: str,
-        message,
-        severity="error",
-        *values,
-    ):
-        """One problem per True in mask (the first MAX_PER_KIND), then one summary problem.
-
-        `message(*cell_values)` builds the text from the `values` arrays taken at that row.
-        """
-        if mask is None:
-            return
-        idx = pc.indices_nonzero(pc.fill_null(mask, False))
-        total = len(idx)
-        if not total:
-            return
-        first = idx.slice(0, MAX_PER_KIND)
-        row_list = pc.take(rows, first).to_pylist()
-        value_lists = [pc.take(v, first).to_pylist() for v in values]
-        for k, r in enumerate(row_list):
-            args = [vl[k] for vl in value_lists]
-            text, params = message(*args)
-            self.add(r, column, code, text, severity, **params)
-        if total > MAX_PER_KIND:
-            _ = self.ctx._
-            self.add(
-                None,
-                column,
-                "too-many-problems",
-                _(
-                    "{count} more problems of the same kind ({code}) in column {column} are not listed",
-                    count=total - MAX_PER_KIND,
-                    code=code,
-                    column=column,
-                ),
-                severity,
-                code_counted=code,
-                count=total - MAX_PER_KIND,
-            )
+    `build(*cell_values)` gives the problem's variant and parameters from the `values` arrays at that row.
+    """
+    if mask is None:
+        return
+    idx = pc.indices_nonzero(pc.fill_null(mask, False))
+    total = len(idx)
+    if not total:
+        return
+    first = idx.slice(0, MAX_LISTED)
+    row_list = pc.take(rows, first).to_pylist()
+    value_lists = [pc.take(v, first).to_pylist() for v in values]
+    for k, r in enumerate(row_list):
+        probs.add(code=code, row=r, column=column, **build(*[vl[k] for vl in value_lists]))
+    probs.count_more(code, total - len(row_list), column=column)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,8 +175,7 @@ class _Layout:
         return self.value is None and bool(self.periods)
 
 
-def _layout(sheet: Sheet, probs: _Problems) -> _Layout | None:
-    _ = probs.ctx._
+def _layout(sheet: Sheet, probs: Problems) -> _Layout | None:
     infos = [classify_header(h) for h in sheet.headers]
     lay = _Layout()
     langs = Counter(i.lang for i in infos if i.lang)
@@ -244,54 +206,39 @@ def _layout(sheet: Sheet, probs: _Problems) -> _Layout | None:
         if lay.value is None:
             missing.append("value")
     if missing:
-        found = ", ".join(h for h in sheet.headers if h) or "—"
         probs.add(
-            sheet.header_row,
-            None,
-            "missing-column",
-            _(
-                "Missing column(s): {missing}. Columns found: {found}",
-                missing=", ".join(_(ROLE_LABELS[m]) for m in missing),
-                found=found,
-            ),
-            missing=missing,
+            code="missing-column",
+            row=sheet.header_row,
+            missing=[ROLE_LABELS[m] for m in missing],
             found=[h for h in sheet.headers if h],
         )
         return None
     if lay.value is not None and lay.periods:  # a long table: period-like headers are not data here
         for i, _p, _u in lay.periods:
             probs.add(
-                sheet.header_row,
-                sheet.letters[i],
-                "ignored-column",
-                _("Column '{header}' is not recognised and was ignored", header=sheet.headers[i]),
-                "warning",
+                code="ignored-column",
+                row=sheet.header_row,
+                column=sheet.letters[i],
                 header=sheet.headers[i],
             )
         lay.periods = []
     for i, role in duplicates:
         probs.add(
-            sheet.header_row,
-            sheet.letters[i],
-            "ignored-column",
-            _(
-                "Column '{header}' repeats the {role} column and was ignored",
-                header=sheet.headers[i],
-                role=_(ROLE_LABELS[role]),
-            ),
-            "warning",
+            code="ignored-column",
+            variant="repeat",
+            row=sheet.header_row,
+            column=sheet.letters[i],
             header=sheet.headers[i],
+            role=ROLE_LABELS[role],
         )
     for i, inf in enumerate(infos):
         if inf.role is not None:
             continue
         if sheet.headers[i]:
             probs.add(
-                sheet.header_row,
-                sheet.letters[i],
-                "ignored-column",
-                _("Column '{header}' is not recognised and was ignored", header=sheet.headers[i]),
-                "warning",
+                code="ignored-column",
+                row=sheet.header_row,
+                column=sheet.letters[i],
                 header=sheet.headers[i],
             )
         else:
@@ -390,13 +337,19 @@ class _Values:
     raw: pa.Array  # text shown in messages
 
 
-def _reshape(sheet: Sheet, ctx: _Ctx) -> tuple[pa.Table, list[Problem]]:
-    _ = ctx._
-    probs = _Problems(sheet, ctx)
-    probs.items.extend(sheet.problems)
+def _reshape(sheet: Sheet, ctx: _Ctx, key_columns: dict) -> tuple[pa.Table, list[Problem]]:
+    """One sheet's rows and problems; records in key_columns where its indicator, period and region
+    columns are, so that later checks point at the cell to change (a wide table's period is the
+    header of each value column: no period column)."""
+    probs = Problems(lang=ctx.lang, file=sheet.file, sheet=sheet.sheet)
+    probs.extend(sheet.problems)
     lay = _layout(sheet, probs)
     if lay is None or sheet.num_rows == 0:
-        return empty_long(), probs.items
+        return empty_long(), probs.done()
+    key_columns[(sheet.file, sheet.sheet)] = {
+        role: None if i is None else sheet.letters[i]
+        for role, i in (("indicator", lay.key), ("period", lay.period), ("region", lay.region))
+    }
     n = sheet.num_rows
 
     # Which rows hold data. Rows with a single text cell that is not a known indicator are titles,
@@ -429,7 +382,7 @@ def _reshape(sheet: Sheet, ctx: _Ctx) -> tuple[pa.Table, list[Problem]]:
         sheet = _filter_sheet(sheet, keep)
         n = sheet.num_rows
         if n == 0:
-            return empty_long(), probs.items
+            return empty_long(), probs.done()
         ind = _Mapped(_column(sheet, lay.key), ctx.indicators.match)
         if stored_total is not None:
             stored_total = pc.filter(stored_total, keep)
@@ -438,29 +391,19 @@ def _reshape(sheet: Sheet, ctx: _Ctx) -> tuple[pa.Table, list[Problem]]:
     for i in lay.unnamed:  # cells under no header, in the data rows (not in the notes block)
         if pc.any(sheet.nonempty(i)).as_py():
             probs.add(
-                sheet.header_row,
-                L[i],
-                "ignored-column",
-                _("Column {column} has no header and was ignored", column=L[i]),
-                "warning",
-            )
+                code="ignored-column", variant="unnamed", row=sheet.header_row, column=L[i],
+                letter=L[i],
+            )  # fmt: skip
 
     # Row-level mappings: indicator, period (long), region.
     empty = ind.mask(lambda v, _r: _blank(v))
-    probs.cells(
-        empty, rows, L[lay.key], "missing-value", lambda: (_("The indicator is missing"), {})
-    )
+    _cells(probs, empty, rows, L[lay.key], "missing-value", lambda: {"variant": "indicator"})
     unknown = ind.mask(lambda v, code: code is None and not _blank(v))
     ind_raw = pa.DictionaryArray.from_arrays(ind.indices, pa.array(ind.distinct, pa.string()))
-    probs.cells(
-        unknown,
-        rows,
-        L[lay.key],
-        "unknown-indicator",
-        lambda v: _unknown_indicator(ctx, v),
-        "error",
+    _cells(
+        probs, unknown, rows, L[lay.key], "unknown-indicator", lambda v: _unknown_indicator(ctx, v),
         ind_raw,
-    )
+    )  # fmt: skip
     row_error = _or(empty, unknown)
     indicator = ind.column()
     _release(sheet, lay.key)
@@ -470,14 +413,10 @@ def _reshape(sheet: Sheet, ctx: _Ctx) -> tuple[pa.Table, list[Problem]]:
         per = _Mapped(_column(sheet, lay.period), parse_period)
         period = per.column()
         empty = per.mask(lambda v, _p: _blank(v))
-        probs.cells(
-            empty, rows, L[lay.period], "missing-value", lambda: (_("The period is missing"), {})
-        )
+        _cells(probs, empty, rows, L[lay.period], "missing-value", lambda: {"variant": "period"})
         bad = per.mask(lambda v, p: p is None and not _blank(v))
         p_raw = pa.DictionaryArray.from_arrays(per.indices, pa.array(per.distinct, pa.string()))
-        probs.cells(
-            bad, rows, L[lay.period], "bad-period", lambda v: _bad_period(ctx, v), "error", p_raw
-        )
+        _cells(probs, bad, rows, L[lay.period], "bad-period", lambda v: {"value": v}, p_raw)
         row_error = _or(row_error, _or(empty, bad))
         _release(sheet, lay.period)
         if lay.hint is None:
@@ -490,32 +429,12 @@ def _reshape(sheet: Sheet, ctx: _Ctx) -> tuple[pa.Table, list[Problem]]:
         region = reg.column(lambda m: m.iso)
         r_raw = pa.DictionaryArray.from_arrays(reg.indices, pa.array(reg.distinct, pa.string()))
         old = reg.mask(lambda _v, m: m.kind == "old")
-        probs.cells(
-            old, rows, L[lay.region], "old-region", lambda v: _old_region(ctx, v), "error", r_raw
-        )
+        _cells(probs, old, rows, L[lay.region], "old-region", lambda v: {"value": v}, r_raw)
         unknown = reg.mask(lambda _v, m: m.kind == "unknown")
-        names = pa.DictionaryArray.from_arrays(
-            reg.indices,
-            pa.array(
-                [
-                    ", ".join(
-                        getattr(ctx.regions.regions[s], name_col(ctx.lang)) for s in m.suggestions
-                    )
-                    for m in reg.results
-                ],
-                pa.string(),
-            ),
-        )
-        probs.cells(
-            unknown,
-            rows,
-            L[lay.region],
-            "unknown-region",
-            lambda v, s: _unknown_region(ctx, v, s),
-            "error",
-            r_raw,
-            names,
-        )
+        _cells(
+            probs, unknown, rows, L[lay.region], "unknown-region",
+            lambda v: _unknown_region(ctx, v), r_raw,
+        )  # fmt: skip
         row_error = _or(row_error, _or(old, unknown))
         _release(sheet, lay.region)
         regional = reg.mask(lambda _v, m: m.kind == "region")
@@ -523,14 +442,10 @@ def _reshape(sheet: Sheet, ctx: _Ctx) -> tuple[pa.Table, list[Problem]]:
         region, regional = _const("", n), None
     # Grand totals that carry their indicator and period (the others were skipped above).
     total = stored_total if _any_true(stored_total) else None
-    probs.cells(
-        total,
-        rows,
-        L[lay.region] if lay.region is not None else L[lay.key],
-        "total-row",
-        lambda: (_("Total row: stored as the national value, not as a region"), {}),
-        "warning",
-    )
+    _cells(
+        probs, total, rows, L[lay.region] if lay.region is not None else L[lay.key], "total-row",
+        lambda: {"variant": "stored"},
+    )  # fmt: skip
 
     # Text columns carried along.
     unit_col = _trimmed(sheet, lay.unit, n)
@@ -547,45 +462,28 @@ def _reshape(sheet: Sheet, ctx: _Ctx) -> tuple[pa.Table, list[Problem]]:
     blocks = []
     for (col, col_period, col_unit), val in zip(cols, values, strict=True):
         letter = L[col]
-        probs.cells(
-            val.bad, rows, letter, "bad-number", lambda v: _bad_number(ctx, v), "error", val.raw
-        )
+        _cells(probs, val.bad, rows, letter, "bad-number", lambda v: {"value": v}, val.raw)
         if lay.wide:  # an empty cell of a wide table is a value not reported: nothing to say
             cell_error, absent = val.bad, val.missing
         else:
-            probs.cells(
-                val.missing if _any_true(val.missing) else None,
-                rows,
-                letter,
-                "missing-value",
-                lambda: (_("The value is missing (an empty cell is not a zero)"), {}),
-            )
+            # "n.d." or "-" is quoted as written: the person sees which cell, and that it is not empty
+            _cells(
+                probs, val.missing if _any_true(val.missing) else None, rows, letter,
+                "missing-value", _missing_value, val.raw,
+            )  # fmt: skip
             cell_error, absent = _or(val.bad, val.missing), None
         if sheet.percent_cells.get(col):
-            val.values = _scale_percent_cells(sheet, col, val, ind, probs)
+            val.values = _scale_percent_cells(sheet, col, val, ind, probs, ctx)
         mark = val.clean.mark if val.clean is not None else None
         if mark is not None:
             shown = pc.is_valid(mark)
             for hidden in (absent, val.bad):  # a bad or absent cell has a bigger problem to report
                 if hidden is not None:
                     shown = pc.and_(shown, pc.invert(hidden))
-            probs.cells(
-                shown,
-                rows,
-                letter,
-                "footnote-stripped",
-                lambda m, v: (
-                    _(
-                        "Footnote mark {mark} removed from '{value}' and kept as a comment",
-                        mark=m,
-                        value=v,
-                    ),
-                    {"mark": m},
-                ),
-                "warning",
-                mark,
-                val.raw,
-            )
+            _cells(
+                probs, shown, rows, letter, "footnote-stripped",
+                lambda m, v: {"mark": m, "value": v}, mark, val.raw,
+            )  # fmt: skip
         unit = unit_col
         if col_unit:
             unit = pc.fill_null(unit, col_unit)
@@ -617,7 +515,7 @@ def _reshape(sheet: Sheet, ctx: _Ctx) -> tuple[pa.Table, list[Problem]]:
             [pa.concat_arrays([_plain(b[k]) for b in blocks]) for k in names], names=names
         )
         table = table.filter(pc.invert(table.column("_absent")))
-    errors = _check_totals(table, sheet, lay, probs)
+    errors = _check_totals(table, sheet, lay, probs, ctx)
     if errors is not None:
         table = table.set_column(table.schema.get_field_index("_error"), "_error", errors)
     error = table.column("_error")
@@ -641,8 +539,9 @@ def _reshape(sheet: Sheet, ctx: _Ctx) -> tuple[pa.Table, list[Problem]]:
     out = pa.Table.from_arrays(
         [columns[f.name].cast(f.type) for f in LONG_SCHEMA], schema=LONG_SCHEMA
     )
-    probs.items.sort(key=lambda p: (p.row is None, p.row or 0, _col_order(p.column)))
-    return out, probs.items
+    listed = probs.done()
+    listed.sort(key=lambda p: (p.row is None, p.row or 0, _col_order(p.column)))
+    return out, listed
 
 
 def _plain(a: pa.Array) -> pa.Array:
@@ -686,7 +585,7 @@ def _filter_sheet(sheet: Sheet, keep: pa.Array) -> Sheet:
     )
 
 
-def _collect_notes(sheet: Sheet, masks: list[pa.Array], single: pa.Array, probs: _Problems) -> None:
+def _collect_notes(sheet: Sheet, masks: list[pa.Array], single: pa.Array, probs: Problems) -> None:
     """Texts of the note/heading rows; a "Source : …" line gives the sheet's source. Every other
     such row is reported (`skipped-row`): no row leaves the data without a word."""
     idx = pc.indices_nonzero(single)
@@ -706,8 +605,6 @@ def _collect_notes(sheet: Sheet, masks: list[pa.Array], single: pa.Array, probs:
             if p and texts[k] is None:
                 texts[k] = vals[k] if vals[k] is not None else extra.get(positions[k])
     rows = pc.take(sheet.rows, idx).to_pylist()
-    _ = probs.ctx._
-    listed = 0
     for row, t in zip(rows, texts, strict=True):
         t = (t or "").strip()
         if is_source_line(t):
@@ -717,38 +614,11 @@ def _collect_notes(sheet: Sheet, masks: list[pa.Array], single: pa.Array, probs:
             continue
         if t:
             sheet.notes.append(t)
-        if listed < MAX_PER_KIND:
-            probs.add(
-                row,
-                None,
-                "skipped-row",
-                _(
-                    "Row skipped: its only cell '{text}' was read as a title, heading or note, not as data",
-                    text=t,
-                ),
-                "warning",
-                text=t,
-            )
-        listed += 1
-    more = total - len(positions) + max(listed - MAX_PER_KIND, 0)
-    if more > 0:
-        probs.add(
-            None,
-            None,
-            "too-many-problems",
-            _(
-                "{count} more problems of the same kind ({code}) in column {column} are not listed",
-                count=more,
-                code="skipped-row",
-                column="—",
-            ),
-            "warning",
-            code_counted="skipped-row",
-            count=more,
-        )
+        probs.add(code="skipped-row", row=row, text=t)
+    probs.count_more("skipped-row", total - len(positions))
 
 
-def _parse_values(sheet: Sheet, cols: list[int], lay: _Layout, probs: _Problems) -> list[_Values]:
+def _parse_values(sheet: Sheet, cols: list[int], lay: _Layout, probs: Problems) -> list[_Values]:
     """Value cells -> numbers. Excel numbers are kept as they are; text cells (all of a CSV, the odd
     text cell of an Excel column) are cleaned, then read with one decimal separator for the sheet."""
     n = sheet.num_rows
@@ -803,7 +673,9 @@ def _parse_values(sheet: Sheet, cols: list[int], lay: _Layout, probs: _Problems)
     return out
 
 
-def _scale_percent_cells(sheet: Sheet, col: int, val: _Values, ind: _Mapped, probs: _Problems):
+def _scale_percent_cells(
+    sheet: Sheet, col: int, val: _Values, ind: _Mapped, probs: Problems, ctx: _Ctx
+):
     """Excel shows 0.45 formatted as a percentage as "45%": for an indicator in %, the value meant
     is 45. Such number cells (never text cells, whose "45 %" is read as written) are multiplied by
     100, with one `percent-scaled` warning per column."""
@@ -815,7 +687,6 @@ def _scale_percent_cells(sheet: Sheet, col: int, val: _Values, ind: _Mapped, pro
     flags[idx[idx < n]] = True  # a formatted empty cell can lie below the last row read
     for r in sheet.text_cells.get(col, {}):
         flags[r] = False
-    ctx = probs.ctx
     in_percent = ind.mask(lambda _v, code: code in ctx.percent)
     if in_percent is None:
         return val.values
@@ -825,26 +696,19 @@ def _scale_percent_cells(sheet: Sheet, col: int, val: _Values, ind: _Mapped, pro
         return val.values
     first = pc.indices_nonzero(scaled)[0].as_py()
     example = val.values[first].as_py()
-    _ = ctx._
     probs.add(
-        sheet.rows[first].as_py(),
-        sheet.letters[col],
-        "percent-scaled",
-        _(
-            "{count} cells of this column are formatted as percentages in Excel ({value} shows as {shown}%): stored as {shown}, in %",
-            count=count,
-            value=fmt_number(example, ctx.lang),
-            shown=fmt_number(example * 100, ctx.lang),
-        ),
-        "warning",
+        code="percent-scaled",
+        row=sheet.rows[first].as_py(),
+        column=sheet.letters[col],
         count=count,
+        value=example,
+        shown=example * 100,
     )
     # rounded: 0.45 * 100 is 45.00000000000001 in binary floating point
     return pc.if_else(scaled, pc.round(pc.multiply(val.values, 100.0), 10), val.values)
 
 
-def _ambiguous_warning(sheet: Sheet, cols, cleaned, decision: NumberDecision, probs: _Problems):
-    _ = probs.ctx._
+def _ambiguous_warning(sheet: Sheet, cols, cleaned, decision: NumberDecision, probs: Problems):
     example = decision.ambiguous_example
     for c in cols:
         if c not in cleaned:
@@ -858,61 +722,45 @@ def _ambiguous_warning(sheet: Sheet, cols, cleaned, decision: NumberDecision, pr
         row, letter = None, None
     parsed, _valid = parse_numbers(clean_numbers(pa.array([example], pa.string())), decision)
     number = f"{parsed[0].as_py():g}"
-    if decision.by_hint:
-        msg = _(
-            "Numbers like '{value}' in this column are ambiguous: read as {number}, as usual in the language of the headers",
-            value=example,
-            number=number,
-        )
-    else:
-        msg = _(
-            "Numbers like '{value}' in this column are ambiguous: read as {number} (thousands separator)",
-            value=example,
-            number=number,
-        )
-    probs.add(row, letter, "ambiguous-number", msg, "warning", value=example, number=number)
+    probs.add(
+        code="ambiguous-number",
+        variant="hint" if decision.by_hint else "",
+        row=row,
+        column=letter,
+        value=example,
+        number=number,
+    )
 
 
-def _unknown_indicator(ctx: _Ctx, value: str):
-    _ = ctx._
+def _unknown_indicator(ctx: _Ctx, value: str) -> dict:
     codes = ctx.indicators.suggest(value)
-    if codes:
-        return _(
-            "Unknown indicator '{value}'. Closest codes: {codes}",
-            value=value,
-            codes=", ".join(codes),
-        ), {"value": value, "suggestions": codes}
-    return _("Unknown indicator '{value}'", value=value), {"value": value, "suggestions": []}
+    if not codes:
+        return {"value": value}
+    best = next(i for i in ctx.catalog.indicators if i.code == codes[0])
+    return {
+        "variant": "suggest",
+        "value": value,
+        "suggestion": per_lang(lambda lg: f"{codes[0]} ({getattr(best, name_col(lg))})"),
+        "suggestions": codes,
+    }
 
 
-def _unknown_region(ctx: _Ctx, value: str, names: str):
-    _ = ctx._
-    if names:
-        return _("Unknown region '{value}'. Closest: {names}", value=value, names=names), {
-            "value": value
-        }
-    return _("Unknown region '{value}'", value=value), {"value": value}
+def _unknown_region(ctx: _Ctx, value: str) -> dict:
+    isos = ctx.regions.match(value).suggestions
+    if not isos:
+        return {"value": value}
+    best = ctx.regions.regions[isos[0]]
+    return {
+        "variant": "suggest",
+        "value": value,
+        "suggestion": per_lang(lambda lg: getattr(best, name_col(lg))),
+    }
 
 
-def _bad_period(ctx: _Ctx, value: str):
-    _ = ctx._
-    return _(
-        "'{value}' is not a period (expected e.g. 2026-Q1, T1 2026, 1er trimestre 2026 or 2026)",
-        value=value,
-    ), {"value": value}
-
-
-def _old_region(ctx: _Ctx, value: str):
-    _ = ctx._
-    return _(
-        "'{value}' is a region of the pre-2015 division (16 regions) and cannot be mapped to the current 12 regions",
-        value=value,
-    ), {"value": value}
-
-
-def _bad_number(ctx: _Ctx, value):
-    _ = ctx._
-    return _("'{value}' is not a number", value=value), {"value": value}
+def _missing_value(written: str | None) -> dict:
+    if written is None or not str(written).strip():
+        return {}
+    return {"variant": "written", "value": str(written).strip()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -998,46 +846,27 @@ def _value_columns(lay: _Layout) -> list[int]:
     return [lay.value] if lay.value is not None else [c for c, _p, _u in lay.periods]
 
 
-def _total_warnings(sheet: Sheet, t: _Totals, probs: _Problems) -> None:
+def _total_warnings(sheet: Sheet, t: _Totals, probs: Problems) -> None:
     """One warning per skipped total or subtotal row, at its label."""
-    _ = probs.ctx._
     idx = pc.indices_nonzero(t.skip)
     total = len(idx)
     if not total:
         return
-    first = idx.slice(0, MAX_PER_KIND)
+    first = idx.slice(0, MAX_LISTED)
     rows = pc.take(sheet.rows, first).to_pylist()
     kinds = pc.take(t.kinds, first).to_pylist()
     labels = pc.take(t.labels, first).to_pylist()
     letters = pc.take(t.letters, first).to_pylist()
     for row, kind, label, letter in zip(rows, kinds, labels, letters, strict=True):
         label = (label or "").strip()
-        if kind == "subtotal":
-            msg = _("Subtotal row '{label}' skipped: a subtotal is never stored", label=label)
-        else:
-            msg = _(
-                "Total row '{label}' skipped: it is not a region, and without its indicator and period it is not stored",
-                label=label,
-            )
-        probs.add(row, letter, "total-row", msg, "warning", label=label, kind=kind, stored=False)
-    if total > MAX_PER_KIND:
-        probs.add(
-            None,
-            None,
-            "too-many-problems",
-            _(
-                "{count} more problems of the same kind ({code}) in column {column} are not listed",
-                count=total - MAX_PER_KIND,
-                code="total-row",
-                column="—",
-            ),
-            "warning",
-            code_counted="total-row",
-            count=total - MAX_PER_KIND,
-        )
+        variant = "subtotal" if kind == "subtotal" else ""
+        probs.add(code="total-row", variant=variant, row=row, column=letter, label=label)
+    probs.count_more("total-row", total - len(rows))
 
 
-def _check_totals(table: pa.Table, sheet: Sheet, lay: _Layout, probs: _Problems) -> pa.Array | None:
+def _check_totals(
+    table: pa.Table, sheet: Sheet, lay: _Layout, probs: Problems, ctx: _Ctx
+) -> pa.Array | None:
     """A total row is the national value; with regional rows beside it, it must match their sum.
 
     Returns the rows' error mask with the mismatching totals added, or None when nothing changes.
@@ -1045,8 +874,6 @@ def _check_totals(table: pa.Table, sheet: Sheet, lay: _Layout, probs: _Problems)
     is_total = table.column("_total")
     if not pc.any(is_total).as_py():
         return None
-    _ = probs.ctx._
-    ctx = probs.ctx
     totals = table.filter(is_total)
     error = table.column("_error")
     key = pc.binary_join_element_wise(
@@ -1080,18 +907,13 @@ def _check_totals(table: pa.Table, sheet: Sheet, lay: _Layout, probs: _Problems)
         total, regions_sum = row["value"], sums[k]
         if abs(total - regions_sum) > max(abs(total) * 0.005, 1.0):
             probs.add(
-                row["row_number"],
-                row["column"],
-                "total-mismatch",
-                _(
-                    "The total {total} differs from the sum of the regions {sum} ({indicator}, {period})",
-                    total=fmt_number(total, ctx.lang),
-                    sum=fmt_number(regions_sum, ctx.lang),
-                    indicator=row["indicator"],
-                    period=row["period"],
-                ),
+                code="total-mismatch",
+                row=row["row_number"],
+                column=row["column"],
                 total=total,
                 sum=regions_sum,
+                indicator=row["indicator"],
+                period=row["period"],
             )
             mismatched.append(f"{row['row_number']}|{row['column']}")
     if not mismatched:

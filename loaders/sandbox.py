@@ -34,8 +34,8 @@ def _rejected(problems: list[Problem], names: list[str], message: str):
     return IngestResult("rejected", None, 0, 0, 0, 0, problems, _empty_changes(), message, names)
 
 
-def _worker_problem(names: list[str], code: str, message: str) -> Problem:
-    return Problem(", ".join(names), None, None, None, code, message, "error")
+def _worker_problem(names: list[str], code: str, lang: str, **params) -> Problem:
+    return Problem(file=", ".join(names), code=code, lang=lang, **params)
 
 
 def ingest_in_worker(
@@ -109,7 +109,11 @@ def ingest_in_worker(
                 "Split the files or send fewer rows at once",
                 seconds=lim.worker_seconds,
             )
-            return _rejected([_worker_problem(names, "worker-timeout", message)], names, message)
+            return _rejected(
+                [_worker_problem(names, "worker-timeout", lang, seconds=lim.worker_seconds)],
+                names,
+                message,
+            )
         if proc.returncode == 0 and result.is_file():
             with result.open("rb") as f:
                 out = pickle.load(f)  # written by our own worker, from our own classes
@@ -125,13 +129,15 @@ def ingest_in_worker(
                 "written. Split the files or send fewer rows at once",
                 mb=lim.worker_mb,
             )
-            return _rejected([_worker_problem(names, "worker-memory", message)], names, message)
+            return _rejected(
+                [_worker_problem(names, "worker-memory", lang, mb=lim.worker_mb)], names, message
+            )
         if os.environ.get("MARSAD_DEBUG"):
             sys.stderr.write(err.decode(errors="replace")[-4000:])
         message = _(
             "The files could not be checked (the reading process failed); nothing was written"
         )
-        return _rejected([_worker_problem(names, "worker-failed", message)], names, message)
+        return _rejected([_worker_problem(names, "worker-failed", lang)], names, message)
 
 
 def _main(request: str, result: str, worker_mb: str) -> int:

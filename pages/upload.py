@@ -73,8 +73,9 @@ def _problems_frame(problems):
             _("Row"): "" if p.row is None else p.row,
             _("Column"): p.column or "",
             _("Severity"): _("error") if p.is_error else _("warning"),
-            _("Code"): p.code,
-            _("Message"): p.message,
+            # the title in the page's language; the stable code stays in the downloadable CSV
+            _("Problem"): p.title(c.lang),
+            _("Message"): p.message(c.lang),
         }
         for p in problems
     ]

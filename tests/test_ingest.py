@@ -259,7 +259,7 @@ def test_reader_errors_block_the_upload_too(store):
 
     up = long_rows([("IA.JOBS", "2026-Q1", "MA-06", 1200.0, 2)])
     up.problems.append(
-        Problem("report.csv", None, 3, "B", "bad-period", "Period 2026-Q5 is not a period")
+        Problem(file="report.csv", row=3, column="B", code="bad-period", value="2026-Q5")
     )
     before = snapshot(store)
     r = ingest_long(store, [up], files=["report.csv"], user="u", now=NOW)
@@ -445,7 +445,13 @@ def test_problems_of_one_kind_are_capped(store):
     codes = [p.code for p in r.problems]
     assert codes.count("bad-number") == MAX_PER_CODE
     assert codes[-1] == "too-many-problems"
-    assert r.problems[-1].message == "10 more problems of the kind bad-number are not listed"
+    # the kind is named by its title in the reader's language, never by the English code
+    summary = r.problems[-1]
+    assert summary.message == "10 more problems of the kind 'Not a number' are not listed"
+    assert (
+        summary.message("fr") == "10 autres problèmes du type « Pas un nombre » ne sont pas listés"
+    )
+    assert summary.message("ar") == "10 مشكلة أخرى من نوع «ليس عددا» غير مدرجة"
 
 
 def test_dry_run_previews_and_writes_nothing(store):
@@ -633,11 +639,20 @@ def test_problems_csv_escapes_formula_like_cells():
     from loaders.problems import Problem
 
     data = problems_csv(
-        [Problem("=evil.csv", None, 3, "B", "bad-number", "'=1+1' is not a number")]
+        [Problem(file="=evil.csv", row=3, column="B", code="bad-number", value="=1+1")]
     )
     text = data.decode("utf-8-sig").splitlines()
-    assert text[0] == "file,sheet,row,column,severity,code,message"
-    assert text[1] == "'=evil.csv,,3,B,error,bad-number,'=1+1' is not a number"
+    assert text[0] == "file,sheet,row,column,severity,code,title,message"
+    assert text[1] == "'=evil.csv,,3,B,error,bad-number,Not a number,'=1+1' is not a number"
+
+
+def test_problems_csv_gives_the_title_and_message_in_the_reader_language():
+    from loaders.ingest import problems_csv
+    from loaders.problems import Problem
+
+    p = Problem(file="a.csv", row=4, column="D", code="bad-number", value="n.d", lang="fr")
+    text = problems_csv([p]).decode("utf-8-sig").splitlines()
+    assert text[1] == "a.csv,,4,D,error,bad-number,Pas un nombre,« n.d » n'est pas un nombre"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -765,4 +780,27 @@ def test_a_count_with_decimals_shows_its_decimals_in_the_message(store):
     assert [(p.code, p.row) for p in r.problems] == [("not-whole", 2)]
     assert r.problems[0].message == (
         "IA.JOBS se compte en emplois entiers : 1\u202f583,8 n'est pas un nombre entier"
+    )
+
+
+def test_a_period_or_region_problem_points_at_the_period_or_region_cell(store):
+    """Columns indicator, region, period, value: a future period is in C (not the value's D), a
+    region given for a national-only indicator is in B."""
+    r = ingest(store, [FIXTURES / "future_period_pointed_at_value_column.csv"], user="u", now=NOW)
+    assert r.status == "rejected"
+    assert [(p.code, p.row, p.column) for p in r.problems] == [
+        ("future-period", 3, "C"),
+        ("region-not-allowed", 4, "B"),
+    ]
+    fr = ingest(
+        store, [FIXTURES / "future_period_pointed_at_value_column.csv"], user="u", now=NOW,
+        lang="fr",
+    )  # fmt: skip
+    assert [p.title for p in fr.problems] == ["Période future", "Région non admise"]
+    assert [(x["code"], x["title"]) for x in fr.as_json()["problems"]] == [
+        ("future-period", "Période future"),
+        ("region-not-allowed", "Région non admise"),
+    ]
+    assert fr.problems[1].message("ar") == (
+        "DM.EXPORTS يُتتبَّع على مستوى المغرب ككل: لا تُقبل قيمة خاصة بجهة الدار البيضاء-سطات"
     )

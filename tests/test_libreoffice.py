@@ -79,7 +79,7 @@ FILLED_VALUES = [
 ]
 FILLED_PROBLEMS = [
     ("bad-period", "IA2030-IMP", 6, "E"),
-    ("region-not-allowed", "IA2030-IMP", 7, "G"),
+    ("region-not-allowed", "IA2030-IMP", 7, "F"),  # the region cell, not the value beside it
 ]
 
 

@@ -81,9 +81,9 @@ def test_bad_file_shows_problems_and_writes_nothing(tmp_path, monkeypatch, lang)
     assert not at.exception
     assert at.error, "the page says the upload is blocked"
     (problems,) = _tables(at)
-    codes = problems[{"en": "Code", "ar": "الرمز"}[lang]].tolist()
+    titles = problems[{"en": "Problem", "ar": "المشكلة"}[lang]].tolist()
     rows = problems[{"en": "Row", "ar": "السطر"}[lang]].tolist()
-    assert (codes, rows) == (["bad-number"], [4])
+    assert (titles, rows) == ([{"en": "Not a number", "ar": "ليس عددا"}[lang]], [4])
     assert at.get("download_button")[-1].proto.label.startswith(
         {"en": "Download the problems", "ar": "تنزيل المشاكل"}[lang]
     )
@@ -99,7 +99,7 @@ def test_unreadable_file_is_a_problem_not_a_crash(tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     (problems,) = _tables(at)
-    assert problems["Code"].tolist() == ["unreadable-file"] and problems["File"].tolist() == [
+    assert problems["Problem"].tolist() == ["Unreadable file"] and problems["File"].tolist() == [
         "report.xlsx"
     ]
 

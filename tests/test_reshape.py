@@ -136,10 +136,14 @@ def test_old_region_names_are_errors_and_a_partial_name_is_not_guessed():
         ("old-region", 9, "C"),
     ]
     assert "avant 2015" in r.problems[0].message
+    # the nearest current region is suggested in the reader's language, and in any other on demand
+    unknown = r.problems[3]
     assert (
-        r.problems[3].message
-        == "Région inconnue « Casa-Settat ». Les plus proches : Casablanca-Settat"
+        unknown.message == "Région inconnue « Casa-Settat » : vouliez-vous dire Casablanca-Settat ?"
     )
+    assert unknown.message("en") == "Unknown region 'Casa-Settat': did you mean Casablanca-Settat?"
+    assert unknown.message("ar") == "جهة غير معروفة «Casa-Settat»: هل تقصد الدار البيضاء-سطات؟"
+    assert unknown.title == "Région inconnue" and unknown.title("ar") == "جهة غير معروفة"
 
 
 def test_region_spellings_in_three_languages():
@@ -419,3 +423,49 @@ def test_a_subtotal_of_the_regions_is_not_checked_nor_stored(tmp_path):
     rows = [HEAD, *REGIONS, [None, "IA.JOBS", "2026-Q1", "Sous-total", 9999]]
     r = read_long(_write(tmp_path, "subtotal_stored_as_region.csv", rows), CATALOG)
     assert r.errors == [] and len(values(r)) == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Each problem quotes the cell as typed and suggests what was probably meant (issue #10)
+
+
+def test_a_not_reported_mark_is_quoted_as_typed_not_called_an_empty_cell():
+    r = read("nd_cell_reported_as_empty_cell.csv", lang="fr")
+    assert where(r) == [
+        ("missing-value", 2, "D"),
+        ("missing-value", 3, "D"),
+        ("missing-value", 4, "D"),
+    ]
+    nd, empty, dash = r.problems
+    assert nd.message == (
+        "« n.d. » n'est pas un nombre : la valeur n'est pas renseignée "
+        "(écrivez le nombre, ou retirez la ligne)"
+    )
+    assert nd.message("en") == (
+        "'n.d.' is not a number: the value is not reported (write the number, or leave the row out)"
+    )
+    assert nd.message("ar") == ("«n.d.» ليس عددا: القيمة غير مُبلَّغ عنها (اكتب العدد أو احذف السطر)")
+    assert empty.message("en") == "The value is missing (an empty cell is not a zero)"
+    assert dash.message("en").startswith("'-' is not a number")
+    assert values(r, "region", "value") == [("MA-04", 12.0)]
+
+
+def test_an_unknown_region_or_indicator_suggests_the_nearest_in_the_reader_language():
+    r = read("misspelled_region_and_indicator_without_suggestion.csv", lang="fr")
+    assert where(r) == [
+        ("unknown-region", 2, "C"),
+        ("unknown-region", 3, "C"),
+        ("unknown-indicator", 4, "A"),
+    ]
+    latin, arabic, indicator = r.problems
+    assert latin.message == "Région inconnue « Fes-Mekness » : vouliez-vous dire Fès-Meknès ?"
+    assert latin.message("en") == "Unknown region 'Fes-Mekness': did you mean Fez-Meknes?"
+    assert arabic.message("ar") == "جهة غير معروفة «فاس مكناسس»: هل تقصد فاس-مكناس؟"
+    assert indicator.message("en") == (
+        "Unknown indicator 'IA.JOB': did you mean IA.JOBS (Direct and indirect AI-related jobs)? "
+        "Closest codes: IA.JOBS, DM.JOBS, IA.LABEL"
+    )
+    assert indicator.message.startswith(
+        "Indicateur inconnu « IA.JOB » : vouliez-vous dire IA.JOBS (Emplois directs et indirects liés à l'IA) ?"
+    )
+    assert values(r, "region", "value") == [("MA-02", 4.0)]

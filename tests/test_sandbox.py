@@ -59,5 +59,5 @@ def test_the_upload_page_refuses_a_file_over_the_upload_limit(tmp_path, monkeypa
     assert not at.exception
     assert at.error
     (problems,) = [d.value for d in at.dataframe]
-    assert problems["Code"].tolist() == ["file-too-large"]
+    assert problems["Problem"].tolist() == ["File too large"]
     assert problems["Message"].tolist() == ["The file is 1.4 MB; files up to 1 MB are accepted"]
