@@ -85,8 +85,18 @@ def _finite(value) -> float | None:
     return f if math.isfinite(f) else None
 
 
-def fmt_number(value, lang: str, decimals: int | None = None) -> str:
-    """A number as the language writes it; "—" for a missing or non-finite value (never raises)."""
+def _unsigned_zero(f: float, decimals: int) -> float:
+    """0.0 for a value that rounds to zero at the shown decimals: a zero change is "0 %", not "-0 %"."""
+    return 0.0 if round(f, decimals) == 0 else f
+
+
+def fmt_number(
+    value, lang: str, decimals: int | None = None, *, max_decimals: int | None = None
+) -> str:
+    """A number as the language writes it; "—" for a missing or non-finite value (never raises).
+
+    `decimals` fixes the decimals shown; `max_decimals` shows up to that many, trailing zeros dropped
+    (0.62 in a unit of 4 decimals is "0,62", not "0,6200"); with neither, chosen by magnitude."""
     f = _finite(value)
     if f is None:
         return "—"
@@ -96,14 +106,21 @@ def fmt_number(value, lang: str, decimals: int | None = None) -> str:
             return format_scientific(f, format="0.##E0", locale=loc)
         except Exception:  # noqa: BLE001 - a display must not take the page down
             return f"{f:.3g}"
-    if decimals is None:
-        a = abs(f)
-        decimals = 0 if a >= 1000 or f.is_integer() else (1 if a >= 10 else 2 if a >= 1 else 4)
-    fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if decimals is not None:
+        places, digit = decimals, "0"
+    else:
+        if max_decimals is None:
+            a = abs(f)
+            max_decimals = (
+                0 if a >= 1000 or f.is_integer() else (1 if a >= 10 else 2 if a >= 1 else 4)
+            )
+        places, digit = max_decimals, "#"
+    f = _unsigned_zero(f, places)
+    fmt = "#,##0" + ("." + digit * places if places else "")
     try:
         return format_decimal(f, format=fmt, locale=loc)
     except Exception:  # noqa: BLE001
-        return f"{f:.{decimals}f}"
+        return f"{f:.{places}f}"
 
 
 def fmt_percent(ratio, lang: str, decimals: int = 0) -> str:
@@ -113,6 +130,7 @@ def fmt_percent(ratio, lang: str, decimals: int = 0) -> str:
         return "—"
     if abs(f) * 100 >= SCIENTIFIC_FROM:
         return fmt_number(f * 100, lang) + ("\u00a0%" if lang == "fr" else "%")
+    f = _unsigned_zero(f, decimals + 2)
     fmt = "#,##0" + ("." + "0" * decimals if decimals else "") + " %"
     try:
         out = format_percent(f, format=fmt, locale=BABEL_LOCALE[norm_lang(lang)])

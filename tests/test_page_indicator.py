@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpis import detail_views as dv
+from kpis import view_indicator as vi
 from kpis.inputs import inputs_from_records
+from kpis.text import texts
 from kpis.views import unit_label
 from loaders.i18n import translator
 
@@ -150,7 +151,7 @@ def test_explanation_in_words_for_a_hand_computed_case():
             },
         ],
     )
-    v = dv.indicator_view(inputs, "X", "en", today=dt.date(2026, 1, 15))
+    v = vi.indicator_view(inputs, "X", "en", today=dt.date(2026, 1, 15))
     m = {x.label: (x.value, x.note) for x in v.metrics}
     assert m["Progress"][0] == "40%"
     assert m["Expected progress"] == ("17%", "at Q4 2025")
@@ -168,9 +169,9 @@ def test_explanation_in_words_for_a_hand_computed_case():
 
 
 def test_signed_numbers_keep_their_sign_in_arabic():
-    assert dv._signed(-18.8, "MW", "ar") == "\u2066-18,8\u2069 ميغاواط"
-    assert dv._signed(12, "%", "fr") == "+12\u00a0%"
-    assert dv.ltr("0,60 ≤ R", "fr") == "0,60 ≤ R"
+    assert texts("ar").signed(-18.8, "MW") == "\u2066-18,8\u2069 ميغاواط"
+    assert texts("fr").signed(12, "%") == "+12\u00a0%"
+    assert texts("fr").ltr("0,60 ≤ R") == "0,60 ≤ R"
 
 
 def test_without_a_choice_the_page_opens_on_the_first_indicator_with_data(tmp_path, monkeypatch):

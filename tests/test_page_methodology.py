@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpis import detail_views as dv
 from kpis import methods
+from kpis import view_methodology as vm
 from kpis.charts import MAP_ATTRIBUTION
 from loaders.i18n import translator
 
@@ -96,12 +96,12 @@ def _section_text(section) -> str:
 
 
 def test_numbers_are_read_from_the_methods_module_not_retyped(monkeypatch):
-    before = {s.key: _section_text(s) for s in dv.methodology_sections("fr")}
+    before = {s.key: _section_text(s) for s in vm.methodology_sections("fr")}
     assert "au moins 95\u00a0% de l'avancement attendu" in before["status"]
     monkeypatch.setattr(methods, "TRAJECTORY_ON_TRACK", 0.9)
     monkeypatch.setattr(methods, "LAGGING_RATIO", 0.5)
     monkeypatch.setattr(methods, "PROJECTION_HALF_LIFE_YEARS", 3.0)
-    after = {s.key: _section_text(s) for s in dv.methodology_sections("fr")}
+    after = {s.key: _section_text(s) for s in vm.methodology_sections("fr")}
     assert "L'avancement atteint au moins 90\u00a0% de l'avancement attendu" in after["status"]
     assert "au moins 95\u00a0% de l'avancement attendu" not in after["status"]
     assert "sous 50\u00a0% de la référence nationale" in after["disparity"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpis import detail_views as dv
+from kpis import view_regions as vr
 from kpis.charts import MAP_ATTRIBUTION
 from loaders.i18n import translator
 
@@ -65,7 +65,7 @@ def test_real_institute_openings_compared_as_reported_with_exact_coverage(
     assert _("Every region reported.") not in text
     assert "3" + {"en": ",", "fr": "\u202f", "ar": "."}[lang] + "349" not in text
     # The page says which comparison is used and why.
-    assert _(dv.COMPARISON_WHY["absolute"]) in text
+    assert _(vr.COMPARISON_WHY["absolute"]) in text
     table = at.table[0].value
     assert len(table) == 12
     assert _("Relative to the national reference") not in table.columns
