@@ -10,8 +10,10 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from loaders.i18n import fmt_date, fmt_number, fmt_percent, fmt_period, translator
+from loaders.i18n import fmt_date, fmt_number, fmt_percent, fmt_period
 
+from .contract import Detail
+from .text import texts
 from .units import unit_of
 from .views import unit_label, value_text
 
@@ -69,7 +71,7 @@ def _base(
     watermark_size: int = 40,
 ) -> go.Figure:
     """Shared look; in Arabic the value axis moves right and the legend reads right to left."""
-    _ = translator(lang)
+    _ = texts(lang)._
     rtl = lang == "ar"
     fig.update_layout(
         template="plotly_white",
@@ -110,7 +112,7 @@ def status_bars(rollup, lang: str, *, labels: dict[str, str], order: list[str]) 
 
     `rollup`: DataFrame with columns `pillar_label` and one count column per status code in `order`.
     """
-    _ = translator(lang)
+    _ = texts(lang)._
     fig = go.Figure()
     for code in order:
         if code not in rollup or not rollup[code].any():
@@ -137,7 +139,7 @@ def _isnum(x) -> bool:
     return x is not None and not (isinstance(x, float) and math.isnan(x))
 
 
-def observed_points(detail: dict) -> list[dict]:
+def observed_points(detail: Detail) -> list[dict]:
     """The points the chart plots: yearly totals for flows (a flow's quarters are parts of a year),
     the reported periods otherwise. Each keeps its DEMO / derived / revised / incomplete marks."""
     flow = detail["info"]["kind"] == "flow"
@@ -146,7 +148,7 @@ def observed_points(detail: dict) -> list[dict]:
 
 
 def _point_note(p: dict, lang: str) -> str:
-    _ = translator(lang)
+    _ = texts(lang)._
     notes = []
     if p.get("demo"):
         notes.append(_("DEMO"))
@@ -182,13 +184,13 @@ def _marker_trace(fig, pts, lang, *, name, symbol, color, size=9, line=None, uni
     )
 
 
-def trajectory_chart(detail: dict, lang: str, *, height: int = 470) -> go.Figure:
+def trajectory_chart(detail: Detail, lang: str, *, height: int = 470) -> go.Figure:
     """Observed series, expected path baseline -> milestones -> target, target marker, projected trend
     with its band, and a "today" line. DEMO, derived, revised and incomplete-year points are marked.
 
     `detail`: the dict of `kpis.indicator_detail`. In Arabic time runs right to left (reversed axis).
     """
-    _ = translator(lang)
+    _ = texts(lang)._
     info = detail["info"]
     unit, kind = info["unit"], info["kind"]
     milestone = kind == "milestone"
@@ -404,7 +406,7 @@ def trajectory_chart(detail: dict, lang: str, *, height: int = 470) -> go.Figure
     return fig
 
 
-def value_range(detail: dict) -> list[float] | None:
+def value_range(detail: Detail) -> list[float] | None:
     """The value axis: around the observed values, the baseline, milestones and target, and the
     projection band (already inside the unit's range and the plausible multiple), with a margin,
     held inside the unit's range. None when nothing is drawn. A stray value can never stretch it:
@@ -465,7 +467,7 @@ def region_map(
 
     Regions without a value are drawn grey; `lagging` regions get a thick outline.
     """
-    _ = translator(lang)
+    _ = texts(lang)._
     rtl = lang == "ar"
     has = values[value_col].notna()
     fig = go.Figure()
@@ -557,7 +559,7 @@ def region_bars(
 ) -> go.Figure:
     """Regions ranked by value (best at the top for the indicator's direction); lagging regions stand out,
     a dotted line marks the national reference."""
-    _ = translator(lang)
+    _ = texts(lang)._
     v = values[values[value_col].notna()].sort_values(value_col)
     order = list(v[label_col])
     is_lag = v["iso"].isin(set(lagging))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from loaders.i18n import N_
 
 from . import methods as m
+from .contract import Detail, Explain
 from .text import Texts, isnum
 
 CONFIDENCE_LABELS = {
@@ -116,7 +117,7 @@ def _knot_text(k: dict, unit: str, t: Texts) -> str:
     )
 
 
-def _baseline_line(e: dict, unit: str, milestone: bool, t: Texts) -> list[tuple[str, str]]:
+def _baseline_line(e: Explain, unit: str, milestone: bool, t: Texts) -> list[tuple[str, str]]:
     _ = t._
     b = e.get("baseline")
     if not (b and isnum(b.get("value"))):
@@ -146,7 +147,7 @@ def _baseline_line(e: dict, unit: str, milestone: bool, t: Texts) -> list[tuple[
     return [(_("Baseline"), text)]
 
 
-def _latest_line(e: dict, unit: str, milestone: bool, t: Texts) -> list[tuple[str, str]]:
+def _latest_line(e: Explain, unit: str, milestone: bool, t: Texts) -> list[tuple[str, str]]:
     lt = e.get("latest")
     if not (lt and isnum(lt.get("value"))):
         return []
@@ -159,7 +160,7 @@ def _latest_line(e: dict, unit: str, milestone: bool, t: Texts) -> list[tuple[st
     return [(t._("Latest value"), f"{text} — {prov}" if prov else text)]
 
 
-def _target_lines(e: dict, unit: str, milestone: bool, t: Texts) -> list[tuple[str, str]]:
+def _target_lines(e: Explain, unit: str, milestone: bool, t: Texts) -> list[tuple[str, str]]:
     _ = t._
     tg = e.get("target")
     if tg and isnum(tg.get("value")):
@@ -202,7 +203,7 @@ def _target_lines(e: dict, unit: str, milestone: bool, t: Texts) -> list[tuple[s
     return out
 
 
-def _progress_line(e: dict, s: dict, unit: str, t: Texts) -> list[tuple[str, str]]:
+def _progress_line(e: Explain, s: dict, unit: str, t: Texts) -> list[tuple[str, str]]:
     _ = t._
     p = e.get("progress") or {}
     if not isnum(p.get("value")):
@@ -239,7 +240,7 @@ def _progress_line(e: dict, s: dict, unit: str, t: Texts) -> list[tuple[str, str
     return [(_("Progress"), t.semicolon.join(parts))]
 
 
-def _growth_line(e: dict, unit: str, t: Texts) -> list[tuple[str, str]]:
+def _growth_line(e: Explain, unit: str, t: Texts) -> list[tuple[str, str]]:
     _ = t._
     g = e.get("growth") or {}
     if not isnum(g.get("observed")):
@@ -259,7 +260,7 @@ def _growth_line(e: dict, unit: str, t: Texts) -> list[tuple[str, str]]:
     return [(_("Yearly growth"), text)]
 
 
-def _method_lines(e: dict, t: Texts) -> list[tuple[str, str]]:
+def _method_lines(e: Explain, t: Texts) -> list[tuple[str, str]]:
     _ = t._
     formula = e.get("formula") or ""
     params = t.comma.join(
@@ -276,7 +277,7 @@ def _method_lines(e: dict, t: Texts) -> list[tuple[str, str]]:
     ]
 
 
-def _projection_line(e: dict, unit: str, milestone: bool, t: Texts) -> list[tuple[str, str]]:
+def _projection_line(e: Explain, unit: str, milestone: bool, t: Texts) -> list[tuple[str, str]]:
     _ = t._
     pr = e.get("projection") or {}
     if pr.get("model") and isnum(pr.get("value")):
@@ -297,7 +298,7 @@ def _projection_line(e: dict, unit: str, milestone: bool, t: Texts) -> list[tupl
     return []
 
 
-def explain_lines(detail: dict, t: Texts) -> list[tuple[str, str]]:
+def explain_lines(detail: Detail, t: Texts) -> list[tuple[str, str]]:
     """The explain dict in words, for a minister: (what, how it was obtained)."""
     _ = t._
     e, s, info = detail["explain"], detail["status"], detail["info"]

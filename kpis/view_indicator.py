@@ -11,6 +11,7 @@ import pandas as pd
 from loaders.i18n import N_, fmt_number, name_col
 
 from . import methods as m
+from .contract import Detail
 from .engine import indicator_detail
 from .inputs import KpiInputs
 from .milestones import milestones_table
@@ -62,10 +63,10 @@ class IndicatorView:
     milestones: pd.DataFrame
     observations: pd.DataFrame
     chart_note: str
-    detail: dict = field(repr=False)
+    detail: Detail = field(repr=False)
 
 
-def chart_note(detail: dict, t: Texts) -> str:
+def chart_note(detail: Detail, t: Texts) -> str:
     """What the lines of the trajectory chart mean, only for the lines that are drawn, and why no
     projection is drawn when there is none."""
     _ = t._
@@ -210,7 +211,7 @@ def _note(*parts: str) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _event_metrics(detail: dict, t: Texts) -> list[Metric]:
+def _event_metrics(detail: Detail, t: Texts) -> list[Metric]:
     """An event (a law, a framework): when it is due, and when it was done."""
     _ = t._
     due = (detail["explain"].get("parameters") or {}).get("due_date")
@@ -226,7 +227,7 @@ def _event_metrics(detail: dict, t: Texts) -> list[Metric]:
     ]
 
 
-def _trend_metrics(detail: dict, t: Texts) -> list[Metric]:
+def _trend_metrics(detail: Detail, t: Texts) -> list[Metric]:
     """An indicator without a target: its observed yearly growth and where its trend leads."""
     _ = t._
     g = detail["explain"].get("growth") or {}
@@ -267,7 +268,7 @@ def _trend_metrics(detail: dict, t: Texts) -> list[Metric]:
     ]
 
 
-def _latest_metric(detail: dict, t: Texts) -> Metric:
+def _latest_metric(detail: Detail, t: Texts) -> Metric:
     _ = t._
     s, unit = detail["status"], detail["info"]["unit"]
     milestone = detail["info"]["kind"] == "milestone"
@@ -305,7 +306,7 @@ def _target_metric(s: dict, unit: str, t: Texts) -> Metric:
     return Metric(t._("Target"), value, _note(u, year, assumption))
 
 
-def _path_metrics(detail: dict, t: Texts) -> list[Metric]:
+def _path_metrics(detail: Detail, t: Texts) -> list[Metric]:
     """Progress, expected progress and the gap to the expected path (an indicator with a target)."""
     _ = t._
     s, unit = detail["status"], detail["info"]["unit"]
@@ -352,7 +353,7 @@ def _path_metrics(detail: dict, t: Texts) -> list[Metric]:
     ]
 
 
-def _metrics(detail: dict, t: Texts) -> list[Metric]:
+def _metrics(detail: Detail, t: Texts) -> list[Metric]:
     _ = t._
     s, e, info = detail["status"], detail["explain"], detail["info"]
     unit = info["unit"]

@@ -432,7 +432,7 @@ def _pitfalls_and_map(t: Texts) -> list[DocSection]:
             "division), derived from the morocco-map project, itself built from OpenStreetMap data, under the "
             "Open Database License (ODbL 1.0)."
         ),
-        _("Attribution shown on the map and under it: {text}", text=t.ltr(MAP_ATTRIBUTION)),
+        _("Attribution shown on the map and under it: {text}", text=MAP_ATTRIBUTION),
     )
     return [s, mp]
 
