@@ -153,7 +153,8 @@ def _point_note(p: dict, lang: str) -> str:
     if p.get("demo"):
         notes.append(_("DEMO"))
     if p.get("derived"):
-        notes.append(_("derived from {n} regions", n=int(p.get("n_regions") or 0)))
+        n = int(p.get("n_regions") or 0)
+        notes.append(texts(lang).n_("derived from {n} region", "derived from {n} regions", n))
     if p.get("revised"):
         notes.append(_("revised"))
     if p.get("incomplete"):

@@ -10,7 +10,15 @@ from functools import cache
 
 import pandas as pd
 
-from loaders.i18n import fmt_date, fmt_number, fmt_percent, fmt_period, gettext, norm_lang
+from loaders.i18n import (
+    fmt_date,
+    fmt_number,
+    fmt_percent,
+    fmt_period,
+    gettext,
+    ngettext,
+    norm_lang,
+)
 
 from . import methods as m
 from . import units
@@ -53,6 +61,10 @@ class Texts:
     # -- words ----------------------------------------------------------------------------------
     def _(self, msgid: str, **params) -> str:
         return gettext(msgid, self.lang, **params)
+
+    def n_(self, singular: str, plural: str, n, **params) -> str:
+        """A counted phrase: `t.n_("{n} region", "{n} regions", 5)` (Arabic: six forms)."""
+        return ngettext(singular, plural, n, self.lang, **params)
 
     def label(self, labels: dict[str, str], code: str) -> str:
         """The translated label of a code (the code itself when it has none)."""
@@ -110,7 +122,7 @@ class Texts:
         text = fmt_number(value, self.lang)
         if not (text.startswith("-") or is_zero(text)):
             text = "+" + text
-        return f"{self.ltr(text)} {self.unit(unit, value)}".strip()
+        return units.counted(unit, self.ltr(text), value, self.lang).strip()
 
     def date(self, value) -> str:
         return fmt_date(as_date(value), self.lang)
@@ -120,8 +132,10 @@ class Texts:
 
     # -- values ---------------------------------------------------------------------------------
     def unit(self, unit: str | None, n=None) -> str:
-        """The unit's label in the language (plural-aware once units carry count forms)."""
-        return units.label(unit, self.lang)
+        """The unit's label in the language; after a count n, in the form that count takes."""
+        if n is None or not isnum(n):
+            return units.label(unit, self.lang)
+        return units.counted_label(unit, n, self.lang)
 
     def value(self, value, unit: str | None, *, milestone: bool = False) -> str:
         """A value with its unit, as a person reads it ('1 234 emplois', '45 %', 'Fait'); each unit
@@ -140,7 +154,7 @@ class Texts:
         else:
             number = fmt_number(value, self.lang, decimals=0 if d == 0 else None)
         number = self.ltr(number) if number.startswith("-") else number
-        return f"{number} {self.unit(unit, value)}".strip()
+        return units.counted(unit, number, value, self.lang).strip()
 
     def status(self, code: str | None) -> str:
         return self._(m.STATUS_LABELS.get(code or "no-data", code or ""))

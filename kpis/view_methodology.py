@@ -116,11 +116,13 @@ def _trajectory_table(t: Texts, no_data: str) -> pd.DataFrame:
             ),
             (
                 "off-track",
-                _(
+                t.n_(
                     "Progress is below {v} of the expected progress, or the value moved away from the "
-                    "target compared with a value at least {years} year(s) older.",
+                    "target compared with a value at least {n} year older.",
+                    "Progress is below {v} of the expected progress, or the value moved away from the "
+                    "target compared with a value at least {n} years older.",
+                    m.WRONG_WAY_LOOKBACK_YEARS,
                     v=t.pct(m.TRAJECTORY_NEEDS_ACCELERATION),
-                    years=t.num(m.WRONG_WAY_LOOKBACK_YEARS),
                 ),
             ),
             ("no-data", no_data),
@@ -271,9 +273,15 @@ def _projection_table(t: Texts) -> pd.DataFrame:
     _ = t._
     param, value = _("Parameter"), _("Value")
     rows = [
-        (_("Half-life of a point's weight"), _("{n} years", n=t.num(m.PROJECTION_HALF_LIFE_YEARS))),
+        (
+            _("Half-life of a point's weight"),
+            t.n_("{n} year", "{n} years", m.PROJECTION_HALF_LIFE_YEARS),
+        ),
         (_("Minimum number of points"), t.num(m.PROJECTION_MIN_POINTS)),
-        (_("Minimum span of the points"), _("{n} years", n=t.num(m.PROJECTION_MIN_SPAN_YEARS))),
+        (
+            _("Minimum span of the points"),
+            t.n_("{n} year", "{n} years", m.PROJECTION_MIN_SPAN_YEARS),
+        ),
         (_("Constant growth only from a level of"), t.num(m.PROJECTION_LOG_MIN_LEVEL)),
         (
             _("Largest projection shown"),
@@ -303,7 +311,7 @@ def _projection_section(t: Texts) -> DocSection:
         [
             {
                 _("Frequency"): t.label(FREQUENCY_LABELS, f),
-                _("Stale after"): _("{n} months", n=t.num(months + m.STALE_GRACE_MONTHS))
+                _("Stale after"): t.n_("{n} month", "{n} months", months + m.STALE_GRACE_MONTHS)
                 if months
                 else _("never (events)"),
             }

@@ -92,11 +92,12 @@ def _measure_text(x, comparison: str, unit: str, t: Texts) -> str:
 def coverage_sentence(n: int, total: int, missing: list[str], t: Texts) -> str:
     """'5 of 12 regions reported; missing: A, B' (or every region reported), right-to-left safe."""
     if not missing:
-        return t._("All {total} regions reported.", total=total)
-    return t._(
+        return t.n_("{n} region reported, none missing.", "All {n} regions reported.", total)
+    return t.n_(
         "{n} of {total} regions reported; missing: {names}.",
-        n=n,
-        total=total,
+        "{n} of {total} regions reported; missing: {names}.",
+        n,
+        total=t.num(total),
         names=t.comma.join(missing),
     )
 
@@ -179,8 +180,10 @@ def _region_metrics(d: dict, info: dict, measure_label: str, ref_text: str, t: T
     metrics = [
         Metric(
             _("Regions reported"),
-            t.ltr(f"{d['reported']} / {total}"),
-            _("missing: {n}", n=n_missing) if n_missing else _("all regions"),
+            _("{n} of {total}", n=t.num(d["reported"]), total=t.num(total)),
+            t.n_("{n} region missing", "{n} regions missing", n_missing)
+            if n_missing
+            else _("all regions"),
         )
     ]
     if d["comparison"] != "none":
@@ -212,7 +215,11 @@ def _region_metrics(d: dict, info: dict, measure_label: str, ref_text: str, t: T
                 ref_text,
                 _("population-weighted mean") if intensive else measure_label,
             ),
-            Metric(_("Lagging regions"), t.ltr(f"{len(d['lagging'])} / {total}"), below),
+            Metric(
+                _("Lagging regions"),
+                _("{n} of {total}", n=t.num(len(d["lagging"])), total=t.num(total)),
+                below,
+            ),
         ]
     return metrics
 

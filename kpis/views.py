@@ -45,10 +45,10 @@ def coverage_text(n_regions, total, lang: str) -> str:
     _ = texts(lang)._
     if not _isnum(n_regions) or not total:
         return ""
-    frac = f"{int(n_regions)}/{int(total)}"
-    if lang == "ar":
-        frac = f"\u2066{frac}\u2069"
-    return _("{fraction} regions", fraction=frac)
+    n = int(n_regions)
+    return texts(lang).n_(
+        "{n} of {total} regions", "{n} of {total} regions", n, total=fmt_number(int(total), lang)
+    )
 
 
 def status_label(code: str | None, lang: str) -> str:

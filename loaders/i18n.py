@@ -7,6 +7,7 @@ import math
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent, format_scientific
@@ -38,13 +39,73 @@ def _messages(lang: str) -> dict[str, str]:
     English is the source language and has no catalog.
     """
     out: dict[str, str] = {}
+    for m in _catalog_messages(lang):
+        if isinstance(m.id, str) and m.string:
+            out[m.id] = m.string
+    return out
+
+
+@cache
+def _catalog_messages(lang: str) -> tuple:
+    """Every translated, non-fuzzy message of data/locales/<lang>/*.po (none for English)."""
     if lang == "en":
-        return out
+        return ()
+    out = []
     for path in sorted((LOCALE_DIR / lang).glob("*.po")):
         with path.open("rb") as f:
             catalog = read_po(f, locale=lang)
-        out.update({m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy})
+        out += [m for m in catalog if m.id and m.string and not m.fuzzy]
+    return tuple(out)
+
+
+# The plural categories of each language in the order of its .po msgstr[n] (gettext's order). French
+# "many" (1 000 000 de …) is written like "other" here; Arabic has all six CLDR categories.
+PLURAL_CATEGORIES = {
+    "ar": ("zero", "one", "two", "few", "many", "other"),
+    "fr": ("one", "other"),
+    "en": ("one", "other"),
+}
+
+
+@cache
+def _plurals(lang: str) -> dict[str, tuple[str, ...]]:
+    """singular msgid -> its forms (msgstr[0..n]) from the .po files' msgid_plural entries."""
+    out = {}
+    for m in _catalog_messages(lang):
+        if isinstance(m.id, tuple) and all(m.string):
+            out[m.id[0]] = tuple(m.string)
     return out
+
+
+def plural_index(n, lang: str) -> int:
+    """Which plural form (msgstr[i]) a count takes in the language, by CLDR's rule for its locale
+    (Babel): Arabic 0 zero, 1 one, 2 two, 3–10 few, 11–99 many, 100–102 other; French 0 and 1 singular."""
+    lang = norm_lang(lang)
+    f = _finite(n)
+    category = Locale.parse(BABEL_LOCALE[lang]).plural_form(abs(f) if f is not None else 0)
+    cats = PLURAL_CATEGORIES[lang]
+    return cats.index(category) if category in cats else len(cats) - 1
+
+
+def plural_form(forms, n, lang: str) -> str:
+    """The one of `forms` (in the language's PLURAL_CATEGORIES order) that the count `n` takes."""
+    forms = tuple(forms)
+    return forms[min(plural_index(n, lang), len(forms) - 1)]
+
+
+def ngettext(singular: str, plural: str, n, lang: str, **params) -> str:
+    """A counted phrase in the language: `ngettext("{n} problem", "{n} problems", 3, "ar")`.
+
+    `n` is the count that chooses the form; the `{n}` placeholder is the count written for the
+    language unless `n=` is given in params (a formatted or isolated number)."""
+    lang = norm_lang(lang)
+    forms = _plurals(lang).get(singular) if lang != "en" else None
+    if forms:
+        text = plural_form(forms, n, lang)
+    else:
+        text = singular if plural_index(n, "en") == 0 else plural
+    params.setdefault("n", fmt_number(n, lang))
+    return text.format(**params)
 
 
 def gettext(msgid: str, lang: str, **params) -> str:
@@ -161,3 +222,26 @@ def fmt_period(period: str | None, lang: str) -> str:
     if lang == "ar":
         return f"{ARABIC_ORDINAL_QUARTERS[int(q)]} {year}"
     return f"Q{q} {year}"
+
+
+# The counted nouns of the pages and messages, with their plural forms in data/locales/*/text.po:
+# `count("problem", 3, "fr")` -> "3 problèmes", `count("problem", 2, "ar")` -> "مشكلتان".
+NOUNS = {
+    "problem": ("{n} problem", "{n} problems"),
+    "error": ("{n} error", "{n} errors"),
+    "warning": ("{n} warning", "{n} warnings"),
+    "institute": ("{n} institute", "{n} institutes"),
+    "region": ("{n} region", "{n} regions"),
+    "indicator": ("{n} indicator", "{n} indicators"),
+    "batch": ("{n} batch", "{n} batches"),
+    "row": ("{n} row", "{n} rows"),
+    "value": ("{n} value", "{n} values"),
+    "year": ("{n} year", "{n} years"),
+    "month": ("{n} month", "{n} months"),
+}
+
+
+def count(noun: str, n, lang: str) -> str:
+    """n of a noun (a key of NOUNS) in the form that count takes in the language."""
+    singular, plural = NOUNS[noun]
+    return ngettext(singular, plural, n, lang)

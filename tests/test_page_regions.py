@@ -55,7 +55,7 @@ def test_real_institute_openings_compared_as_reported_with_exact_coverage(
     period = at.selectbox(key="regions_period_IA.JAZARI")
     assert period.value == "2026-Q1"  # the latest reported period by default
     m = _metrics(at)
-    assert m[_("Regions reported")] == "5 / 12"
+    assert m[_("Regions reported")] == _("{n} of {total}", n="5", total="12")
     # No per-inhabitant reference and no lagging rule for one-per-region counts.
     assert _("National reference") not in m and _("Lagging regions") not in m
     assert m[_("Highest / lowest")] == "—"  # seven regions at 0: undefined, not infinite
@@ -90,7 +90,7 @@ def test_missing_regions_are_named_exactly_and_an_earlier_period_can_be_chosen(
     assert "5 régions sur 12 ont publié ; manquent :" in listed.translate(ISOLATES)
     # At 2025-Q3 two institutes existed (Guelmim-Oued Noun, L'Oriental): ten regions missing.
     at.selectbox(key="regions_period_IA.JAZARI").set_value("2025-Q3").run()
-    assert _metrics(at)["Régions ayant publié"] == "2 / 12"
+    assert _metrics(at)["Régions ayant publié"] == "2 sur 12"
     assert at.query_params["code"] in ("IA.JAZARI", ["IA.JAZARI"])
 
 
