@@ -11,6 +11,7 @@ from functools import cache
 import pandas as pd
 
 from loaders.i18n import (
+    N_,
     fmt_date,
     fmt_number,
     fmt_percent,
@@ -28,6 +29,14 @@ from . import units
 # "Q1-2026" or "0,60 ≤ R" reversed: LRI…PDI when the run is known to be left to right, FSI…PDI (first
 # strong character decides) for free text from the data.
 LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
+
+
+# The names under which Marsad itself loads data (loaders.seed.PUBLIC_USER and DEMO_USER), shown in
+# the page's language rather than as stored.
+SYSTEM_USERS = {
+    "marsad (reference data)": N_("Marsad (reference data)"),
+    "marsad (demo generator)": N_("Marsad (DEMO generator)"),
+}
 
 
 def isnum(x) -> bool:
@@ -82,6 +91,12 @@ class Texts:
     def free(self, text: str) -> str:
         """Free text from the data (file names, user names, sources) keeps its own direction in Arabic."""
         return f"{FSI}{text}{PDI}" if self.rtl and text else text
+
+    def user(self, name: str | None) -> str:
+        """Who loaded a value: Marsad's own loads in words, a person's name as written."""
+        if not name:
+            return ""
+        return self._(SYSTEM_USERS[name]) if name in SYSTEM_USERS else self.free(name)
 
     @property
     def comma(self) -> str:

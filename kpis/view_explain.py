@@ -75,7 +75,7 @@ def provenance(p: dict | None, t: Texts, unit: str | None = None) -> str:
             _(
                 "loaded on {date} by {user}",
                 date=t.date(p["loaded_at"]),
-                user=t.free(p.get("user_name") or "—"),
+                user=t.user(p.get("user_name")) or "—",
             )
         )
     if p.get("source"):

@@ -134,9 +134,9 @@ def indicator_milestones(inputs: KpiInputs, code: str, t: Texts, today: dt.date)
 
 
 def _where(r, t: Texts) -> str:
-    parts = [str(r.file)] if isinstance(r.file, str) and r.file else []
+    parts = [t.free(str(r.file))] if isinstance(r.file, str) and r.file else []
     if isinstance(r.sheet, str) and r.sheet:
-        parts.append(str(r.sheet))
+        parts.append(t.free(str(r.sheet)))
     if isnum(r.row_number):
         parts.append(t._("row {n}", n=int(r.row_number)))
     return " · ".join(parts)
@@ -168,10 +168,10 @@ def observation_table(inputs: KpiInputs, code: str, t: Texts, region: str = "") 
                 _("Region"): names.get(r.region, r.region),
                 _("Value"): t.value(r.value, info["unit"], milestone=milestone),
                 _("Flags"): " · ".join(marks),
-                _("Source"): r.source if isinstance(r.source, str) else "",
+                _("Source"): t.free(r.source) if isinstance(r.source, str) else "",
                 _("File / row"): _where(r, t),
                 _("Loaded at"): t.date(loaded) if isinstance(loaded, pd.Timestamp) else "",
-                _("Loaded by"): r.user_name if isinstance(r.user_name, str) else "",
+                _("Loaded by"): t.user(r.user_name) if isinstance(r.user_name, str) else "",
             }
         )
     return pd.DataFrame(rows)

@@ -243,7 +243,7 @@ def _overview_row(i, s, lang: str, name: str) -> dict:
         else "",
         _(COL_BASELINE): baseline,
         _(COL_TARGET): target,
-        _(COL_PROGRESS): fmt_percent(progress, lang) if progress is not None else "—",
+        _(COL_PROGRESS): texts(lang).pct(progress) if progress is not None else "—",
         _(COL_STATUS): status_label(s["status"] if s is not None else None, lang),
         _(COL_SOURCE): source,
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from functools import cache
 from pathlib import Path
 
@@ -105,12 +106,43 @@ def ngettext(singular: str, plural: str, n, lang: str, **params) -> str:
     else:
         text = singular if plural_index(n, "en") == 0 else plural
     params.setdefault("n", fmt_number(n, lang))
-    return text.format(**params)
+    return _fill(text, lang, params)
+
+
+# Right-to-left text: a left-to-right run put into an Arabic sentence (a file or sheet name, a code,
+# user input, a period as typed such as "2026-T5") is isolated between FSI and PDI, so the sentence
+# does not reorder it ("T5-2026") or its neighbours (« » quotes, commas).
+FSI, PDI = "\u2068", "\u2069"
+_LTR_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def isolate(text: str, lang: str) -> str:
+    """`text` isolated (FSI…PDI) when it is put into an Arabic sentence and holds Latin letters."""
+    if (
+        norm_lang(lang) in RTL_LANGS
+        and isinstance(text, str)
+        and _LTR_LETTER.search(text)
+        and not text.startswith(("\u2066", "\u2067", FSI))
+    ):
+        return f"{FSI}{text}{PDI}"
+    return text
+
+
+# A period or code written in an Arabic translation itself ("2026-Q1", "T1-2026"): digits and Latin
+# letters joined by a hyphen, which a right-to-left sentence would show the other way round.
+_LTR_CODE = re.compile(r"(?<![\w\u2068])(\d+-[A-Za-z][\w]*|[A-Za-z]+\d*-\d+)(?![\w\u2069])")
+
+
+def _fill(text: str, lang: str, params: dict) -> str:
+    if norm_lang(lang) in RTL_LANGS:
+        text = _LTR_CODE.sub(lambda m: f"{FSI}{m[0]}{PDI}", text)
+        params = {k: isolate(v, lang) if isinstance(v, str) else v for k, v in params.items()}
+    return text.format(**params) if params else text
 
 
 def gettext(msgid: str, lang: str, **params) -> str:
-    text = _messages(norm_lang(lang)).get(msgid, msgid)
-    return text.format(**params) if params else text
+    """The translation of an English msgid, its {placeholders} filled (isolated in Arabic)."""
+    return _fill(_messages(norm_lang(lang)).get(msgid, msgid), lang, params)
 
 
 def translator(lang: str):
@@ -213,6 +245,8 @@ def fmt_period(period: str | None, lang: str) -> str:
     """Canonical period ('2026-Q1' or '2026') as a person reads it in the language."""
     if not period:
         return "—"
+    if not re.fullmatch(r"\d{4}(-Q[1-4])?", period):
+        return isolate(period, lang)  # as typed ("2026-T5"): kept in its own order
     if "-Q" not in period:
         return period
     year, q = period.split("-Q")

@@ -69,8 +69,10 @@ def test_published_rank_with_its_file_row_and_explanation(tmp_path, monkeypatch,
     first = obs.iloc[0]
     assert first[_("Period")] == "2024"
     assert first[_("Value")] == f"90 {unit_label('rank', lang)}"
-    assert first[_("File / row")] == f"observations_public.csv · {_('row {n}', n=10)}"
-    assert first[_("Loaded by")] == "marsad (reference data)"
+    # In Arabic the file name is isolated (FSI…PDI) so the right-to-left cell does not reorder it.
+    name = "\u2068observations_public.csv\u2069" if lang == "ar" else "observations_public.csv"
+    assert first[_("File / row")] == f"{name} · {_('row {n}', n=10)}"
+    assert first[_("Loaded by")] == _("Marsad (reference data)")
     assert at.query_params["code"] in ("DM.EGDI_RANK", ["DM.EGDI_RANK"])
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert (spec["layout"]["xaxis"].get("autorange") == "reversed") == (lang == "ar")

@@ -175,3 +175,69 @@ def test_coverage_is_phrased_in_words_in_each_language():
 
 def test_isolation_marks_are_the_unicode_ones():
     assert (LRI, FSI, PDI) == ("\u2066", "\u2068", "\u2069")
+
+
+# -- right to left, signs and decimals -------------------------------------------------------------
+
+
+def test_a_negative_percent_keeps_its_sign_in_front_in_arabic():
+    from loaders.i18n import fmt_percent
+
+    assert texts("ar").pct(-0.05) == f"{LRI}-5%{PDI}"  # not "%5-" nor "-%5" once laid out
+    assert texts("ar").signed_pct(0.034) == f"{LRI}+3,4%{PDI}"
+    assert texts("fr").pct(0.45) == "45\u00a0%"
+    # A change that rounds to zero has no sign: "0 %", never "-0 %".
+    assert fmt_percent(-0.0001, "fr") == "0\u00a0%"
+    assert texts("fr").signed_pct(-0.00001) == "0,0\u00a0%"
+    assert texts("fr").signed(0, "%") == "0\u00a0%"
+    assert texts("en").signed(-0.00001, "jobs") == "0 jobs"
+
+
+def test_periods_codes_and_user_input_are_isolated_in_arabic_sentences():
+    from loaders.i18n import fmt_period, gettext
+
+    assert fmt_period("2026-Q1", "ar") == "الربع الأول 2026"
+    assert fmt_period("2026-T5", "ar") == f"{FSI}2026-T5{PDI}"  # as typed, never "T5-2026"
+    assert fmt_period("2026-T5", "fr") == "2026-T5"
+    assert (
+        gettext("file {name}", "ar", name="rapport T3.xlsx") == f"الملف {FSI}rapport T3.xlsx{PDI}"
+    )
+    assert gettext("file {name}", "fr", name="rapport T3.xlsx") == "fichier rapport T3.xlsx"
+    # Arabic values need no isolation; already isolated text is not wrapped twice.
+    assert gettext("row {n}", "ar", n=7) == "السطر 7"
+    assert gettext("file {name}", "ar", name=f"{FSI}a.csv{PDI}").count(FSI) == 1
+
+
+def test_guillemets_around_latin_text_stay_matched_in_arabic():
+    from loaders.i18n import gettext
+
+    text = gettext(
+        "Region names are spelled many ways in real files (accents, “L'Oriental”/“Oriental”/“الشرق”, the "
+        "prefix “جهة”, hamza variants): everything is keyed on the ISO code. The former 16-region names "
+        "are a different division and are never mapped silently onto the 12 regions.",
+        "ar",
+    )
+    assert f"«{FSI}L'Oriental{PDI}»/«{FSI}Oriental{PDI}»" in text
+
+
+def test_each_unit_shows_at_most_its_own_decimals():
+    from loaders.i18n import fmt_number
+
+    assert fmt_number(0.62, "fr") == "0,62"  # not "0,6200"
+    assert texts("fr").value(0.62, "index 0-1") == "0,62 indice 0-1"
+    assert texts("fr").value(0.6234, "index 0-1") == "0,6234 indice 0-1"
+    assert texts("en").value(45.5, "%") == "45.5%"
+    assert texts("en").value(45, "%") == "45%"
+    assert texts("en").value(1.25, "million households") == "1.25 million households"
+    assert texts("en").value(2.0, "bn MAD") == "2 bn MAD"
+    assert texts("fr").value(1234, "jobs") == "1\u202f234 emplois"
+
+
+def test_marsads_own_loads_are_named_in_the_page_language():
+    from kpis.text import SYSTEM_USERS
+    from loaders.seed import DEMO_USER, PUBLIC_USER
+
+    assert set(SYSTEM_USERS) == {PUBLIC_USER, DEMO_USER}
+    assert texts("fr").user(PUBLIC_USER) == "Marsad (données de référence)"
+    assert texts("ar").user(PUBLIC_USER) == "مرصد (البيانات المرجعية)"
+    assert texts("ar").user("Nadia B.") == f"{FSI}Nadia B.{PDI}"
