@@ -56,7 +56,7 @@ def test_arabic_indicator_chart_reads_right_to_left(app):
     )
     assert ticks["2024"] > ticks["2030"]
     plot = page.locator(".js-plotly-plot").first
-    assert plot.get_by_text("عرض — بيانات توضيحية").count() == 1  # DEMO watermark on the chart
+    assert plot.get_by_text("بيانات توضيحية — ليست أرقامًا رسمية").count() == 1  # DEMO watermark on the chart
     # Lists of the explanation are flush right like the rest of the Arabic text.
     align = page.evaluate(
         "getComputedStyle(document.querySelector('[data-testid=stMain] li')).textAlign"
