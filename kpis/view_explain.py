@@ -6,6 +6,7 @@ from loaders.i18n import N_
 
 from . import methods as m
 from .contract import Detail, Explain
+from .sources import names
 from .text import Texts, isnum
 
 CONFIDENCE_LABELS = {
@@ -79,7 +80,7 @@ def provenance(p: dict | None, t: Texts, unit: str | None = None) -> str:
             )
         )
     if p.get("source"):
-        parts.append(_("source: {source}", source=t.free(p["source"])))
+        parts.append(_("source: {source}", source=t.free(names(p["source"], t.lang))))
     if p.get("revised"):
         parts.append(_("revised value"))
     return t.comma.join(parts)
@@ -132,7 +133,7 @@ def _baseline_line(e: Explain, unit: str, milestone: bool, t: Texts) -> list[tup
             "{value} in {year}, from the catalog (sources: {source})",
             value=val,
             year=b["year"],
-            source=t.free(b.get("source") or "—"),
+            source=t.free(names(b.get("source"), t.lang) or "—"),
         )
     elif b.get("from") == "first-observation":
         text = _(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -11,6 +10,7 @@ import pandas as pd
 from loaders.i18n import N_, fmt_number, name_col
 
 from . import methods as m
+from . import sources as src
 from .contract import Detail
 from .engine import indicator_detail
 from .inputs import KpiInputs
@@ -58,12 +58,14 @@ class IndicatorView:
     known: list[str]
     explain: list[tuple[str, str]]
     flags: list[str]
-    sources: list[tuple[str, str | None]]
+    sources: list[tuple[str, str | None]]  # the catalog's, behind the target and baseline
     notes: str
     milestones: pd.DataFrame
     observations: pd.DataFrame
     chart_note: str
     detail: Detail = field(repr=False)
+    # The sources of the values shown (each observation's own), as (institution, link or None).
+    value_sources: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 def chart_note(detail: Detail, t: Texts) -> str:
@@ -90,18 +92,17 @@ def chart_note(detail: Detail, t: Texts) -> str:
     return " ".join(parts)
 
 
-_HOST_PATH = re.compile(r"^[\w.-]+\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
-
-
-def source_links(sources: str | None) -> list[tuple[str, str | None]]:
-    """The catalog's `sources` ('host/path; host/path (note)') as (text, url or None)."""
-    out = []
-    for part in (sources or "").split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        url = "https://" + part if _HOST_PATH.match(part) else None
-        out.append((part, url))
+def value_sources(inputs: KpiInputs, code: str, region: str, lang: str) -> list:
+    """The distinct sources of the current values of the indicator (DEMO values have none), newest
+    first, as (institution in the language, link or None)."""
+    obs = inputs.observations
+    obs = obs[(obs["indicator"] == code) & ~obs["demo"].astype(bool)]
+    if region:
+        obs = obs[obs["region"] == region]
+    out: list[tuple[str, str | None]] = []
+    for text in obs.sort_values("period", ascending=False)["source"]:
+        if isinstance(text, str):
+            out += [e for e in src.entries(text, lang) if e not in out]
     return out
 
 
@@ -168,7 +169,9 @@ def observation_table(inputs: KpiInputs, code: str, t: Texts, region: str = "") 
                 _("Region"): names.get(r.region, r.region),
                 _("Value"): t.value(r.value, info["unit"], milestone=milestone),
                 _("Flags"): " · ".join(marks),
-                _("Source"): t.free(r.source) if isinstance(r.source, str) else "",
+                _("Source"): t.free(src.names(r.source, t.lang))
+                if isinstance(r.source, str)
+                else "",
                 _("File / row"): _where(r, t),
                 _("Loaded at"): t.date(loaded) if isinstance(loaded, pd.Timestamp) else "",
                 _("Loaded by"): t.user(r.user_name) if isinstance(r.user_name, str) else "",
@@ -462,10 +465,11 @@ def indicator_view(
         known=[] if has_data else _known(info, t),
         explain=explain_lines(detail, t),
         flags=t.flags(s.get("flags")),
-        sources=source_links(info.get("sources")),
-        notes=t.free(info.get("notes") or ""),
+        sources=src.indicator_sources(code, info.get("sources"), t.lang),
+        notes=t.free(src.catalog_note(code, info.get("notes"), t.lang)),
         milestones=pd.DataFrame() if region else indicator_milestones(inputs, code, t, today),
         observations=observation_table(inputs, code, t, region),
         chart_note=chart_note(detail, t),
         detail=detail,
+        value_sources=value_sources(inputs, code, region, t.lang),
     )

@@ -11,6 +11,7 @@ from loaders.i18n import N_, fmt_number, fmt_percent, fmt_period, name_col
 
 from . import methods as m
 from . import units
+from .sources import indicator_sources, names
 from .text import texts
 
 PROGRAMME_LABELS = {"IA2030": N_("Maroc IA 2030"), "MD2030": N_("Maroc Digital 2030")}
@@ -230,11 +231,12 @@ def _overview_row(i, s, lang: str, name: str) -> dict:
         source = _("DEMO (illustrative)")
     elif has_latest and isinstance(s["explain"], dict) and s["explain"].get("latest"):
         lt = s["explain"]["latest"]
-        source = lt.get("source") or lt.get("file") or ""
+        source = names(lt.get("source"), lang) or lt.get("file") or ""
         if not source and "derived-national" in flags:
             source = _("regional reports")
     if not source:
-        source = _("Target: {source}", source=i.sources.split(";")[0].strip())
+        first = indicator_sources(i.code, i.sources, lang)[:1]
+        source = _("Target: {source}", source=first[0][0]) if first else ""
     return {
         _(COL_INDICATOR): getattr(i, name),
         _(COL_LATEST): latest_txt,

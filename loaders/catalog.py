@@ -10,16 +10,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .problems import Problem
 from .units import UNITS_FILE, Unit, yes_no
 
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "data" / "catalog"
 INDEX_EDITIONS_FILE = "index_editions.csv"
+SOURCES_FILE = "sources.csv"
 FILES = ("pillars.csv", "indicators.csv", "regions.csv", "observations_public.csv", UNITS_FILE)
 # Context only (no indicator needs it): a catalog without it has no index editions.
-OPTIONAL_FILES = (INDEX_EDITIONS_FILE,)
+OPTIONAL_FILES = (INDEX_EDITIONS_FILE, SOURCES_FILE)
+# Catalog columns that are shown, not stored: the store's tables keep the reference columns only.
+SHOWN_ONLY = {"exclude": True}
+
+
+def _ids(v):
+    """A list of source ids written "a; b" (blank: none)."""
+    if isinstance(v, str):
+        return tuple(s.strip() for s in v.split(";") if s.strip())
+    return v
+
 
 PERIOD_RE = re.compile(r"^\d{4}(-Q[1-4])?$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -78,6 +89,11 @@ class Indicator(_Strict):
     confidence: Literal[CONFIDENCE]  # type: ignore[valid-type]
     sources: str
     notes: str = ""
+    # The notes in French and Arabic (this project's columns; English `notes` is the reference's).
+    notes_fr: str = Field("", **SHOWN_ONLY)
+    notes_ar: str = Field("", **SHOWN_ONLY)
+    # One id of sources.csv per entry of `sources`, in the same order (the institution behind it).
+    source_ids: tuple[str, ...] = Field((), **SHOWN_ONLY)
     # How the Regions page compares regions: per 100,000 inhabitants, as a share of the national
     # total, as the values themselves, or not at all (one-per-region counts such as institutes).
     comparison: Literal["per-capita", "share", "absolute", "none"] = "none"
@@ -103,6 +119,11 @@ class Indicator(_Strict):
     @classmethod
     def _yes_no(cls, v):
         return yes_no(v)
+
+    @field_validator("source_ids", mode="before")
+    @classmethod
+    def _source_ids(cls, v):
+        return _ids(v)
 
     @field_validator(
         "baseline_year", "baseline_value", "target_year", "target_value", mode="before"
@@ -185,6 +206,12 @@ class PublicObservation(_Strict):
     # in published_note), so an as-of view never shows a figure before it could have been known.
     published: dt.date
     published_note: str = ""
+    source_ids: tuple[str, ...] = Field((), **SHOWN_ONLY)  # as Indicator.source_ids
+
+    @field_validator("source_ids", mode="before")
+    @classmethod
+    def _source_ids(cls, v):
+        return _ids(v)
 
     @field_validator("period")
     @classmethod
@@ -221,6 +248,40 @@ class PublicObservation(_Strict):
                 f" ({start.isoformat()})"
             )
         return self
+
+
+class Source(_Strict):
+    """An institution or outlet that published figures: its name in the three languages and its site."""
+
+    id: str
+    name_fr: str
+    name_en: str
+    name_ar: str
+    url: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", v):
+            raise ValueError("id must be lower-case letters, digits and hyphens")
+        return v
+
+    @field_validator("name_fr", "name_en", "name_ar")
+    @classmethod
+    def _not_empty(cls, v: str) -> str:
+        if not v:
+            raise ValueError("must not be empty")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if v and not re.fullmatch(r"https://[\w.-]+\.[a-z]{2,}(/\S*)?", v):
+            raise ValueError("url must be an https:// address")
+        return v
+
+    def name(self, lang: str) -> str:
+        return {"fr": self.name_fr, "ar": self.name_ar}.get(lang, self.name_en)
 
 
 class IndexEdition(_Strict):
@@ -303,6 +364,7 @@ class Catalog:
     directory: Path
     units: tuple[Unit, ...] = ()
     index_editions: tuple[IndexEdition, ...] = ()
+    sources: tuple[Source, ...] = ()
 
     def indicator(self, code: str) -> Indicator:
         return self._by_code[code]
@@ -345,7 +407,8 @@ def _validate(model, path: Path, problems: list[Problem]) -> list[tuple[int, Bas
     for i, raw in enumerate(rows, start=2):
         data = {k: v for k, v in raw.items() if k in allowed and v is not None}
         # Optional text fields may be blank; everything else blank means missing.
-        data = {k: v for k, v in data.items() if v.strip() or k in ("notes", "note", "region")}
+        blank_ok = ("notes", "note", "region", "notes_fr", "notes_ar", "source_ids", "url")
+        data = {k: v for k, v in data.items() if v.strip() or k in blank_ok}
         try:
             out.append((i, model.model_validate(data)))
         except ValidationError as e:
@@ -381,8 +444,14 @@ def load_catalog(directory: Path | str = CATALOG_DIR, *, today: dt.date | None =
         if (directory / INDEX_EDITIONS_FILE).exists()
         else []
     )
+    sources = (
+        _validate(Source, directory / SOURCES_FILE, problems)
+        if (directory / SOURCES_FILE).exists()
+        else []
+    )
     unit_by_code = {u.code: u for _, u in units}
     _check_units(indicators, observations, unit_by_code, problems)
+    _check_sources(indicators, observations, sources, problems)
 
     pillar_keys = {(p.programme, p.pillar) for _, p in pillars}
     seen: set[str] = set()
@@ -494,6 +563,7 @@ def load_catalog(directory: Path | str = CATALOG_DIR, *, today: dt.date | None =
         directory=directory,
         units=tuple(u for _, u in units),
         index_editions=tuple(e for _, e in editions),
+        sources=tuple(s for _, s in sources),
     )
 
 
@@ -599,5 +669,48 @@ def _check_units(indicators, observations, units: dict[str, Unit], problems: lis
                     "value",
                     "catalog-field",
                     f"{obs.value:g} {_WHY[why]} ({unit.code})",
+                )
+            )
+
+
+def _check_sources(indicators, observations, sources, problems: list[Problem]) -> None:
+    """Source ids are unique, and each indicator or observation names one known id per source entry."""
+    ids = [s.id for _, s in sources]
+    for (row, s), n in zip(sources, range(len(ids)), strict=True):
+        if s.id in ids[:n]:
+            problems.append(
+                Problem(
+                    file=SOURCES_FILE,
+                    sheet=None,
+                    row=row,
+                    column="id",
+                    code="catalog-field",
+                    message=f"duplicate source id '{s.id}'",
+                )
+            )
+    known = set(ids)
+    for file, rows, text in (
+        ("indicators.csv", indicators, "sources"),
+        ("observations_public.csv", observations, "source"),
+    ):
+        for row, item in rows:
+            if not item.source_ids:
+                continue
+            entries = [e for e in getattr(item, text).split(";") if e.strip()]
+            unknown = [i for i in item.source_ids if i not in known]
+            if unknown:
+                msg = f"source id(s) {', '.join(unknown)} not in {SOURCES_FILE}"
+            elif len(item.source_ids) != len(entries):
+                msg = f"{len(item.source_ids)} source ids for {len(entries)} {text} entries"
+            else:
+                continue
+            problems.append(
+                Problem(
+                    file=file,
+                    sheet=None,
+                    row=row,
+                    column="source_ids",
+                    code="catalog-reference",
+                    message=msg,
                 )
             )

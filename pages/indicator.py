@@ -91,8 +91,16 @@ if v.flags:
     st.markdown("\n".join(f"- {literal(f)}" for f in v.flags))
 
 st.subheader(_("Sources"))
+if v.value_sources:
+    st.markdown(f"**{_('Sources of the values shown')}**")
+    st.markdown("\n".join(f"- {https_link(text, url)}" for text, url in v.value_sources))
+st.markdown(f"**{_('Sources of the target and baseline (catalog)')}**")
 st.markdown(
     "\n".join(f"- {https_link(text, url)}" for text, url in v.sources) or _("No source recorded.")
+)
+# The Methodology page of this app (a relative link keeps the language), never a repository path.
+st.caption(
+    f"{_('How sources are chosen and checked: see the Methodology page.')} [{_('Methodology')}](methodology?lang={c.lang})"
 )
 if v.notes:
     st.caption(_("Catalog note: {note}", note=literal(v.notes)))
