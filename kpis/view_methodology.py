@@ -395,8 +395,9 @@ def _confidence_section(t: Texts, indicators: pd.DataFrame | None) -> DocSection
     s = DocSection("confidence", _("How sure the catalog's targets are"))
     s.text(
         _(
-            "Each target in the catalog (data/catalog/indicators.csv) has a confidence level and names the "
-            "public pages it was read from. The strategy documents themselves were not available."
+            "Each target in the catalog has a confidence level and names the institutions and public pages "
+            "it was read from (shown on each indicator's page, linked). The strategy documents themselves "
+            "were not available."
         )
     )
     counts = indicators["confidence"].value_counts().to_dict() if indicators is not None else {}
