@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from loaders.catalog import Source, load_catalog
+from loaders.catalog import load_catalog
+from loaders.catalog_sources import Source
 
 # "host/path (a note)": a catalog entry; the host names the institution, the path the page.
 _ENTRY = re.compile(r"^(?P<host>[\w-]+(\.[\w-]+)+)(?P<path>/\S*)?(\s*\(.*\))?$", re.IGNORECASE)

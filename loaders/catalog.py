@@ -12,24 +12,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .catalog_sources import SOURCES_FILE, Source, check_sources, source_ids
 from .problems import Problem
 from .units import UNITS_FILE, Unit, yes_no
 
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "data" / "catalog"
 INDEX_EDITIONS_FILE = "index_editions.csv"
-SOURCES_FILE = "sources.csv"
 FILES = ("pillars.csv", "indicators.csv", "regions.csv", "observations_public.csv", UNITS_FILE)
 # Context only (no indicator needs it): a catalog without it has no index editions.
 OPTIONAL_FILES = (INDEX_EDITIONS_FILE, SOURCES_FILE)
 # Catalog columns that are shown, not stored: the store's tables keep the reference columns only.
 SHOWN_ONLY = {"exclude": True}
-
-
-def _ids(v):
-    """A list of source ids written "a; b" (blank: none)."""
-    if isinstance(v, str):
-        return tuple(s.strip() for s in v.split(";") if s.strip())
-    return v
 
 
 PERIOD_RE = re.compile(r"^\d{4}(-Q[1-4])?$")
@@ -123,7 +116,7 @@ class Indicator(_Strict):
     @field_validator("source_ids", mode="before")
     @classmethod
     def _source_ids(cls, v):
-        return _ids(v)
+        return source_ids(v)
 
     @field_validator(
         "baseline_year", "baseline_value", "target_year", "target_value", mode="before"
@@ -211,7 +204,7 @@ class PublicObservation(_Strict):
     @field_validator("source_ids", mode="before")
     @classmethod
     def _source_ids(cls, v):
-        return _ids(v)
+        return source_ids(v)
 
     @field_validator("period")
     @classmethod
@@ -248,40 +241,6 @@ class PublicObservation(_Strict):
                 f" ({start.isoformat()})"
             )
         return self
-
-
-class Source(_Strict):
-    """An institution or outlet that published figures: its name in the three languages and its site."""
-
-    id: str
-    name_fr: str
-    name_en: str
-    name_ar: str
-    url: str = ""
-
-    @field_validator("id")
-    @classmethod
-    def _id(cls, v: str) -> str:
-        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", v):
-            raise ValueError("id must be lower-case letters, digits and hyphens")
-        return v
-
-    @field_validator("name_fr", "name_en", "name_ar")
-    @classmethod
-    def _not_empty(cls, v: str) -> str:
-        if not v:
-            raise ValueError("must not be empty")
-        return v
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, v: str) -> str:
-        if v and not re.fullmatch(r"https://[\w.-]+\.[a-z]{2,}(/\S*)?", v):
-            raise ValueError("url must be an https:// address")
-        return v
-
-    def name(self, lang: str) -> str:
-        return {"fr": self.name_fr, "ar": self.name_ar}.get(lang, self.name_en)
 
 
 class IndexEdition(_Strict):
@@ -451,7 +410,7 @@ def load_catalog(directory: Path | str = CATALOG_DIR, *, today: dt.date | None =
     )
     unit_by_code = {u.code: u for _, u in units}
     _check_units(indicators, observations, unit_by_code, problems)
-    _check_sources(indicators, observations, sources, problems)
+    check_sources(indicators, observations, sources, problems)
 
     pillar_keys = {(p.programme, p.pillar) for _, p in pillars}
     seen: set[str] = set()
@@ -669,48 +628,5 @@ def _check_units(indicators, observations, units: dict[str, Unit], problems: lis
                     "value",
                     "catalog-field",
                     f"{obs.value:g} {_WHY[why]} ({unit.code})",
-                )
-            )
-
-
-def _check_sources(indicators, observations, sources, problems: list[Problem]) -> None:
-    """Source ids are unique, and each indicator or observation names one known id per source entry."""
-    ids = [s.id for _, s in sources]
-    for (row, s), n in zip(sources, range(len(ids)), strict=True):
-        if s.id in ids[:n]:
-            problems.append(
-                Problem(
-                    file=SOURCES_FILE,
-                    sheet=None,
-                    row=row,
-                    column="id",
-                    code="catalog-field",
-                    message=f"duplicate source id '{s.id}'",
-                )
-            )
-    known = set(ids)
-    for file, rows, text in (
-        ("indicators.csv", indicators, "sources"),
-        ("observations_public.csv", observations, "source"),
-    ):
-        for row, item in rows:
-            if not item.source_ids:
-                continue
-            entries = [e for e in getattr(item, text).split(";") if e.strip()]
-            unknown = [i for i in item.source_ids if i not in known]
-            if unknown:
-                msg = f"source id(s) {', '.join(unknown)} not in {SOURCES_FILE}"
-            elif len(item.source_ids) != len(entries):
-                msg = f"{len(item.source_ids)} source ids for {len(entries)} {text} entries"
-            else:
-                continue
-            problems.append(
-                Problem(
-                    file=file,
-                    sheet=None,
-                    row=row,
-                    column="source_ids",
-                    code="catalog-reference",
-                    message=msg,
                 )
             )
