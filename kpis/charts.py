@@ -185,19 +185,11 @@ def _marker_trace(fig, pts, lang, *, name, symbol, color, size=9, line=None, uni
     )
 
 
-def trajectory_chart(detail: Detail, lang: str, *, height: int = 470) -> go.Figure:
-    """Observed series, expected path baseline -> milestones -> target, target marker, projected trend
-    with its band, and a "today" line. DEMO, derived, revised and incomplete-year points are marked.
-
-    `detail`: the dict of `kpis.indicator_detail`. In Arabic time runs right to left (reversed axis).
-    """
+def _path_traces(fig: go.Figure, detail: Detail, lang: str) -> None:
+    """The expected path baseline -> milestones -> target, its knots, and an event's due date."""
     _ = texts(lang)._
-    info = detail["info"]
-    unit, kind = info["unit"], info["kind"]
-    milestone = kind == "milestone"
-    pts = observed_points(detail)
-    fig = go.Figure()
-
+    unit = detail["info"]["unit"]
+    milestone = detail["info"]["kind"] == "milestone"
     # Expected path (drawn first so observed points sit on top).
     line = detail["trajectory"]["line"]
     if line:
@@ -245,6 +237,10 @@ def trajectory_chart(detail: Detail, lang: str, *, height: int = 470) -> go.Figu
                 hovertemplate=_("Due date") + ": %{customdata[0]}<extra></extra>",
             )
 
+
+def _projection_traces(fig: go.Figure, detail: Detail, lang: str) -> None:
+    _ = texts(lang)._
+    unit = detail["info"]["unit"]
     # Projection with its band (a spread of past deviations, not a probability).
     proj = detail["projection"]["points"]
     if proj:
@@ -281,6 +277,11 @@ def trajectory_chart(detail: Detail, lang: str, *, height: int = 470) -> go.Figu
             + "<extra></extra>",
         )
 
+
+def _observed_traces(
+    fig: go.Figure, pts: list[dict], lang: str, unit: str, milestone: bool
+) -> None:
+    _ = texts(lang)._
     # Observed series: one line through every point, then the points by what they are.
     if pts:
         fig.add_scatter(
@@ -340,6 +341,9 @@ def trajectory_chart(detail: Detail, lang: str, *, height: int = 470) -> go.Figu
             **common,
         )
 
+
+def _today_line(fig: go.Figure, detail: Detail, lang: str) -> None:
+    _ = texts(lang)._
     # "Today" (or the as-of date): where the expected value is read now.
     today = detail.get("today")
     if today:
@@ -363,6 +367,12 @@ def trajectory_chart(detail: Detail, lang: str, *, height: int = 470) -> go.Figu
             bgcolor="rgba(255,255,255,0.8)",
         )
 
+
+def _trajectory_axes(fig: go.Figure, detail: Detail, lang: str) -> None:
+    """Whole years on the time axis (reversed in Arabic); the value axis inside the unit's range."""
+    _ = texts(lang)._
+    info = detail["info"]
+    unit, milestone, today = info["unit"], info["kind"] == "milestone", detail.get("today")
     rtl = lang == "ar"
     ytitle = unit_label(unit, lang)
     # Periods are dated at their end (a year on 31 December). Each year's label sits in the middle of
@@ -396,13 +406,28 @@ def trajectory_chart(detail: Detail, lang: str, *, height: int = 470) -> go.Figu
             fig.update_yaxes(autorange="reversed")
     elif span:
         fig.update_yaxes(range=span, autorange=False)
+
+
+def trajectory_chart(detail: Detail, lang: str, *, height: int = 470) -> go.Figure:
+    """Observed series, expected path baseline -> milestones -> target, target marker, projected trend
+    with its band, and a "today" line. DEMO, derived, revised and incomplete-year points are marked.
+
+    `detail`: the dict of `kpis.indicator_detail`. In Arabic time runs right to left (reversed axis).
+    """
+    info = detail["info"]
+    pts = observed_points(detail)
+    fig = go.Figure()
+    _path_traces(fig, detail, lang)  # drawn first so observed points sit on top
+    _projection_traces(fig, detail, lang)
+    _observed_traces(fig, pts, lang, info["unit"], info["kind"] == "milestone")
+    _today_line(fig, detail, lang)
+    _trajectory_axes(fig, detail, lang)
     fig.update_layout(
         height=height,
         hovermode="closest",
-        legend={"traceorder": "reversed" if rtl else "normal"},
+        legend={"traceorder": "reversed" if lang == "ar" else "normal"},
     )
-    demo_any = any(p.get("demo") for p in pts)
-    fig = _base(fig, lang, demo=demo_any)
+    fig = _base(fig, lang, demo=any(p.get("demo") for p in pts))
     fig.update_layout(margin={"t": 90})
     return fig
 
@@ -449,174 +474,6 @@ def _years(fig: go.Figure, today: str | None) -> list[int]:
 
 
 # -- regions ----------------------------------------------------------------------------------------
-
-
-def region_map(
-    values,
-    lang: str,
-    *,
-    value_col: str,
-    label_col: str,
-    hover_col: str,
-    title: str,
-    colorbar_title: str,
-    demo: bool = False,
-    reverse_scale: bool = False,
-    lagging: set[str] = frozenset(),
-) -> go.Figure:
-    """Choropleth of the 12 regions without any web tiles (MapLibre, white background), attribution inside.
-
-    Regions without a value are drawn grey; `lagging` regions get a thick outline.
-    """
-    _ = texts(lang)._
-    rtl = lang == "ar"
-    has = values[value_col].notna()
-    fig = go.Figure()
-    if (~has).any():
-        missing = values[~has]
-        fig.add_trace(
-            go.Choroplethmap(
-                geojson=regions_geojson(),
-                featureidkey="id",
-                locations=missing["iso"],
-                z=[0] * len(missing),
-                text=missing[label_col],
-                customdata=missing[[hover_col]],
-                colorscale=[[0, "#e5e7eb"], [1, "#e5e7eb"]],
-                showscale=False,
-                marker_line_width=0.8,
-                marker_line_color="#ffffff",
-                name=_("No report"),
-                hovertemplate="<b>%{text}</b><br>%{customdata[0]}<extra></extra>",
-            )
-        )
-    shown = values[has]
-    fig.add_trace(
-        go.Choroplethmap(
-            geojson=regions_geojson(),
-            featureidkey="id",
-            locations=shown["iso"],
-            z=shown[value_col],
-            text=shown[label_col],
-            customdata=shown[[hover_col]],
-            colorscale="Teal",
-            reversescale=reverse_scale,
-            marker_line_width=[2.5 if iso in lagging else 0.8 for iso in shown["iso"]],
-            marker_line_color=[
-                LAGGING_COLOR if iso in lagging else "#ffffff" for iso in shown["iso"]
-            ],
-            colorbar={
-                "title": {"text": colorbar_title, "side": "top"},
-                # Outside the map, on the side opposite the attribution.
-                "x": 0 if rtl else 1.0,
-                "xanchor": "right" if rtl else "left",
-                "xpad": 4,
-                "thickness": 14,
-                "len": 0.6,
-                "y": 0.62,
-                "exponentformat": "none",
-                "separatethousands": True,
-            },
-            hovertemplate="<b>%{text}</b><br>%{customdata[0]}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        map={"style": "white-bg", "center": {"lat": 28.2, "lon": -9.0}, "zoom": 4.05},
-        height=560,
-    )
-    # Attribution on the side opposite the colour bar so neither hides the other.
-    fig.add_annotation(
-        text=MAP_ATTRIBUTION,
-        name="attribution",
-        xref="paper",
-        yref="paper",
-        x=1 if rtl else 0,
-        y=0,
-        xanchor="right" if rtl else "left",
-        yanchor="bottom",
-        showarrow=False,
-        font={"size": 10, "color": "#555"},
-        bgcolor="rgba(255,255,255,0.7)",
-    )
-    fig = _base(fig, lang, title=title, demo=demo, watermark_size=30)
-    fig.update_layout(margin={"l": 70 if rtl else 10, "r": 10 if rtl else 70})
-    return fig
-
-
-def region_bars(
-    values,
-    lang: str,
-    *,
-    value_col: str,
-    label_col: str,
-    text_col: str,
-    title: str,
-    lagging: set[str] = frozenset(),
-    demo: bool = False,
-    reference: float | None = None,
-    reference_label: str | None = None,
-    lagging_label: str | None = None,
-    other_label: str | None = None,
-) -> go.Figure:
-    """Regions ranked by value (best at the top for the indicator's direction); lagging regions stand out,
-    a dotted line marks the national reference."""
-    _ = texts(lang)._
-    v = values[values[value_col].notna()].sort_values(value_col)
-    order = list(v[label_col])
-    is_lag = v["iso"].isin(set(lagging))
-    fig = go.Figure()
-    for mask, name, color in (
-        (~is_lag, other_label or _("Other regions"), SERIES_COLOR),
-        (is_lag, lagging_label or _("Lagging region"), LAGGING_COLOR),
-    ):
-        part = v[mask]
-        if part.empty:
-            continue
-        fig.add_bar(
-            x=part[value_col],
-            y=part[label_col],
-            orientation="h",
-            name=name,
-            marker_color=color,
-            text=part[text_col],
-            textposition="outside",
-            textangle=0,
-            cliponaxis=False,
-            hovertemplate="%{y}: %{text}<extra></extra>",
-        )
-    if reference is not None and _isnum(reference):
-        _vline(
-            fig,
-            reference,
-            "reference",
-            reference_label or fmt_number(reference, lang),
-            {"color": "#111827", "width": 1.5, "dash": "dot"},
-            yanchor="bottom",
-            font={"size": 12},
-        )
-    fig.update_layout(
-        height=120 + 34 * len(v),
-        showlegend=bool(is_lag.any()),
-        barmode="overlay",
-    )
-    fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True)
-    # Room for the value written after each bar; in Arabic bars grow leftwards (axis reversed).
-    top = max(
-        [float(x) for x in v[value_col]] + ([float(reference)] if _isnum(reference) else []) + [0.0]
-    )
-    span = [0.0, top * 1.22 if top > 0 else 1.0]
-    fig.update_xaxes(
-        exponentformat="none",
-        separatethousands=True,
-        range=span[::-1] if lang == "ar" else span,
-        autorange=False,
-    )
-    fig = _base(fig, lang, title=title, demo=demo, watermark_size=16)
-    fig.update_layout(
-        margin={"t": 80 if title else 40, "b": 40},
-        legend={"yanchor": "top", "y": -0.08},
-    )
-    return fig
 
 
 def number_labels(values, lang: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kpis import charts
+from kpis import charts, charts_regions
 from kpis import view_choices as choices
 from kpis import view_regions as vr
 from kpis.text import texts
@@ -81,7 +81,7 @@ for col, metric in zip(st.columns(len(v.metrics), border=True), v.metrics, stric
 left, right = st.columns([3, 2])
 with left:
     st.plotly_chart(
-        charts.region_map(
+        charts_regions.region_map(
             v.frame,
             c.lang,
             value_col="measure",
@@ -99,7 +99,7 @@ with left:
     st.caption(_("Map: {attribution}", attribution=texts(c.lang).ltr(charts.MAP_ATTRIBUTION)))
 with right:
     st.plotly_chart(
-        charts.region_bars(
+        charts_regions.region_bars(
             v.frame,
             c.lang,
             value_col="measure",
