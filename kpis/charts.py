@@ -10,7 +10,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from loaders.i18n import fmt_date, fmt_number, fmt_percent, fmt_period
+from loaders.i18n import N_, fmt_date, fmt_number, fmt_percent, fmt_period
 
 from .contract import Detail
 from .text import texts
@@ -18,7 +18,14 @@ from .units import unit_of
 from .views import unit_label, value_text
 
 GEOJSON_PATH = Path(__file__).resolve().parent.parent / "data" / "geo" / "morocco_regions.geojson"
-MAP_ATTRIBUTION = "© OpenStreetMap contributors, ODbL; regions from the morocco-map project"
+MAP_ATTRIBUTION = N_("© OpenStreetMap contributors, ODbL; regions from the morocco-map project")
+
+
+def map_attribution(lang: str) -> str:
+    """The map's licence line in the language (OpenStreetMap, ODbL and morocco-map keep their names)."""
+    return texts(lang)._(MAP_ATTRIBUTION)
+
+
 FONT = "Noto Sans Arabic, Noto Sans, DejaVu Sans, sans-serif"
 
 # One colour per status code, chosen to read on a projector and for red-green colour blindness.

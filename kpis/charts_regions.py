@@ -8,11 +8,11 @@ from loaders.i18n import fmt_number
 
 from .charts import (
     LAGGING_COLOR,
-    MAP_ATTRIBUTION,
     SERIES_COLOR,
     _base,
     _isnum,
     _vline,
+    map_attribution,
     regions_geojson,
 )
 from .text import texts
@@ -97,7 +97,7 @@ def region_map(
     )
     # Attribution on the side opposite the colour bar so neither hides the other.
     fig.add_annotation(
-        text=MAP_ATTRIBUTION,
+        text=map_attribution(lang),
         name="attribution",
         xref="paper",
         yref="paper",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import methods as m
-from .charts import MAP_ATTRIBUTION
+from .charts import map_attribution
 from .text import Texts, texts
 from .view_explain import CONFIDENCE_LABELS, CONFIDENCE_MEANINGS
 from .view_indicator import FREQUENCY_LABELS
@@ -441,7 +441,7 @@ def _pitfalls_and_map(t: Texts) -> list[DocSection]:
             "division), derived from the morocco-map project, itself built from OpenStreetMap data, under the "
             "Open Database License (ODbL 1.0)."
         ),
-        _("Attribution shown on the map and under it: {text}", text=MAP_ATTRIBUTION),
+        _("Attribution shown on the map and under it: {text}", text=map_attribution(t.lang)),
     )
     return [s, mp]
 

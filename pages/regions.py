@@ -5,7 +5,6 @@ import streamlit as st
 from kpis import charts, charts_regions
 from kpis import view_choices as choices
 from kpis import view_regions as vr
-from kpis.text import texts
 from loaders.i18n import fmt_period
 from pages._ui import ctx, literal, literal_table, load_kpi_inputs
 
@@ -96,7 +95,7 @@ with left:
         config={"displaylogo": False, "scrollZoom": False},
         key="region_map",
     )
-    st.caption(_("Map: {attribution}", attribution=texts(c.lang).ltr(charts.MAP_ATTRIBUTION)))
+    st.caption(_("Map: {attribution}", attribution=charts.map_attribution(c.lang)))
 with right:
     st.plotly_chart(
         charts_regions.region_bars(

@@ -215,8 +215,9 @@ def test_region_map_is_offline_and_carries_the_odbl_attribution(lang):
     assert fig.layout.map.style == "white-bg"  # no web tiles: works on a closed network
     assert not fig.layout.map.layers
     attribution = [a for a in fig.layout.annotations if a.name == "attribution"]
-    assert [a.text for a in attribution] == [charts.MAP_ATTRIBUTION]
-    assert "ODbL" in charts.MAP_ATTRIBUTION and "OpenStreetMap" in charts.MAP_ATTRIBUTION
+    # In the map's language; the licence and the names stay as they are written.
+    assert [a.text for a in attribution] == [charts.map_attribution(lang)]
+    assert "ODbL" in attribution[0].text and "OpenStreetMap" in attribution[0].text
     missing, shown = fig.data
     assert list(missing.locations) == ["MA-12"]  # no report: drawn grey, without a colour scale
     assert missing.showscale is False

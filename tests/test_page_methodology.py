@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpis import methods
 from kpis import view_methodology as vm
-from kpis.charts import MAP_ATTRIBUTION
+from kpis.charts import map_attribution
 from loaders.i18n import translator
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -61,7 +61,7 @@ def test_methodology_in_each_language(tmp_path, monkeypatch, lang):
         _("Per-capita scale: per {scale} inhabitants, 2024 census (HCP, RGPH 2024).", scale=scale)
         in text
     )
-    assert MAP_ATTRIBUTION in text
+    assert map_attribution(lang) in text
     for label in methods.STATUS_LABELS.values():
         if label != "Not enough data":
             assert _(label) in text

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpis import view_regions as vr
-from kpis.charts import MAP_ATTRIBUTION
+from kpis.charts import map_attribution
 from loaders.i18n import translator
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -71,13 +71,13 @@ def test_real_institute_openings_compared_as_reported_with_exact_coverage(
     assert _("Relative to the national reference") not in table.columns
     assert list(table[_("Value")]).count(_("No report")) == 7
     captions = " ".join(c.value for c in at.caption).translate(ISOLATES)
-    assert MAP_ATTRIBUTION in captions  # the licence under the map, as well as on it
+    assert map_attribution(lang) in captions  # the licence under the map, as well as on it
     charts = [json.loads(p.proto.spec) for p in at.get("plotly_chart")]
     map_fig = charts[0]
     assert map_fig["layout"]["map"]["style"] == "white-bg"
     assert [
         a["text"] for a in map_fig["layout"]["annotations"] if a.get("name") == "attribution"
-    ] == [MAP_ATTRIBUTION]
+    ] == [map_attribution(lang)]
 
 
 def test_missing_regions_are_named_exactly_and_an_earlier_period_can_be_chosen(
