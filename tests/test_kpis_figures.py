@@ -161,7 +161,9 @@ def test_a_partial_regional_sum_is_shown_with_its_coverage_and_never_used(tmp_pa
     row = _overview_rows(_app(db, "fr", "pages/overview.py", monkeypatch))[
         load_catalog().indicator("IA.JOBS").name_fr
     ]
-    assert "de 5 régions sur 12" in row["Dernière valeur"] and "93\u202f995" in row["Dernière valeur"]
+    assert (
+        "de 5 régions sur 12" in row["Dernière valeur"] and "93\u202f995" in row["Dernière valeur"]
+    )
     assert row["Référence"] == "—" and row["Avancement"] == "—"
     ar = _app(db, "ar", "pages/indicator.py", monkeypatch, code="IA.JOBS")
     card = {m.label: m for m in ar.metric}[translator("ar")("Latest value")]

@@ -35,10 +35,13 @@ def test_an_unknown_source_id_is_refused(tmp_path):
     shutil.copytree(CATALOG_DIR, cat)
     text = (cat / "indicators.csv").read_text(encoding="utf-8")
     (cat / "indicators.csv").write_text(
-        text.replace(",la-nouvelle-tribune; maghress", ",la-nouvelle-tribune; nowhere", 1), encoding="utf-8"
+        text.replace(",la-nouvelle-tribune; maghress", ",la-nouvelle-tribune; nowhere", 1),
+        encoding="utf-8",
     )
     text = (cat / "sources.csv").read_text(encoding="utf-8")
-    (cat / "sources.csv").write_text(text + "yabiladi,A,B,C,https://x.ma\nother,A,B,C,http://x.ma\n", encoding="utf-8")
+    (cat / "sources.csv").write_text(
+        text + "yabiladi,A,B,C,https://x.ma\nother,A,B,C,http://x.ma\n", encoding="utf-8"
+    )
     with pytest.raises(CatalogError) as e:
         load_catalog(cat)
     messages = [(p.file, p.column, p.message) for p in e.value.problems]
