@@ -10,13 +10,22 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from loaders.i18n import fmt_date, fmt_number, fmt_percent, fmt_period, translator
+from loaders.i18n import N_, fmt_date, fmt_number, fmt_percent, fmt_period
 
+from .contract import Detail
+from .text import texts
 from .units import unit_of
 from .views import unit_label, value_text
 
 GEOJSON_PATH = Path(__file__).resolve().parent.parent / "data" / "geo" / "morocco_regions.geojson"
-MAP_ATTRIBUTION = "© OpenStreetMap contributors, ODbL; regions from the morocco-map project"
+MAP_ATTRIBUTION = N_("© OpenStreetMap contributors, ODbL; regions from the morocco-map project")
+
+
+def map_attribution(lang: str) -> str:
+    """The map's licence line in the language (OpenStreetMap, ODbL and morocco-map keep their names)."""
+    return texts(lang)._(MAP_ATTRIBUTION)
+
+
 FONT = "Noto Sans Arabic, Noto Sans, DejaVu Sans, sans-serif"
 
 # One colour per status code, chosen to read on a projector and for red-green colour blindness.
@@ -69,7 +78,7 @@ def _base(
     watermark_size: int = 40,
 ) -> go.Figure:
     """Shared look; in Arabic the value axis moves right and the legend reads right to left."""
-    _ = translator(lang)
+    _ = texts(lang)._
     rtl = lang == "ar"
     fig.update_layout(
         template="plotly_white",
@@ -110,7 +119,7 @@ def status_bars(rollup, lang: str, *, labels: dict[str, str], order: list[str]) 
 
     `rollup`: DataFrame with columns `pillar_label` and one count column per status code in `order`.
     """
-    _ = translator(lang)
+    _ = texts(lang)._
     fig = go.Figure()
     for code in order:
         if code not in rollup or not rollup[code].any():
@@ -137,7 +146,7 @@ def _isnum(x) -> bool:
     return x is not None and not (isinstance(x, float) and math.isnan(x))
 
 
-def observed_points(detail: dict) -> list[dict]:
+def observed_points(detail: Detail) -> list[dict]:
     """The points the chart plots: yearly totals for flows (a flow's quarters are parts of a year),
     the reported periods otherwise. Each keeps its DEMO / derived / revised / incomplete marks."""
     flow = detail["info"]["kind"] == "flow"
@@ -146,12 +155,13 @@ def observed_points(detail: dict) -> list[dict]:
 
 
 def _point_note(p: dict, lang: str) -> str:
-    _ = translator(lang)
+    _ = texts(lang)._
     notes = []
     if p.get("demo"):
         notes.append(_("DEMO"))
     if p.get("derived"):
-        notes.append(_("derived from {n} regions", n=int(p.get("n_regions") or 0)))
+        n = int(p.get("n_regions") or 0)
+        notes.append(texts(lang).n_("derived from {n} region", "derived from {n} regions", n))
     if p.get("revised"):
         notes.append(_("revised"))
     if p.get("incomplete"):
@@ -182,19 +192,11 @@ def _marker_trace(fig, pts, lang, *, name, symbol, color, size=9, line=None, uni
     )
 
 
-def trajectory_chart(detail: dict, lang: str, *, height: int = 470) -> go.Figure:
-    """Observed series, expected path baseline -> milestones -> target, target marker, projected trend
-    with its band, and a "today" line. DEMO, derived, revised and incomplete-year points are marked.
-
-    `detail`: the dict of `kpis.indicator_detail`. In Arabic time runs right to left (reversed axis).
-    """
-    _ = translator(lang)
-    info = detail["info"]
-    unit, kind = info["unit"], info["kind"]
-    milestone = kind == "milestone"
-    pts = observed_points(detail)
-    fig = go.Figure()
-
+def _path_traces(fig: go.Figure, detail: Detail, lang: str) -> None:
+    """The expected path baseline -> milestones -> target, its knots, and an event's due date."""
+    _ = texts(lang)._
+    unit = detail["info"]["unit"]
+    milestone = detail["info"]["kind"] == "milestone"
     # Expected path (drawn first so observed points sit on top).
     line = detail["trajectory"]["line"]
     if line:
@@ -242,6 +244,10 @@ def trajectory_chart(detail: dict, lang: str, *, height: int = 470) -> go.Figure
                 hovertemplate=_("Due date") + ": %{customdata[0]}<extra></extra>",
             )
 
+
+def _projection_traces(fig: go.Figure, detail: Detail, lang: str) -> None:
+    _ = texts(lang)._
+    unit = detail["info"]["unit"]
     # Projection with its band (a spread of past deviations, not a probability).
     proj = detail["projection"]["points"]
     if proj:
@@ -278,6 +284,11 @@ def trajectory_chart(detail: dict, lang: str, *, height: int = 470) -> go.Figure
             + "<extra></extra>",
         )
 
+
+def _observed_traces(
+    fig: go.Figure, pts: list[dict], lang: str, unit: str, milestone: bool
+) -> None:
+    _ = texts(lang)._
     # Observed series: one line through every point, then the points by what they are.
     if pts:
         fig.add_scatter(
@@ -337,6 +348,9 @@ def trajectory_chart(detail: dict, lang: str, *, height: int = 470) -> go.Figure
             **common,
         )
 
+
+def _today_line(fig: go.Figure, detail: Detail, lang: str) -> None:
+    _ = texts(lang)._
     # "Today" (or the as-of date): where the expected value is read now.
     today = detail.get("today")
     if today:
@@ -360,6 +374,12 @@ def trajectory_chart(detail: dict, lang: str, *, height: int = 470) -> go.Figure
             bgcolor="rgba(255,255,255,0.8)",
         )
 
+
+def _trajectory_axes(fig: go.Figure, detail: Detail, lang: str) -> None:
+    """Whole years on the time axis (reversed in Arabic); the value axis inside the unit's range."""
+    _ = texts(lang)._
+    info = detail["info"]
+    unit, milestone, today = info["unit"], info["kind"] == "milestone", detail.get("today")
     rtl = lang == "ar"
     ytitle = unit_label(unit, lang)
     # Periods are dated at their end (a year on 31 December). Each year's label sits in the middle of
@@ -393,18 +413,33 @@ def trajectory_chart(detail: dict, lang: str, *, height: int = 470) -> go.Figure
             fig.update_yaxes(autorange="reversed")
     elif span:
         fig.update_yaxes(range=span, autorange=False)
+
+
+def trajectory_chart(detail: Detail, lang: str, *, height: int = 470) -> go.Figure:
+    """Observed series, expected path baseline -> milestones -> target, target marker, projected trend
+    with its band, and a "today" line. DEMO, derived, revised and incomplete-year points are marked.
+
+    `detail`: the dict of `kpis.indicator_detail`. In Arabic time runs right to left (reversed axis).
+    """
+    info = detail["info"]
+    pts = observed_points(detail)
+    fig = go.Figure()
+    _path_traces(fig, detail, lang)  # drawn first so observed points sit on top
+    _projection_traces(fig, detail, lang)
+    _observed_traces(fig, pts, lang, info["unit"], info["kind"] == "milestone")
+    _today_line(fig, detail, lang)
+    _trajectory_axes(fig, detail, lang)
     fig.update_layout(
         height=height,
         hovermode="closest",
-        legend={"traceorder": "reversed" if rtl else "normal"},
+        legend={"traceorder": "reversed" if lang == "ar" else "normal"},
     )
-    demo_any = any(p.get("demo") for p in pts)
-    fig = _base(fig, lang, demo=demo_any)
+    fig = _base(fig, lang, demo=any(p.get("demo") for p in pts))
     fig.update_layout(margin={"t": 90})
     return fig
 
 
-def value_range(detail: dict) -> list[float] | None:
+def value_range(detail: Detail) -> list[float] | None:
     """The value axis: around the observed values, the baseline, milestones and target, and the
     projection band (already inside the unit's range and the plausible multiple), with a margin,
     held inside the unit's range. None when nothing is drawn. A stray value can never stretch it:
@@ -446,174 +481,6 @@ def _years(fig: go.Figure, today: str | None) -> list[int]:
 
 
 # -- regions ----------------------------------------------------------------------------------------
-
-
-def region_map(
-    values,
-    lang: str,
-    *,
-    value_col: str,
-    label_col: str,
-    hover_col: str,
-    title: str,
-    colorbar_title: str,
-    demo: bool = False,
-    reverse_scale: bool = False,
-    lagging: set[str] = frozenset(),
-) -> go.Figure:
-    """Choropleth of the 12 regions without any web tiles (MapLibre, white background), attribution inside.
-
-    Regions without a value are drawn grey; `lagging` regions get a thick outline.
-    """
-    _ = translator(lang)
-    rtl = lang == "ar"
-    has = values[value_col].notna()
-    fig = go.Figure()
-    if (~has).any():
-        missing = values[~has]
-        fig.add_trace(
-            go.Choroplethmap(
-                geojson=regions_geojson(),
-                featureidkey="id",
-                locations=missing["iso"],
-                z=[0] * len(missing),
-                text=missing[label_col],
-                customdata=missing[[hover_col]],
-                colorscale=[[0, "#e5e7eb"], [1, "#e5e7eb"]],
-                showscale=False,
-                marker_line_width=0.8,
-                marker_line_color="#ffffff",
-                name=_("No report"),
-                hovertemplate="<b>%{text}</b><br>%{customdata[0]}<extra></extra>",
-            )
-        )
-    shown = values[has]
-    fig.add_trace(
-        go.Choroplethmap(
-            geojson=regions_geojson(),
-            featureidkey="id",
-            locations=shown["iso"],
-            z=shown[value_col],
-            text=shown[label_col],
-            customdata=shown[[hover_col]],
-            colorscale="Teal",
-            reversescale=reverse_scale,
-            marker_line_width=[2.5 if iso in lagging else 0.8 for iso in shown["iso"]],
-            marker_line_color=[
-                LAGGING_COLOR if iso in lagging else "#ffffff" for iso in shown["iso"]
-            ],
-            colorbar={
-                "title": {"text": colorbar_title, "side": "top"},
-                # Outside the map, on the side opposite the attribution.
-                "x": 0 if rtl else 1.0,
-                "xanchor": "right" if rtl else "left",
-                "xpad": 4,
-                "thickness": 14,
-                "len": 0.6,
-                "y": 0.62,
-                "exponentformat": "none",
-                "separatethousands": True,
-            },
-            hovertemplate="<b>%{text}</b><br>%{customdata[0]}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        map={"style": "white-bg", "center": {"lat": 28.2, "lon": -9.0}, "zoom": 4.05},
-        height=560,
-    )
-    # Attribution on the side opposite the colour bar so neither hides the other.
-    fig.add_annotation(
-        text=MAP_ATTRIBUTION,
-        name="attribution",
-        xref="paper",
-        yref="paper",
-        x=1 if rtl else 0,
-        y=0,
-        xanchor="right" if rtl else "left",
-        yanchor="bottom",
-        showarrow=False,
-        font={"size": 10, "color": "#555"},
-        bgcolor="rgba(255,255,255,0.7)",
-    )
-    fig = _base(fig, lang, title=title, demo=demo, watermark_size=30)
-    fig.update_layout(margin={"l": 70 if rtl else 10, "r": 10 if rtl else 70})
-    return fig
-
-
-def region_bars(
-    values,
-    lang: str,
-    *,
-    value_col: str,
-    label_col: str,
-    text_col: str,
-    title: str,
-    lagging: set[str] = frozenset(),
-    demo: bool = False,
-    reference: float | None = None,
-    reference_label: str | None = None,
-    lagging_label: str | None = None,
-    other_label: str | None = None,
-) -> go.Figure:
-    """Regions ranked by value (best at the top for the indicator's direction); lagging regions stand out,
-    a dotted line marks the national reference."""
-    _ = translator(lang)
-    v = values[values[value_col].notna()].sort_values(value_col)
-    order = list(v[label_col])
-    is_lag = v["iso"].isin(set(lagging))
-    fig = go.Figure()
-    for mask, name, color in (
-        (~is_lag, other_label or _("Other regions"), SERIES_COLOR),
-        (is_lag, lagging_label or _("Lagging region"), LAGGING_COLOR),
-    ):
-        part = v[mask]
-        if part.empty:
-            continue
-        fig.add_bar(
-            x=part[value_col],
-            y=part[label_col],
-            orientation="h",
-            name=name,
-            marker_color=color,
-            text=part[text_col],
-            textposition="outside",
-            textangle=0,
-            cliponaxis=False,
-            hovertemplate="%{y}: %{text}<extra></extra>",
-        )
-    if reference is not None and _isnum(reference):
-        _vline(
-            fig,
-            reference,
-            "reference",
-            reference_label or fmt_number(reference, lang),
-            {"color": "#111827", "width": 1.5, "dash": "dot"},
-            yanchor="bottom",
-            font={"size": 12},
-        )
-    fig.update_layout(
-        height=120 + 34 * len(v),
-        showlegend=bool(is_lag.any()),
-        barmode="overlay",
-    )
-    fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True)
-    # Room for the value written after each bar; in Arabic bars grow leftwards (axis reversed).
-    top = max(
-        [float(x) for x in v[value_col]] + ([float(reference)] if _isnum(reference) else []) + [0.0]
-    )
-    span = [0.0, top * 1.22 if top > 0 else 1.0]
-    fig.update_xaxes(
-        exponentformat="none",
-        separatethousands=True,
-        range=span[::-1] if lang == "ar" else span,
-        autorange=False,
-    )
-    fig = _base(fig, lang, title=title, demo=demo, watermark_size=16)
-    fig.update_layout(
-        margin={"t": 80 if title else 40, "b": 40},
-        legend={"yanchor": "top", "y": -0.08},
-    )
-    return fig
 
 
 def number_labels(values, lang: str) -> list[str]:

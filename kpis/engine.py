@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import methods as m
+from .contract import Detail, Explain
 from .inputs import KpiInputs
 from .periods import decimal_year, t_to_iso
 from .projection import predict
@@ -380,7 +381,7 @@ def _explain(
     latest_pt: dict | None,
     prev_pt: dict | None,
     proj_n: int,
-) -> dict:
+) -> Explain:
     formula, params = _formula(c.method, r, k)
     if r["baseline_from_catalog"]:
         baseline = {
@@ -732,7 +733,7 @@ def indicator_detail(
     today: dt.date | None = None,
     method: str = m.DEFAULT_METHOD,
     region: str | None = None,
-) -> dict:
+) -> Detail:
     """Series (quarterly and yearly, flagged per point), trajectory, projection, status and explain of one
     indicator, national or one region."""
     info = inputs.indicator(code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from loaders.catalog import load_catalog
+from loaders.i18n import plural_form
 from loaders.units import Unit
 
 
@@ -79,3 +80,28 @@ def violation(code: str | None, value) -> str | None:
         return "non-finite"
     why = unit_of(code).violation(v)
     return None if why == "not-whole" else why
+
+
+def counted(code: str | None, number: str, n, lang: str) -> str:
+    """A formatted number with its unit in the form the count takes ("1 institut", "2 instituts",
+    "معهدان", "5 معاهد", "12 معهدًا"); the number alone for a unit without a label."""
+    if not code:
+        return number
+    if not known(code):
+        return f"{number} {code}"
+    forms = unit_of(code).forms(lang)
+    form = plural_form(forms, n, lang)
+    # Forms that place the number themselves ("{n} معاهد") may leave it out ("معهدان": two institutes).
+    if any("{n}" in f for f in forms):
+        return form.format(n=number)
+    return f"{number} {form}"
+
+
+def counted_label(code: str | None, n, lang: str) -> str:
+    """The unit as written after a count of n, without the number (a card shows the number apart)."""
+    if not code:
+        return ""
+    if not known(code):
+        return code
+    form = plural_form(unit_of(code).forms(lang), n, lang)
+    return " ".join(form.replace("{n}", "").split())

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from loaders.i18n import N_, fmt_number, fmt_percent, fmt_period, name_col, translator
+from loaders.i18n import N_, fmt_number, fmt_percent, fmt_period, name_col
 
 from . import methods as m
 from . import units
+from .sources import indicator_sources, names
+from .text import texts
 
 PROGRAMME_LABELS = {"IA2030": N_("Maroc IA 2030"), "MD2030": N_("Maroc Digital 2030")}
 
@@ -30,32 +32,32 @@ def status_group(code: str | None) -> str:
 
 def group_help(group: str, lang: str) -> str:
     """Which statuses a group counts, in words (the same list on the Overview and the Methodology)."""
-    _ = translator(lang)
+    _ = texts(lang)._
     codes = [c for c, g in m.STATUS_GROUP.items() if g == group]
     return _("Counts: {statuses}", statuses=", ".join(status_label(c, lang) for c in codes))
 
 
 def group_label(code: str | None, lang: str) -> str:
-    return translator(lang)(m.STATUS_GROUP_LABELS[status_group(code)])
+    return texts(lang)._(m.STATUS_GROUP_LABELS[status_group(code)])
 
 
 def coverage_text(n_regions, total, lang: str) -> str:
     """'5/12 regions' in the language; isolated left to right in Arabic so the fraction keeps its order."""
-    _ = translator(lang)
+    _ = texts(lang)._
     if not _isnum(n_regions) or not total:
         return ""
-    frac = f"{int(n_regions)}/{int(total)}"
-    if lang == "ar":
-        frac = f"\u2066{frac}\u2069"
-    return _("{fraction} regions", fraction=frac)
+    n = int(n_regions)
+    return texts(lang).n_(
+        "{n} of {total} regions", "{n} of {total} regions", n, total=fmt_number(int(total), lang)
+    )
 
 
 def status_label(code: str | None, lang: str) -> str:
-    return translator(lang)(m.STATUS_LABELS.get(code or "no-data", code or ""))
+    return texts(lang)._(m.STATUS_LABELS.get(code or "no-data", code or ""))
 
 
 def flag_labels(flags, lang: str) -> list[str]:
-    _ = translator(lang)
+    _ = texts(lang)._
     return [_(m.FLAG_LABELS[f]) for f in (flags or []) if f in m.FLAG_LABELS]
 
 
@@ -80,7 +82,7 @@ def usable(value, unit: str | None) -> bool:
 
 def value_text(value, unit: str | None, lang: str, *, milestone: bool = False) -> str:
     """A value with its unit, as a person reads it ('1 234 emplois', '45 %', 'Fait')."""
-    _ = translator(lang)
+    _ = texts(lang)._
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "—"
     if not usable(value, unit):
@@ -114,7 +116,7 @@ def overview_sections(
     status: pd.DataFrame, indicators: pd.DataFrame, pillars: pd.DataFrame, lang: str
 ) -> list[Section]:
     """Per programme and pillar, one row per indicator: latest, baseline, target, progress, status, source."""
-    _ = translator(lang)
+    _ = texts(lang)._
     name = name_col(lang)
     st = status[status["region"].fillna("") == ""].set_index("indicator")
     ind = indicators.sort_values("position")
@@ -157,7 +159,7 @@ COL_SOURCE = N_("Source")
 def latest_text(s, unit: str | None, lang: str, *, milestone: bool = False) -> str:
     """The latest national value as every page and export shows it: the value, DEMO, how many regions
     a derived value covers, or a newer partial sum that is shown but not used, or an unusable value."""
-    _ = translator(lang)
+    _ = texts(lang)._
     if s is None:
         return _("Not reported yet")
     flags = list(s["flags"]) if isinstance(s["flags"], (list, tuple)) else []
@@ -196,7 +198,7 @@ def latest_text(s, unit: str | None, lang: str, *, milestone: bool = False) -> s
 def baseline_text(s, unit: str | None, lang: str) -> str:
     """The baseline the figures use (the engine's: the catalog's, else the value of the baseline
     year, else the first observation), with its year or period: one definition on every page."""
-    _ = translator(lang)
+    _ = texts(lang)._
     if s is None or not _isnum(s["baseline_value"]):
         return "—"
     val = value_text(s["baseline_value"], unit, lang)
@@ -209,7 +211,7 @@ def baseline_text(s, unit: str | None, lang: str) -> str:
 
 
 def _overview_row(i, s, lang: str, name: str) -> dict:
-    _ = translator(lang)
+    _ = texts(lang)._
     milestone = i.kind == "milestone"
     latest = s["latest_value"] if s is not None else None
     has_latest = _isnum(latest)
@@ -229,11 +231,12 @@ def _overview_row(i, s, lang: str, name: str) -> dict:
         source = _("DEMO (illustrative)")
     elif has_latest and isinstance(s["explain"], dict) and s["explain"].get("latest"):
         lt = s["explain"]["latest"]
-        source = lt.get("source") or lt.get("file") or ""
+        source = names(lt.get("source"), lang) or lt.get("file") or ""
         if not source and "derived-national" in flags:
             source = _("regional reports")
     if not source:
-        source = _("Target: {source}", source=i.sources.split(";")[0].strip())
+        first = indicator_sources(i.code, i.sources, lang)[:1]
+        source = _("Target: {source}", source=first[0][0]) if first else ""
     return {
         _(COL_INDICATOR): getattr(i, name),
         _(COL_LATEST): latest_txt,
@@ -242,14 +245,14 @@ def _overview_row(i, s, lang: str, name: str) -> dict:
         else "",
         _(COL_BASELINE): baseline,
         _(COL_TARGET): target,
-        _(COL_PROGRESS): fmt_percent(progress, lang) if progress is not None else "—",
+        _(COL_PROGRESS): texts(lang).pct(progress) if progress is not None else "—",
         _(COL_STATUS): status_label(s["status"] if s is not None else None, lang),
         _(COL_SOURCE): source,
     }
 
 
 def _broken_row(i, lang: str, name: str) -> dict:
-    _ = translator(lang)
+    _ = texts(lang)._
     row = dict.fromkeys(
         (_(c) for c in (COL_LATEST, COL_PERIOD, COL_BASELINE, COL_TARGET, COL_PROGRESS)), "—"
     )
@@ -290,7 +293,7 @@ TONE_COLORS = {
 
 def styled_section(sec: Section, lang: str):
     """The section table with its status cells coloured by tone (a pandas Styler, rendered as HTML)."""
-    _ = translator(lang)
+    _ = texts(lang)._
     status_col = _(COL_STATUS)
 
     def colour(col):

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .catalog_sources import SOURCES_FILE, Source, check_sources, source_ids
 from .i18n import N_
 from .problems import Problem
 from .units import UNITS_FILE, Unit, yes_no
@@ -20,7 +21,10 @@ CATALOG_DIR = Path(__file__).resolve().parent.parent / "data" / "catalog"
 INDEX_EDITIONS_FILE = "index_editions.csv"
 FILES = ("pillars.csv", "indicators.csv", "regions.csv", "observations_public.csv", UNITS_FILE)
 # Context only (no indicator needs it): a catalog without it has no index editions.
-OPTIONAL_FILES = (INDEX_EDITIONS_FILE,)
+OPTIONAL_FILES = (INDEX_EDITIONS_FILE, SOURCES_FILE)
+# Catalog columns that are shown, not stored: the store's tables keep the reference columns only.
+SHOWN_ONLY = {"exclude": True}
+
 
 PERIOD_RE = re.compile(r"^\d{4}(-Q[1-4])?$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -79,6 +83,11 @@ class Indicator(_Strict):
     confidence: Literal[CONFIDENCE]  # type: ignore[valid-type]
     sources: str
     notes: str = ""
+    # The notes in French and Arabic (this project's columns; English `notes` is the reference's).
+    notes_fr: str = Field("", **SHOWN_ONLY)
+    notes_ar: str = Field("", **SHOWN_ONLY)
+    # One id of sources.csv per entry of `sources`, in the same order (the institution behind it).
+    source_ids: tuple[str, ...] = Field((), **SHOWN_ONLY)
     # How the Regions page compares regions: per 100,000 inhabitants, as a share of the national
     # total, as the values themselves, or not at all (one-per-region counts such as institutes).
     comparison: Literal["per-capita", "share", "absolute", "none"] = "none"
@@ -123,6 +132,11 @@ class Indicator(_Strict):
     @classmethod
     def _yes_no(cls, v):
         return yes_no(v)
+
+    @field_validator("source_ids", mode="before")
+    @classmethod
+    def _source_ids(cls, v):
+        return source_ids(v)
 
     @field_validator(
         "baseline_year", "baseline_value", "target_year", "target_value", mode="before"
@@ -205,6 +219,12 @@ class PublicObservation(_Strict):
     # in published_note), so an as-of view never shows a figure before it could have been known.
     published: dt.date
     published_note: str = ""
+    source_ids: tuple[str, ...] = Field((), **SHOWN_ONLY)  # as Indicator.source_ids
+
+    @field_validator("source_ids", mode="before")
+    @classmethod
+    def _source_ids(cls, v):
+        return source_ids(v)
 
     @field_validator("period")
     @classmethod
@@ -323,6 +343,7 @@ class Catalog:
     directory: Path
     units: tuple[Unit, ...] = ()
     index_editions: tuple[IndexEdition, ...] = ()
+    sources: tuple[Source, ...] = ()
 
     def indicator(self, code: str) -> Indicator:
         return self._by_code[code]
@@ -365,7 +386,8 @@ def _validate(model, path: Path, problems: list[Problem]) -> list[tuple[int, Bas
     for i, raw in enumerate(rows, start=2):
         data = {k: v for k, v in raw.items() if k in allowed and v is not None}
         # Optional text fields may be blank; everything else blank means missing.
-        data = {k: v for k, v in data.items() if v.strip() or k in ("notes", "note", "region")}
+        blank_ok = ("notes", "note", "region", "notes_fr", "notes_ar", "source_ids", "url")
+        data = {k: v for k, v in data.items() if v.strip() or k in blank_ok}
         try:
             out.append((i, model.model_validate(data)))
         except ValidationError as e:
@@ -401,8 +423,14 @@ def load_catalog(directory: Path | str = CATALOG_DIR, *, today: dt.date | None =
         if (directory / INDEX_EDITIONS_FILE).exists()
         else []
     )
+    sources = (
+        _validate(Source, directory / SOURCES_FILE, problems)
+        if (directory / SOURCES_FILE).exists()
+        else []
+    )
     unit_by_code = {u.code: u for _, u in units}
     _check_units(indicators, observations, unit_by_code, problems)
+    check_sources(indicators, observations, sources, problems)
 
     pillar_keys = {(p.programme, p.pillar) for _, p in pillars}
     seen: set[str] = set()
@@ -516,6 +544,7 @@ def load_catalog(directory: Path | str = CATALOG_DIR, *, today: dt.date | None =
         directory=directory,
         units=tuple(u for _, u in units),
         index_editions=tuple(e for _, e in editions),
+        sources=tuple(s for _, s in sources),
     )
 
 

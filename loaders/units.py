@@ -48,7 +48,13 @@ FIELDS = (
     "decimals",
     "aggregation",
     "spellings",
+    "forms_en",
+    "forms_fr",
+    "forms_ar",
 )
+# How many plural forms a unit's count label has per language, in gettext order (loaders.i18n):
+# English and French singular|plural, Arabic zero|one|two|few|many|other.
+FORM_COUNTS = {"en": 2, "fr": 2, "ar": 6}
 
 
 def yes_no(v):
@@ -79,6 +85,11 @@ class Unit(BaseModel):
     # How regions make a national value: sum, population-weighted mean, or never.
     aggregation: Literal["sum", "mean", "none"]
     spellings: tuple[str, ...] = ()
+    # The label after a count, one form per plural category ("institut|instituts"; Arabic six forms,
+    # "{n}" where the number goes: "معهد واحد" has none). Blank: the label, whatever the count.
+    forms_en: tuple[str, ...] = ()
+    forms_fr: tuple[str, ...] = ()
+    forms_ar: tuple[str, ...] = ()
 
     @field_validator("code", "label_en", "label_fr", "label_ar")
     @classmethod
@@ -111,6 +122,21 @@ class Unit(BaseModel):
             return tuple(s.strip() for s in v.split(";") if s.strip())
         return v
 
+    @field_validator("forms_en", "forms_fr", "forms_ar", mode="before")
+    @classmethod
+    def _forms(cls, v):
+        if isinstance(v, str):
+            return tuple(f.strip() for f in v.split("|")) if v.strip() else ()
+        return v
+
+    @model_validator(mode="after")
+    def _form_counts(self):
+        for lang, count in FORM_COUNTS.items():
+            forms = getattr(self, f"forms_{lang}")
+            if forms and (len(forms) != count or not all(forms)):
+                raise ValueError(f"forms_{lang} needs {count} non-empty forms separated by |")
+        return self
+
     @model_validator(mode="after")
     def _range(self):
         if self.min is not None and self.max is not None and self.min >= self.max:
@@ -125,6 +151,11 @@ class Unit(BaseModel):
 
     def label(self, lang: str) -> str:
         return {"fr": self.label_fr, "ar": self.label_ar}.get(lang, self.label_en)
+
+    def forms(self, lang: str) -> tuple[str, ...]:
+        """The count forms of the language (gettext order), or the label alone when it has none."""
+        lang = lang if lang in FORM_COUNTS else "en"
+        return getattr(self, f"forms_{lang}") or (self.label(lang),)
 
     def violation(self, value: float) -> str | None:
         """Why a value cannot be in this unit ('non-finite', 'below-min', 'above-max', 'not-whole'), or None."""

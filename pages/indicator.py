@@ -5,7 +5,8 @@ import datetime as dt
 import streamlit as st
 
 from kpis import charts
-from kpis import detail_views as dv
+from kpis import view_choices as choices
+from kpis import view_indicator as vi
 from pages._ui import ctx, https_link, literal, literal_table, load_kpi_inputs
 
 
@@ -32,22 +33,22 @@ c = ctx()
 _ = c._
 inputs = load_kpi_inputs(c)
 
-options = dv.indicator_options(inputs, c.lang)
+options = choices.indicator_options(inputs, c.lang)
 codes = list(options)
-url_choice("code", "indicator_code", codes, dv.first_with_data(inputs, codes))
+url_choice("code", "indicator_code", codes, choices.first_with_data(inputs, codes))
 cols = st.columns([3, 1])
 code = cols[0].selectbox(_("Indicator"), codes, format_func=options.get, key="indicator_code")
 write_url("code", "indicator_code", code)
 
 region = ""
 if inputs.indicator(code)["by_region"]:
-    regions = dv.region_options(inputs, c.lang)
+    regions = choices.region_options(inputs, c.lang)
     isos = list(regions)
     url_choice("region", "indicator_region", isos, "")
     region = cols[1].selectbox(_("Region"), isos, format_func=regions.get, key="indicator_region")
 write_url("region", "indicator_region", region)
 
-v = dv.indicator_view(
+v = vi.indicator_view(
     inputs, code, c.lang, region=region, today=c.as_of or dt.date.today(), method=c.method
 )
 
@@ -90,8 +91,16 @@ if v.flags:
     st.markdown("\n".join(f"- {literal(f)}" for f in v.flags))
 
 st.subheader(_("Sources"))
+if v.value_sources:
+    st.markdown(f"**{_('Sources of the values shown')}**")
+    st.markdown("\n".join(f"- {https_link(text, url)}" for text, url in v.value_sources))
+st.markdown(f"**{_('Sources of the target and baseline (catalog)')}**")
 st.markdown(
     "\n".join(f"- {https_link(text, url)}" for text, url in v.sources) or _("No source recorded.")
+)
+# The Methodology page of this app (a relative link keeps the language), never a repository path.
+st.caption(
+    f"{_('How sources are chosen and checked: see the Methodology page.')} [{_('Methodology')}](methodology?lang={c.lang})"
 )
 if v.notes:
     st.caption(_("Catalog note: {note}", note=literal(v.notes)))

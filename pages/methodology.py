@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kpis import detail_views as dv
+from kpis import view_methodology as vm
 from pages._ui import catalog, ctx, literal, literal_table
 
 c = ctx()
@@ -16,7 +16,7 @@ st.caption(
     )
 )
 
-for section in dv.methodology_sections(c.lang, catalog(c)["indicator"], c.method):
+for section in vm.methodology_sections(c.lang, catalog(c)["indicator"], c.method):
     st.header(literal(section.title), divider="gray", anchor=section.key)
     for kind, block in section.blocks:
         if kind == "text":

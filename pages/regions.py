@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from kpis import charts
-from kpis import detail_views as dv
+from kpis import charts, charts_regions
+from kpis import view_choices as choices
+from kpis import view_regions as vr
 from loaders.i18n import fmt_period
 from pages._ui import ctx, literal, literal_table, load_kpi_inputs
 
@@ -20,7 +21,7 @@ st.caption(
     )
 )
 
-options = dv.indicator_options(inputs, c.lang, regional_only=True)
+options = choices.indicator_options(inputs, c.lang, regional_only=True)
 codes = list(options)
 url_code = st.query_params.get("code")
 if url_code in codes and url_code != st.session_state.get("_regions_code_url"):
@@ -28,15 +29,15 @@ if url_code in codes and url_code != st.session_state.get("_regions_code_url"):
 elif st.session_state.get("regions_code") not in codes:
     last = st.session_state.get("_regions_code_url")
     st.session_state["regions_code"] = (
-        last if last in codes else dv.first_with_data(inputs, codes, regional=True)
+        last if last in codes else choices.first_with_data(inputs, codes, regional=True)
     )
 cols = st.columns([3, 1])
 code = cols[0].selectbox(_("Indicator"), codes, format_func=options.get, key="regions_code")
 st.query_params["code"] = code
 st.session_state["_regions_code_url"] = code
 
-periods = dv.regional_periods(inputs, code)
-latest = dv.regions_view(inputs, code, c.lang)
+periods = choices.regional_periods(inputs, code)
+latest = vr.regions_view(inputs, code, c.lang)
 default = latest.period if latest.period in periods else (periods[0] if periods else None)
 period = None
 if periods:
@@ -51,7 +52,7 @@ if periods:
 v = (
     latest
     if period in (None, latest.period)
-    else dv.regions_view(inputs, code, c.lang, period=period)
+    else vr.regions_view(inputs, code, c.lang, period=period)
 )
 
 if v.demo:
@@ -79,7 +80,7 @@ for col, metric in zip(st.columns(len(v.metrics), border=True), v.metrics, stric
 left, right = st.columns([3, 2])
 with left:
     st.plotly_chart(
-        charts.region_map(
+        charts_regions.region_map(
             v.frame,
             c.lang,
             value_col="measure",
@@ -94,10 +95,10 @@ with left:
         config={"displaylogo": False, "scrollZoom": False},
         key="region_map",
     )
-    st.caption(_("Map: {attribution}", attribution=dv.ltr(charts.MAP_ATTRIBUTION, c.lang)))
+    st.caption(_("Map: {attribution}", attribution=charts.map_attribution(c.lang)))
 with right:
     st.plotly_chart(
-        charts.region_bars(
+        charts_regions.region_bars(
             v.frame,
             c.lang,
             value_col="measure",

@@ -3,7 +3,7 @@ choices kept in the URL, the Overview's way in, the offline map with its licence
 
 import pytest
 
-from kpis.charts import MAP_ATTRIBUTION
+from kpis.charts import map_attribution
 from tests.browser import browser, open_page, running_app
 
 EGDI_FR = "Rang à l'indice ONU de développement de l'e-gouvernement (EGDI)"
@@ -56,7 +56,9 @@ def test_arabic_indicator_chart_reads_right_to_left(app):
     )
     assert ticks["2024"] > ticks["2030"]
     plot = page.locator(".js-plotly-plot").first
-    assert plot.get_by_text("عرض — بيانات توضيحية").count() == 1  # DEMO watermark on the chart
+    assert (
+        plot.get_by_text("بيانات توضيحية — ليست أرقامًا رسمية").count() == 1
+    )  # DEMO watermark on the chart
     # Lists of the explanation are flush right like the rest of the Arabic text.
     align = page.evaluate(
         "getComputedStyle(document.querySelector('[data-testid=stMain] li')).textAlign"
@@ -102,8 +104,9 @@ def test_regions_map_draws_offline_with_its_licence(app):
     assert plots.count() == 2  # the map and the ranking
     page.locator(".js-plotly-plot canvas").first.wait_for()
     # The licence is written on the map and again under it.
-    assert plots.first.get_by_text(MAP_ATTRIBUTION).count() == 1
-    assert page.get_by_test_id("stCaptionContainer").get_by_text(MAP_ATTRIBUTION).count() == 1
+    licence = map_attribution("fr")
+    assert plots.first.get_by_text(licence).count() == 1
+    assert page.get_by_test_id("stCaptionContainer").get_by_text(licence).count() == 1
     # All twelve regions were drawn (one choropleth location each).
     n = page.evaluate(
         "() => document.querySelector('.js-plotly-plot').data"

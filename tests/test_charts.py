@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kpis import charts, indicator_detail
+from kpis import charts, charts_regions, indicator_detail
 from kpis.inputs import inputs_from_records
 from loaders.i18n import translator
 
@@ -202,7 +202,7 @@ def _regions_frame():
 
 @pytest.mark.parametrize("lang", ["ar", "fr"])
 def test_region_map_is_offline_and_carries_the_odbl_attribution(lang):
-    fig = charts.region_map(
+    fig = charts_regions.region_map(
         _regions_frame(),
         lang,
         value_col="measure",
@@ -215,8 +215,9 @@ def test_region_map_is_offline_and_carries_the_odbl_attribution(lang):
     assert fig.layout.map.style == "white-bg"  # no web tiles: works on a closed network
     assert not fig.layout.map.layers
     attribution = [a for a in fig.layout.annotations if a.name == "attribution"]
-    assert [a.text for a in attribution] == [charts.MAP_ATTRIBUTION]
-    assert "ODbL" in charts.MAP_ATTRIBUTION and "OpenStreetMap" in charts.MAP_ATTRIBUTION
+    # In the map's language; the licence and the names stay as they are written.
+    assert [a.text for a in attribution] == [charts.map_attribution(lang)]
+    assert "ODbL" in attribution[0].text and "OpenStreetMap" in attribution[0].text
     missing, shown = fig.data
     assert list(missing.locations) == ["MA-12"]  # no report: drawn grey, without a colour scale
     assert missing.showscale is False
@@ -229,7 +230,7 @@ def test_region_map_is_offline_and_carries_the_odbl_attribution(lang):
 
 def test_region_bars_rank_regions_mark_laggards_and_reference():
     frame = _regions_frame()
-    fig = charts.region_bars(
+    fig = charts_regions.region_bars(
         frame,
         "ar",
         value_col="measure",
@@ -249,7 +250,7 @@ def test_region_bars_rank_regions_mark_laggards_and_reference():
     assert list(fig.layout.yaxis.categoryarray)[-1] == "Region 11"
     assert fig.layout.xaxis.range[0] > fig.layout.xaxis.range[1]  # bars grow leftwards in Arabic
     assert [s.x0 for s in fig.layout.shapes if s.name == "reference"] == [55.0]
-    fr = charts.region_bars(
+    fr = charts_regions.region_bars(
         frame, "fr", value_col="measure", label_col="label", text_col="measure_text", title="t"
     )
     assert fr.layout.xaxis.range[0] < fr.layout.xaxis.range[1]

@@ -131,9 +131,11 @@ def test_overview_and_cli_show_the_same_figures(tmp_path, monkeypatch, kind):
                 value_text(r["latest_value"], unit, "en", milestone=milestone)
             ), r["indicator"]
         if r["coverage"]:
-            assert f"{r['coverage']} regions" in row["Latest value"], r["indicator"]
+            n, total = r["coverage"].split("/")
+            assert f"{n} of {total} regions" in row["Latest value"], r["indicator"]
         if r["partial_sum"]:
-            assert f"{r['partial_sum']['coverage']} regions" in row["Latest value"]
+            n, total = r["partial_sum"]["coverage"].split("/")
+            assert f"{n} of {total} regions" in row["Latest value"]
     # The headline counts are the CLI's status groups.
     metrics = {m.label: m.value for m in at.metric}
     tr = translator("en")
@@ -159,12 +161,14 @@ def test_a_partial_regional_sum_is_shown_with_its_coverage_and_never_used(tmp_pa
     row = _overview_rows(_app(db, "fr", "pages/overview.py", monkeypatch))[
         load_catalog().indicator("IA.JOBS").name_fr
     ]
-    assert "5/12 régions" in row["Dernière valeur"] and "93\u202f995" in row["Dernière valeur"]
+    assert (
+        "de 5 régions sur 12" in row["Dernière valeur"] and "93\u202f995" in row["Dernière valeur"]
+    )
     assert row["Référence"] == "—" and row["Avancement"] == "—"
     ar = _app(db, "ar", "pages/indicator.py", monkeypatch, code="IA.JOBS")
     card = {m.label: m for m in ar.metric}[translator("ar")("Latest value")]
-    # Right to left: the fraction is isolated so it reads 5/12, not 12/5.
-    assert "\u20665/12\u2069" in " ".join(c.value for c in ar.caption)
+    # Coverage in words ("5 regions out of 12"), not a fraction that right to left could read 12/5.
+    assert "5 جهات من أصل 12" in " ".join(c.value for c in ar.caption)
     assert card.value.translate(ISOLATES) == "93.995"
     # The CSV export says it too.
     buf = io.StringIO()

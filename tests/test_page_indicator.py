@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpis import detail_views as dv
+from kpis import view_indicator as vi
 from kpis.inputs import inputs_from_records
+from kpis.text import texts
 from kpis.views import unit_label
 from loaders.i18n import translator
 
@@ -68,8 +69,10 @@ def test_published_rank_with_its_file_row_and_explanation(tmp_path, monkeypatch,
     first = obs.iloc[0]
     assert first[_("Period")] == "2024"
     assert first[_("Value")] == f"90 {unit_label('rank', lang)}"
-    assert first[_("File / row")] == f"observations_public.csv · {_('row {n}', n=10)}"
-    assert first[_("Loaded by")] == "marsad (reference data)"
+    # In Arabic the file name is isolated (FSI…PDI) so the right-to-left cell does not reorder it.
+    name = "\u2068observations_public.csv\u2069" if lang == "ar" else "observations_public.csv"
+    assert first[_("File / row")] == f"{name} · {_('row {n}', n=10)}"
+    assert first[_("Loaded by")] == _("Marsad (reference data)")
     assert at.query_params["code"] in ("DM.EGDI_RANK", ["DM.EGDI_RANK"])
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert (spec["layout"]["xaxis"].get("autorange") == "reversed") == (lang == "ar")
@@ -150,7 +153,7 @@ def test_explanation_in_words_for_a_hand_computed_case():
             },
         ],
     )
-    v = dv.indicator_view(inputs, "X", "en", today=dt.date(2026, 1, 15))
+    v = vi.indicator_view(inputs, "X", "en", today=dt.date(2026, 1, 15))
     m = {x.label: (x.value, x.note) for x in v.metrics}
     assert m["Progress"][0] == "40%"
     assert m["Expected progress"] == ("17%", "at Q4 2025")
@@ -168,9 +171,9 @@ def test_explanation_in_words_for_a_hand_computed_case():
 
 
 def test_signed_numbers_keep_their_sign_in_arabic():
-    assert dv._signed(-18.8, "MW", "ar") == "\u2066-18,8\u2069 ميغاواط"
-    assert dv._signed(12, "%", "fr") == "+12\u00a0%"
-    assert dv.ltr("0,60 ≤ R", "fr") == "0,60 ≤ R"
+    assert texts("ar").signed(-18.8, "MW") == "\u2066-18,8\u2069 ميغاواط"
+    assert texts("fr").signed(12, "%") == "+12\u00a0%"
+    assert texts("fr").ltr("0,60 ≤ R") == "0,60 ≤ R"
 
 
 def test_without_a_choice_the_page_opens_on_the_first_indicator_with_data(tmp_path, monkeypatch):

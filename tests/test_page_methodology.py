@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpis import detail_views as dv
 from kpis import methods
-from kpis.charts import MAP_ATTRIBUTION
+from kpis import view_methodology as vm
+from kpis.charts import map_attribution
 from loaders.i18n import translator
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -61,7 +61,7 @@ def test_methodology_in_each_language(tmp_path, monkeypatch, lang):
         _("Per-capita scale: per {scale} inhabitants, 2024 census (HCP, RGPH 2024).", scale=scale)
         in text
     )
-    assert MAP_ATTRIBUTION in text
+    assert map_attribution(lang) in text
     for label in methods.STATUS_LABELS.values():
         if label != "Not enough data":
             assert _(label) in text
@@ -96,12 +96,12 @@ def _section_text(section) -> str:
 
 
 def test_numbers_are_read_from_the_methods_module_not_retyped(monkeypatch):
-    before = {s.key: _section_text(s) for s in dv.methodology_sections("fr")}
+    before = {s.key: _section_text(s) for s in vm.methodology_sections("fr")}
     assert "au moins 95\u00a0% de l'avancement attendu" in before["status"]
     monkeypatch.setattr(methods, "TRAJECTORY_ON_TRACK", 0.9)
     monkeypatch.setattr(methods, "LAGGING_RATIO", 0.5)
     monkeypatch.setattr(methods, "PROJECTION_HALF_LIFE_YEARS", 3.0)
-    after = {s.key: _section_text(s) for s in dv.methodology_sections("fr")}
+    after = {s.key: _section_text(s) for s in vm.methodology_sections("fr")}
     assert "L'avancement atteint au moins 90\u00a0% de l'avancement attendu" in after["status"]
     assert "au moins 95\u00a0% de l'avancement attendu" not in after["status"]
     assert "sous 50\u00a0% de la référence nationale" in after["disparity"]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpis import detail_views as dv
-from kpis.charts import MAP_ATTRIBUTION
+from kpis import view_regions as vr
+from kpis.charts import map_attribution
 from loaders.i18n import translator
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -55,7 +55,7 @@ def test_real_institute_openings_compared_as_reported_with_exact_coverage(
     period = at.selectbox(key="regions_period_IA.JAZARI")
     assert period.value == "2026-Q1"  # the latest reported period by default
     m = _metrics(at)
-    assert m[_("Regions reported")] == "5 / 12"
+    assert m[_("Regions reported")] == _("{n} of {total}", n="5", total="12")
     # No per-inhabitant reference and no lagging rule for one-per-region counts.
     assert _("National reference") not in m and _("Lagging regions") not in m
     assert m[_("Highest / lowest")] == "—"  # seven regions at 0: undefined, not infinite
@@ -65,19 +65,19 @@ def test_real_institute_openings_compared_as_reported_with_exact_coverage(
     assert _("Every region reported.") not in text
     assert "3" + {"en": ",", "fr": "\u202f", "ar": "."}[lang] + "349" not in text
     # The page says which comparison is used and why.
-    assert _(dv.COMPARISON_WHY["absolute"]) in text
+    assert _(vr.COMPARISON_WHY["absolute"]) in text
     table = at.table[0].value
     assert len(table) == 12
     assert _("Relative to the national reference") not in table.columns
     assert list(table[_("Value")]).count(_("No report")) == 7
     captions = " ".join(c.value for c in at.caption).translate(ISOLATES)
-    assert MAP_ATTRIBUTION in captions  # the licence under the map, as well as on it
+    assert map_attribution(lang) in captions  # the licence under the map, as well as on it
     charts = [json.loads(p.proto.spec) for p in at.get("plotly_chart")]
     map_fig = charts[0]
     assert map_fig["layout"]["map"]["style"] == "white-bg"
     assert [
         a["text"] for a in map_fig["layout"]["annotations"] if a.get("name") == "attribution"
-    ] == [MAP_ATTRIBUTION]
+    ] == [map_attribution(lang)]
 
 
 def test_missing_regions_are_named_exactly_and_an_earlier_period_can_be_chosen(
@@ -90,7 +90,7 @@ def test_missing_regions_are_named_exactly_and_an_earlier_period_can_be_chosen(
     assert "5 régions sur 12 ont publié ; manquent :" in listed.translate(ISOLATES)
     # At 2025-Q3 two institutes existed (Guelmim-Oued Noun, L'Oriental): ten regions missing.
     at.selectbox(key="regions_period_IA.JAZARI").set_value("2025-Q3").run()
-    assert _metrics(at)["Régions ayant publié"] == "2 / 12"
+    assert _metrics(at)["Régions ayant publié"] == "2 sur 12"
     assert at.query_params["code"] in ("IA.JAZARI", ["IA.JAZARI"])
 
 

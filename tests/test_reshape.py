@@ -283,7 +283,12 @@ def test_problem_codes_are_the_stable_ones():
             "fr",
             "« S1 2025 » n'est pas une période (attendu par ex. 2026-Q1, T1 2026, 1er trimestre 2026 ou 2026)",
         ),
-        ("ar", "«S1 2025» ليست فترة (المتوقع مثلا 2026-Q1 أو الربع الأول 2026 أو 2026)"),
+        # Right to left: the cell as typed and the period code are isolated (FSI…PDI), so neither is
+        # reordered and the « » quotes stay matched.
+        (
+            "ar",
+            "«\u2068S1 2025\u2069» ليست فترة (المتوقع مثلا \u20682026-Q1\u2069 أو الربع الأول 2026 أو 2026)",
+        ),
     ],
 )
 def test_messages_are_in_the_users_language(lang, message):

@@ -1,0 +1,94 @@
+"""Where figures come from, as a reader sees it: catalog source entries and stored source texts turned into
+institution names in the page language with their links (data/catalog/sources.csv), and the catalog notes in the language."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from loaders.catalog import load_catalog
+from loaders.catalog_sources import Source
+
+# "host/path (a note)": a catalog entry; the host names the institution, the path the page.
+_ENTRY = re.compile(r"^(?P<host>[\w-]+(\.[\w-]+)+)(?P<path>/\S*)?(\s*\(.*\))?$", re.IGNORECASE)
+
+
+@cache
+def _catalog():
+    return load_catalog()
+
+
+@cache
+def _by_id() -> dict[str, Source]:
+    return {s.id: s for s in _catalog().sources}
+
+
+@cache
+def _by_host() -> dict[str, Source]:
+    out = {}
+    for s in _catalog().sources:
+        host = s.url.removeprefix("https://").split("/")[0].lower().removeprefix("www.")
+        if host:
+            out[host] = s
+    return out
+
+
+def _source_of_host(host: str) -> Source | None:
+    host = host.lower().removeprefix("www.")
+    hosts = _by_host()
+    while host:
+        if host in hosts:
+            return hosts[host]
+        host = host.partition(".")[2] if host.count(".") > 1 else ""
+    return None
+
+
+def entry(text: str, lang: str, source_id: str | None = None) -> tuple[str, str | None]:
+    """One source entry as (name in the language, https link or None). A catalog entry
+    ("lematin.ma/economie/…", "cafrad.io (launch report)") becomes its institution, linked to the page
+    when it has a path, else to the institution's site; any other text (typed in an upload) stays as is."""
+    text = text.strip()
+    m = _ENTRY.match(text)
+    src = _by_id().get(source_id or "") or (_source_of_host(m["host"]) if m else None)
+    if src is None:
+        return text, None
+    url = f"https://{m['host']}{m['path']}" if m and m["path"] else (src.url or None)
+    return src.name(lang), url
+
+
+def entries(text: str | None, lang: str, source_ids=()) -> list[tuple[str, str | None]]:
+    """Every entry of a `;`-separated source text, each as (name, link), duplicates removed."""
+    parts = [p for p in (text or "").split(";") if p.strip()]
+    ids = list(source_ids or ()) if len(source_ids or ()) == len(parts) else [None] * len(parts)
+    out: list[tuple[str, str | None]] = []
+    for part, sid in zip(parts, ids, strict=True):
+        item = entry(part, lang, sid)
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def names(text: str | None, lang: str) -> str:
+    """The institutions of a source text, by name, for a table cell (no links there)."""
+    return ", ".join(dict.fromkeys(name for name, _url in entries(text, lang)))
+
+
+def indicator_sources(code: str, sources: str | None, lang: str) -> list[tuple[str, str | None]]:
+    """The catalog sources of an indicator's target and baseline, by the ids of the shipped catalog."""
+    ids = ()
+    try:
+        ind = _catalog().indicator(code)
+        ids = ind.source_ids if ind.sources == sources else ()
+    except KeyError:
+        pass
+    return entries(sources, lang, ids)
+
+
+def catalog_note(code: str, notes: str | None, lang: str) -> str:
+    """The catalog's note on an indicator in the language (the English note when none is written)."""
+    try:
+        ind = _catalog().indicator(code)
+    except KeyError:
+        return notes or ""
+    translated = {"fr": ind.notes_fr, "ar": ind.notes_ar}.get(lang, "")
+    return translated or (notes or "")
