@@ -802,5 +802,5 @@ def test_a_period_or_region_problem_points_at_the_period_or_region_cell(store):
         ("region-not-allowed", "Région non admise"),
     ]
     assert fr.problems[1].message("ar") == (
-        "DM.EXPORTS يُتتبَّع على مستوى المغرب ككل: لا تُقبل قيمة خاصة بجهة الدار البيضاء-سطات"
+        "\u2068DM.EXPORTS\u2069 يُتتبَّع على مستوى المغرب ككل: لا تُقبل قيمة خاصة بجهة الدار البيضاء-سطات"
     )

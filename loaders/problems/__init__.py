@@ -151,7 +151,7 @@ class Problem:
     def render(self, lang: str) -> str:
         template = CODES[self.code].templates[self.variant]
         values = {k: _fmt(kind, self.params[k], lang) for k, kind in template.params.items()}
-        return gettext(template.msgid, lang).format(**values)
+        return gettext(template.msgid, lang, **values)  # user text isolated in Arabic
 
     @property
     def message(self) -> Rendered:
@@ -291,7 +291,7 @@ class UnreadableFile(Exception):
         return (_rebuild, (type(self), self.file, self.lang, self.params))
 
     def title_in(self, lang: str) -> str:
-        return gettext(self.msgid, lang).format(**self.params)
+        return gettext(self.msgid, lang, **self.params)
 
     @property
     def title(self) -> str:
