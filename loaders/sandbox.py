@@ -16,6 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import settings
 from .i18n import translator
 from .limits import Limits, check_size, limits
 from .problems import Problem
@@ -126,7 +127,7 @@ def ingest_in_worker(
                 mb=lim.worker_mb,
             )
             return _rejected([_worker_problem(names, "worker-memory", message)], names, message)
-        if os.environ.get("MARSAD_DEBUG"):
+        if settings.get("MARSAD_DEBUG"):
             sys.stderr.write(err.decode(errors="replace")[-4000:])
         message = _(
             "The files could not be checked (the reading process failed); nothing was written"

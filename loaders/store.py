@@ -15,6 +15,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
+from . import settings
 from .catalog import CATALOG_DIR, Catalog, load_catalog
 from .i18n import N_
 
@@ -151,7 +152,7 @@ OBS_ARROW_SCHEMA = pa.schema(
 
 def resolve_url(db: str | os.PathLike | None = None) -> str:
     """--db value, else MARSAD_DB_URL, else the default DuckDB file; a plain path means a DuckDB file."""
-    db = db or os.environ.get("MARSAD_DB_URL") or DEFAULT_DB
+    db = db or settings.get("MARSAD_DB_URL") or DEFAULT_DB
     db = str(db)
     if "://" in db:
         return db
@@ -317,9 +318,7 @@ class Store:
         # How long to wait for a DuckDB file another process holds; then StoreBusy. MARSAD_LOCK_WAIT_SECONDS
         # overrides the default (tests, or a deployment with long loads).
         self.lock_wait = (
-            lock_wait
-            if lock_wait is not None
-            else float(os.environ.get("MARSAD_LOCK_WAIT_SECONDS", self.LOCK_RETRY_SECONDS))
+            lock_wait if lock_wait is not None else settings.get("MARSAD_LOCK_WAIT_SECONDS")
         )
         self.on_wait = (
             on_wait  # called once when a wait for the lock starts (the CLI says so on stderr)

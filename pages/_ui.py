@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -15,10 +14,10 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from loaders import settings
 from loaders.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, RTL_LANGS, name_col, translator
 from loaders.store import Store, StoreBusy, local_time, local_today, open_store, resolve_url, utcnow
 
-GEO_ATTRIBUTION = "© OpenStreetMap contributors, ODbL; regions from the morocco-map project"
 # A viewer waits this long for a DuckDB file another process is writing, then sees the last figures read.
 READ_LOCK_WAIT = 2.0
 # The last result of every read the pages make, per process (url, name, arguments): served, with a note, while
@@ -172,8 +171,7 @@ def build_ctx() -> Ctx:
         store=store,
         rtl=lang in RTL_LANGS,
         as_of=st.session_state.get("as_of"),
-        method=st.session_state.get("method")
-        or os.environ.get("MARSAD_STATUS_METHOD", "trajectory"),
+        method=st.session_state.get("method") or settings.get("MARSAD_STATUS_METHOD"),
     )
     st.session_state["_ctx"] = c
     return c
@@ -232,6 +230,69 @@ def language_picker(c: Ctx) -> None:
     st.query_params["lang"] = c.lang
 
 
+def url_choice(param: str, key: str, choices: list[str], default: str) -> None:
+    """Seed a selectbox from the URL. The URL wins when it differs from what this page last wrote there
+    (a shared link, or the Overview's "open an indicator"); otherwise the widget keeps its value."""
+    url = st.query_params.get(param)
+    last = st.session_state.get(f"_{key}_url")
+    if url in choices and url != last:
+        st.session_state[key] = url
+    elif st.session_state.get(key) not in choices:
+        st.session_state[key] = last if last in choices else default
+
+
+def write_url(param: str, key: str, value: str) -> None:
+    """Put the widget's choice in the URL (a shared link opens on it) and remember it was this page's."""
+    if value:
+        st.query_params[param] = value
+    elif param in st.query_params:
+        del st.query_params[param]
+    st.session_state[f"_{key}_url"] = value
+
+
+def signed_in_user() -> str | None:
+    """The signed-in person, when the app has sign-in configured."""
+    try:
+        if st.user.is_logged_in:
+            return st.user.get("email") or st.user.get("name") or None
+    except Exception:  # no sign-in configured
+        pass
+    return None
+
+
+def current_user(c: Ctx) -> str:
+    """Who loads or undoes, as recorded in the batch: the signed-in person; until sign-in exists, the name
+    typed on the Upload page (kept for the session), else MARSAD_USER, else "app"."""
+    return (
+        signed_in_user()
+        or st.session_state.get("user_name", "").strip()
+        or settings.get("MARSAD_USER")
+        or "app"
+    )
+
+
+def user_name_input(c: Ctx) -> str:
+    """Until sign-in exists: ask who is loading, once per session (the batch records it)."""
+    if signed_in_user():
+        return current_user(c)
+    # A widget's own state is dropped on pages that do not show it: the name lives under another key.
+    if "user_name" not in st.session_state:
+        st.session_state["user_name"] = settings.get("MARSAD_USER") or ""
+    st.session_state["user_name_input"] = st.session_state["user_name"]
+    st.text_input(
+        c._("Your name (recorded with the batch)"),
+        key="user_name_input",
+        max_chars=80,
+        placeholder=c._("e.g. Salma Benali, Ministry of Digital Transition"),
+        on_change=_keep_user_name,
+    )
+    return current_user(c)
+
+
+def _keep_user_name() -> None:
+    st.session_state["user_name"] = st.session_state["user_name_input"].strip()
+
+
 RTL_CSS = """
 <style>
 /* rtl on the app container puts the sidebar on the right and mirrors the main column. */
@@ -257,8 +318,6 @@ body, [data-testid="stMain"], [data-testid="stSidebar"] {
 
 BASE_CSS = """
 <style>
-.marsad-demo { background:#b45309; color:#fff; border-radius:4px; padding:0 .4em; font-size:.75em;
-  font-weight:600; letter-spacing:.05em; }
 .marsad-source { color:#555; font-size:.85em; }
 .marsad-empty { color:#666; font-style:italic; }
 </style>
@@ -330,10 +389,6 @@ def show_table(c: Ctx, df: pd.DataFrame, *, key: str | None = None) -> None:
         return
     with st.container(height=600 if len(df) > 14 else "content", border=False):
         st.table(literal_table(df).style.hide(axis="index"))
-
-
-def demo_badge(c: Ctx) -> str:
-    return f'<span class="marsad-demo">{c._("DEMO")}</span>'
 
 
 def view_controls(c: Ctx, methods: dict[str, str]) -> None:
