@@ -272,7 +272,8 @@ def current_user(c: Ctx) -> str:
 
 
 def user_name_input(c: Ctx) -> str:
-    """Until sign-in exists: ask who is loading, once per session (the batch records it)."""
+    """Until sign-in exists: ask who is loading, once per session (the batch records it). Returns the name,
+    "" while none is given."""
     if signed_in_user():
         return current_user(c)
     # A widget's own state is dropped on pages that do not show it: the name lives under another key.
@@ -286,11 +287,42 @@ def user_name_input(c: Ctx) -> str:
         placeholder=c._("e.g. Salma Benali, Ministry of Digital Transition"),
         on_change=_keep_user_name,
     )
-    return current_user(c)
+    return st.session_state["user_name"]
 
 
 def _keep_user_name() -> None:
     st.session_state["user_name"] = st.session_state["user_name_input"].strip()
+
+
+def _css_text(text: str) -> str:
+    """Text as a CSS string literal (our own translations; quotes, backslashes and line ends escaped)."""
+    return (
+        '"'
+        + "".join(ch if ch.isalnum() or ch in " .,:;()-–·/" else f"\\{ord(ch):x} " for ch in text)
+        + '"'
+    )
+
+
+def uploader_css(c: Ctx) -> None:
+    """Streamlit's file uploader writes its button ("Upload"), the size limit ("50MB per file") and, while a
+    file is dragged, "Drag and drop files here" in English only: they are hidden and replaced by the
+    translated instruction and button text."""
+    from loaders.limits import limits
+
+    hint = c._(
+        "Drop CSV, Excel (.xlsx, .xls) or LibreOffice (.ods) files here, up to {mb} MB each",
+        mb=limits().upload_mb,
+    )
+    st.html(
+        f"""<style>
+[data-testid="stFileUploaderDropzoneInstructions"] > * {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"]::after {{ content: {_css_text(hint)};
+  font-size: .875rem; color: rgba(49, 51, 63, .6); }}
+[data-testid="stFileUploaderDropzone"] button > * {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button::after {{ content: {_css_text(c._("Choose files"))}; }}
+[data-testid="stFileUploaderDropzone"] > :not(input):not(:has(button)) {{ visibility: hidden; }}
+</style>"""
+    )
 
 
 RTL_CSS = """
