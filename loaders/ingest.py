@@ -64,7 +64,7 @@ CHANGES_SCHEMA = pa.schema(
         ("region", pa.string()),
         ("old_value", pa.float64()),
         ("new_value", pa.float64()),
-        ("change", pa.string()),  # new | revised | unchanged | checked (error-free row of a rejected upload)
+        ("change", pa.string()),  # new | revised | unchanged | checked (no error, rejected preview)
         ("file", pa.string()),
         ("sheet", pa.string()),
         ("row_number", pa.int32()),
