@@ -6,7 +6,7 @@ import pandas as pd
 
 from loaders.i18n import fmt_date, fmt_number, translator
 
-# Undone batches read greyed in every language; the Status column says it in words too.
+# Undone batches read greyed in every language; the Status column says it in words.
 UNDONE_STYLE = "color: #8a8a8a; text-decoration: line-through;"
 
 
@@ -34,7 +34,7 @@ def batches_frame(batches: pd.DataFrame, lang: str, to_local) -> pd.DataFrame:
             _("Loaded on"): [when(v, lang, to_local) for v in batches["created_at"]],
             _("By"): batches["user_name"],
             _("Origin"): [origins.get(o, o) for o in batches["origin"]],
-            _("Files"): batches["files"],
+            _("Files"): [_file_names(f) for f in batches["files"]],
             _("New"): batches["inserted"],
             _("Revised"): batches["revised"],
             _("Unchanged"): batches["unchanged"],
@@ -43,12 +43,20 @@ def batches_frame(batches: pd.DataFrame, lang: str, to_local) -> pd.DataFrame:
     )
 
 
+def _file_names(files) -> str:
+    """The files' names without their folders (the seed's data/catalog/… path takes a third of the width)."""
+    if not isinstance(files, str):
+        return ""
+    return "; ".join(f.strip().rsplit("/", 1)[-1] for f in files.split(";"))
+
+
 def undone_rows(batches: pd.DataFrame) -> list[bool]:
     return [not (v is None or pd.isna(v)) for v in batches["undone_at"]]
 
 
 def styled(frame: pd.DataFrame, undone: list[bool]):
-    """The frame as a Styler with the undone batches greyed and struck through."""
+    """The frame as a Styler with the undone batches greyed (and struck through in the Arabic HTML table;
+    the data grid shows the colour only)."""
     marks = pd.Series(undone, index=frame.index)
     return frame.style.apply(
         lambda row: [UNDONE_STYLE if marks[row.name] else ""] * len(row), axis=1

@@ -52,13 +52,31 @@ def changes_frame(
 ) -> pd.DataFrame:
     """Preview rows (new, revised, or the error-free rows of a rejected upload), first PREVIEW_ROWS."""
     _ = translator(names.lang)
+    if (
+        checked
+    ):  # shown beside the problems, in half the page: the code, and the cell's place in one column
+        return pd.DataFrame(
+            [
+                {
+                    _("Indicator"): r["indicator"],
+                    _("Period"): fmt_period(r["period"], names.lang),
+                    _("Region"): names.region(r["region"]),
+                    _("Value"): names.value(r["indicator"], r["new_value"]),
+                    _("Unit"): units.label(names.units.get(r["indicator"]), names.lang),
+                    _("Where"): " · ".join(
+                        str(p) for p in (r["file"], r["sheet"], r["row_number"]) if p
+                    ),
+                }
+                for r in table.slice(0, PREVIEW_ROWS).to_pylist()
+            ]
+        )
     rows = [
         {
             _("Indicator"): names.indicator(r["indicator"]),
             _("Period"): fmt_period(r["period"], names.lang),
             _("Region"): names.region(r["region"]),
             **({_("Old value"): names.value(r["indicator"], r["old_value"])} if with_old else {}),
-            _("Value" if checked else "New value"): names.value(r["indicator"], r["new_value"]),
+            _("New value"): names.value(r["indicator"], r["new_value"]),
             _("Unit"): units.label(names.units.get(r["indicator"]), names.lang),
             _("File"): r["file"] + (f" · {r['sheet']}" if r["sheet"] else ""),
             _("Row"): r["row_number"],

@@ -320,7 +320,9 @@ def uploader_css(c: Ctx) -> None:
   font-size: .875rem; color: rgba(49, 51, 63, .6); }}
 [data-testid="stFileUploaderDropzone"] button > * {{ display: none; }}
 [data-testid="stFileUploaderDropzone"] button::after {{ content: {_css_text(c._("Choose files"))}; }}
-[data-testid="stFileUploaderDropzone"] > :not(input):not(:has(button)) {{ visibility: hidden; }}
+[data-testid="stFileUploaderDropzone"]
+  > :not(input):not(:has(button)):not([data-testid="stFileUploaderDropzoneInstructions"]) {{
+  visibility: hidden; }}
 </style>"""
     )
 
@@ -409,18 +411,22 @@ def https_link(text: str, url: str | None) -> str:
     return f"[{literal(text)}]({quote(url, safe=':/?=&#%~@,;')})"
 
 
-def show_table(c: Ctx, df: pd.DataFrame, *, key: str | None = None) -> None:
-    """A table that reads in the page's direction.
+def show_table(c: Ctx, df, *, key: str | None = None, wrap: bool = False) -> None:
+    """A table that reads in the page's direction; `df` a DataFrame or a pandas Styler.
 
-    In Arabic an HTML table: it follows the right-to-left layout (first column at the right) and wraps
-    long messages; the data grid keeps a left-to-right column order and clipped Arabic sentences at both
-    ends. Elsewhere the interactive grid (sorting, search). Callers cap their rows (PREVIEW_ROWS).
+    In Arabic, and wherever `wrap` is asked, an HTML table: it follows the right-to-left layout (first
+    column at the right) and wraps long texts, so every column stays visible; the data grid keeps a
+    left-to-right column order and clips long cells. Elsewhere the interactive grid (sorting, search).
+    Callers cap their rows (PREVIEW_ROWS).
     """
-    if not c.rtl:
+    if not (c.rtl or wrap):
         st.dataframe(df, hide_index=True, key=key)
         return
-    with st.container(height=600 if len(df) > 14 else "content", border=False):
-        st.table(literal_table(df).style.hide(axis="index"))
+    rows = len(df.data if isinstance(df, Styler) else df)
+    table = literal_table(df)
+    styler = table if isinstance(table, Styler) else table.style
+    with st.container(height=600 if rows > 14 else "content", border=False):
+        st.table(styler.hide(axis="index"))
 
 
 def view_controls(c: Ctx, methods: dict[str, str]) -> None:

@@ -118,7 +118,7 @@ errors, warnings = check.errors, check.warnings
 if errors:
     st.error(literal(check.message), icon=":material/block:")
     good = check.changes
-    left, right = st.columns([2, 3]) if good.num_rows else (None, st.container())
+    left, right = st.columns(2) if good.num_rows else (None, st.container())
     with right:
         st.subheader(_("Problems"))
         _problems_table(check.problems, "problems_table")

@@ -36,7 +36,7 @@ def test_an_undone_batch_is_marked_in_words_and_greyed(tmp_path, monkeypatch):
     db, first, second = _loaded_and_undone(tmp_path)
     at = _page(db, "en", monkeypatch)
     assert not at.exception
-    batches = at.dataframe[0].value
+    batches = at.table[0].value
     status = dict(zip(batches["Batch"], batches["Status"], strict=True))
     assert status[second].startswith("undone on ") and status[second].endswith(" by lead")
     assert status[first] == "in force"
@@ -88,5 +88,14 @@ def test_versions_open_on_an_indicator_that_has_values(tmp_path, monkeypatch):
     with_values = [c for c in codes if not value_keys(store, c).empty]
     assert picker.value == with_values[0]  # the first indicator, in catalog order, that has a value
     assert not any("No value has been loaded" in c.value for c in at.caption)
-    versions = at.dataframe[-1].value
+    versions = at.dataframe[-1].value  # the versions stay a data grid in English
     assert "Where" in versions.columns and len(versions) >= 1
+
+
+def test_the_arabic_history_page_renders_the_marked_table(tmp_path, monkeypatch):
+    db, _first, second = _loaded_and_undone(tmp_path)
+    at = _page(db, "ar", monkeypatch)
+    assert not at.exception
+    batches = at.table[0].value
+    assert len(batches.columns) == 9
+    assert batches.iloc[0, -1].startswith("أُلغيت في ")  # the newest batch, undone

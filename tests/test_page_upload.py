@@ -84,7 +84,11 @@ def test_bad_file_shows_problems_and_writes_nothing(tmp_path, monkeypatch, lang)
     codes = problems[{"en": "Code", "ar": "الرمز"}[lang]].tolist()
     rows = problems[{"en": "Row", "ar": "السطر"}[lang]].tolist()
     assert (codes, rows) == (["bad-number"], [4])
-    assert good[{"en": "Row", "ar": "السطر"}[lang]].astype(int).tolist() == [2, 3, 5]
+    assert good[{"en": "Where", "ar": "الموضع"}[lang]].tolist() == [
+        "bad_number_row4.csv · 2",
+        "bad_number_row4.csv · 3",
+        "bad_number_row4.csv · 5",
+    ]
     labels = [b.proto.label for b in at.get("download_button")]
     assert any(
         label.startswith({"en": "Download the problems", "ar": "تنزيل المشاكل"}[lang])
@@ -187,7 +191,7 @@ def test_history_page_undoes_a_batch_only_after_confirmation(tmp_path, monkeypat
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception
-    batches = at.dataframe[0].value
+    batches = at.table[0].value
     assert batches["Batch"].tolist() == list(range(26, 0, -1))
     assert batches["Origin"].tolist() == ["upload", "upload"] + ["published reference"] * 24
     assert at.selectbox(key="undo_pick").value == 26
@@ -209,7 +213,7 @@ def test_history_page_undoes_a_batch_only_after_confirmation(tmp_path, monkeypat
     assert h.set_index("batch_id").loc[26, "undone_by"] == "lead"
     assert at.selectbox(key="undo_pick").options == [
         "Batch 25 · good_long_three_values.csv · "
-        + at.dataframe[0].value["Loaded on"].iloc[1]
+        + at.table[0].value["Loaded on"].iloc[1]
         + " · amina"
     ]
 
@@ -265,5 +269,5 @@ def test_history_page_shows_batch_times_in_casablanca(tmp_path, monkeypatch):
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception
-    batches = at.dataframe[0].value
+    batches = at.table[0].value
     assert batches["Loaded on"].iloc[0] == "2026-06-15 00:30"
