@@ -1188,9 +1188,7 @@ def problems_csv(problems: list[Problem]) -> bytes:
     import csv
     import io
 
-    def cell(v) -> str:
-        text = "" if v is None else str(v)
-        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    from .csvtext import formula_safe as cell
 
     buf = io.StringIO()
     w = csv.writer(buf)
