@@ -80,7 +80,7 @@ def test_bad_file_shows_problems_and_writes_nothing(tmp_path, monkeypatch, lang)
     at = _upload(_page(db, lang, monkeypatch), "bad_number_row4.csv")
     assert not at.exception
     assert at.error, "the page says the upload is blocked"
-    good, problems = _tables(at)  # the rows without errors, and the problems beside them
+    problems, good = _tables(at)  # the problems, then the rows without errors
     codes = problems[{"en": "Code", "ar": "الرمز"}[lang]].tolist()
     rows = problems[{"en": "Row", "ar": "السطر"}[lang]].tolist()
     assert (codes, rows) == (["bad-number"], [4])
@@ -104,7 +104,7 @@ def test_a_rejected_upload_offers_its_good_rows_as_a_corrected_template(tmp_path
 
     db = tmp_path / "m.duckdb"
     at = _upload(_page(db, "fr", monkeypatch), "bad_number_row4.csv")
-    good, _problems = _tables(at)
+    _problems, good = _tables(at)
     assert good["Région"].tolist() == [
         "Casablanca-Settat",
         "Tanger-Tétouan-Al Hoceïma",
