@@ -34,7 +34,10 @@ def batches_frame(batches: pd.DataFrame, lang: str, to_local) -> pd.DataFrame:
             _("Loaded on"): [when(v, lang, to_local) for v in batches["created_at"]],
             _("By"): batches["user_name"],
             _("Origin"): [origins.get(o, o) for o in batches["origin"]],
-            _("Files"): [_file_names(f) for f in batches["files"]],
+            _("Files"): [
+                f if o == "upload" else _file_names(f)  # an uploaded name is shown as sent
+                for f, o in zip(batches["files"], batches["origin"], strict=True)
+            ],
             _("New"): batches["inserted"],
             _("Revised"): batches["revised"],
             _("Unchanged"): batches["unchanged"],
@@ -44,7 +47,7 @@ def batches_frame(batches: pd.DataFrame, lang: str, to_local) -> pd.DataFrame:
 
 
 def _file_names(files) -> str:
-    """The files' names without their folders (the seed's data/catalog/… path takes a third of the width)."""
+    """The seed's files without their folders (data/catalog/… takes a third of the table's width)."""
     if not isinstance(files, str):
         return ""
     return "; ".join(f.strip().rsplit("/", 1)[-1] for f in files.split(";"))
