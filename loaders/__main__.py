@@ -14,12 +14,14 @@ import os
 import signal
 import sys
 
+from loaders import settings
+
 LANG_CHOICES = ("ar", "fr", "en")
 
 
 def _default_user() -> str:
     try:
-        return os.environ.get("MARSAD_USER") or getpass.getuser()
+        return settings.get("MARSAD_USER") or getpass.getuser()
     except Exception:  # no login name (some containers): still record something honest
         return "unknown"
 
@@ -168,9 +170,7 @@ def cmd_ingest(args) -> int:
             expected_state=args.expect_state,
         )
     except UnreadableFile as e:
-        if os.environ.get(
-            "MARSAD_DEBUG"
-        ):  # the underlying cause, for whoever maintains the readers
+        if settings.get("MARSAD_DEBUG"):  # the underlying cause, for whoever maintains the readers
             import traceback
 
             traceback.print_exception(e)
@@ -364,7 +364,7 @@ def cmd_export(args) -> int:
 def cmd_template(args) -> int:
     from .template import build_template
 
-    if args.db or os.environ.get("MARSAD_DB_URL"):
+    if args.db or settings.get("MARSAD_DB_URL"):
         _store, catalog = _open(args)
     else:  # no database named: the catalog files are enough
         from .catalog import CATALOG_DIR, load_catalog

@@ -73,7 +73,7 @@ CHANGES_SCHEMA = pa.schema(
         ("region", pa.string()),
         ("old_value", pa.float64()),
         ("new_value", pa.float64()),
-        ("change", pa.string()),  # new | revised | unchanged
+        ("change", pa.string()),  # new | revised | unchanged | checked (no error, rejected preview)
         ("file", pa.string()),
         ("sheet", pa.string()),
         ("row_number", pa.int32()),
@@ -264,6 +264,36 @@ _ROW_RULES = """
     END AS reason
     FROM up u LEFT JOIN cat c ON c.code = u.indicator LEFT JOIN reg r ON r.iso = u.region
 """
+
+
+# The rows of a rejected preview (dry run) that have no error of their own: shown beside the problems, and the
+# pre-filled rows of the corrected template. A file with an error not tied to a row gives none.
+_GOOD_ROWS = f"""
+    SELECT u.indicator, u.period, u.region, NULL::DOUBLE AS old_value, u.value AS new_value,
+           'checked' AS change, u.file, u.sheet, u.row_number, NULL::INTEGER AS old_batch_id
+    FROM ({_ROW_RULES}) u
+    WHERE u.reason IS NULL
+      AND NOT EXISTS (SELECT 1 FROM bad b WHERE b.file = u.file
+                      AND (b.row_number IS NULL OR (b.sheet IS NOT DISTINCT FROM u.sheet
+                                                    AND b.row_number = u.row_number)))
+    ORDER BY u.fidx, u.sheet, u.row_number, u.col
+"""
+
+
+def _good_rows(con, now: dt.datetime, problems: list[Problem]) -> pa.Table:
+    wide = ("too-many-problems", "no-data")
+    bad = [p for p in problems if p.is_error and p.code not in wide]
+    con.register(
+        "bad",
+        pa.table(
+            {
+                "file": pa.array([p.file for p in bad], pa.string()),
+                "sheet": pa.array([p.sheet for p in bad], pa.string()),
+                "row_number": pa.array([p.row for p in bad], pa.int32()),
+            }
+        ),
+    )
+    return con.sql(_GOOD_ROWS, params=_rule_sql_params(now)).to_arrow_table().cast(CHANGES_SCHEMA)
 
 
 def _rule_sql_params(now: dt.datetime) -> dict:
@@ -790,7 +820,7 @@ def ingest_long(
                 0,
                 0,
                 _sorted(problems, files),
-                _empty_changes(),
+                _good_rows(con, now, problems) if preview and dry_run else _empty_changes(),
                 _("Nothing was written: {count} problems must be fixed first", count=n_errors),
                 list(files),
             )
@@ -985,9 +1015,7 @@ def problems_csv(problems: list[Problem]) -> bytes:
     import csv
     import io
 
-    def cell(v) -> str:
-        text = "" if v is None else str(v)
-        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    from .csvtext import formula_safe as cell
 
     buf = io.StringIO()
     w = csv.writer(buf)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import struct
 import zipfile
@@ -10,6 +9,7 @@ import zlib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from . import settings
 from .i18n import fmt_number
 from .problems import Problem, per_lang
 
@@ -50,15 +50,8 @@ ENV = {
 
 def limits() -> Limits:
     """The limits in force now (read from the environment on every call, so a test or a deployment can set them)."""
-    values = {}
-    for f in fields(Limits):
-        raw = os.environ.get(ENV[f.name], "").strip()
-        if raw:
-            try:
-                values[f.name] = max(int(raw), 1)
-            except ValueError:
-                pass  # a mistyped setting keeps the safe default rather than lifting the limit
-    return Limits(**values)
+    # loaders/settings.py declares each one; a mistyped value keeps the safe default rather than lifting it
+    return Limits(**{f.name: max(int(settings.get(ENV[f.name])), 1) for f in fields(Limits)})
 
 
 def _mb(n: int, lang: str) -> str:

@@ -16,6 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import settings
 from .i18n import translator
 from .limits import Limits, check_size, limits
 from .problems import Problem
@@ -132,7 +133,7 @@ def ingest_in_worker(
             return _rejected(
                 [_worker_problem(names, "worker-memory", lang, mb=lim.worker_mb)], names, message
             )
-        if os.environ.get("MARSAD_DEBUG"):
+        if settings.get("MARSAD_DEBUG"):
             sys.stderr.write(err.decode(errors="replace")[-4000:])
         message = _(
             "The files could not be checked (the reading process failed); nothing was written"

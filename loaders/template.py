@@ -148,12 +148,14 @@ def _catalog_of(store_or_catalog) -> Catalog:
     return store_catalog(store_or_catalog)
 
 
-def template_bytes(store_or_catalog, *, lang: str = "ar", fmt: str = "xlsx") -> bytes:
-    """The template as bytes (for a download button), as .xlsx or .ods."""
+def template_bytes(
+    store_or_catalog, *, lang: str = "ar", fmt: str = "xlsx", rows: list[dict] | None = None
+) -> bytes:
+    """The template as bytes (for a download button), as .xlsx or .ods, pre-filled with `rows` if given."""
     import io
 
     buf = io.BytesIO()
-    build_template(store_or_catalog, buf, lang=lang, fmt=fmt)
+    build_template(store_or_catalog, buf, lang=lang, fmt=fmt, rows=rows)
     return buf.getvalue()
 
 
@@ -321,9 +323,11 @@ def build_template(
     col = {k: i for i, k in enumerate(COLUMNS)}
     lookups = {i.code: rec for i, rec in zip(catalog.indicators, lookup, strict=True)}
     first = HEADER_ROW  # 0-based index of the first data row
-    last = HEADER_ROW + DATA_ROWS - 1
     for p in pillars:
         key = (p.programme, p.pillar)
+        filled = prefill.get(key, [])
+        n_rows = max(DATA_ROWS, len(filled))  # every pre-filled row, however many
+        last = HEADER_ROW + n_rows - 1
         ws = wb.add_worksheet(f"{p.programme}-{p.pillar}")
         if rtl:
             ws.right_to_left()
@@ -396,8 +400,7 @@ def build_template(
             },
         )
         _value_validation(ws, first, last, col["value"], letter, units_range, headers["value"], _)
-        filled = prefill.get(key, [])
-        for i in range(DATA_ROWS):
+        for i in range(n_rows):
             r = first + i
             a = f"${letter}{r + 1}"
             values = filled[i] if i < len(filled) else None

@@ -26,10 +26,10 @@ JUMP_KINDS = ("count", "money", "quantity", "percent", "index")
 
 def jump_factor() -> float:
     """JUMP_FACTOR, or the value of MARSAD_JUMP_FACTOR when it is a number above 1."""
-    import os
+    from . import settings
 
     try:
-        factor = float(os.environ.get(JUMP_FACTOR_ENV, ""))
+        factor = float(settings.get(JUMP_FACTOR_ENV))
     except ValueError:
         return JUMP_FACTOR
     return factor if math.isfinite(factor) and factor > 1 else JUMP_FACTOR

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -15,10 +14,10 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from loaders import settings
 from loaders.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, RTL_LANGS, name_col, translator
 from loaders.store import Store, StoreBusy, local_time, local_today, open_store, resolve_url, utcnow
 
-GEO_ATTRIBUTION = "© OpenStreetMap contributors, ODbL; regions from the morocco-map project"
 # A viewer waits this long for a DuckDB file another process is writing, then sees the last figures read.
 READ_LOCK_WAIT = 2.0
 # The last result of every read the pages make, per process (url, name, arguments): served, with a note, while
@@ -172,8 +171,7 @@ def build_ctx() -> Ctx:
         store=store,
         rtl=lang in RTL_LANGS,
         as_of=st.session_state.get("as_of"),
-        method=st.session_state.get("method")
-        or os.environ.get("MARSAD_STATUS_METHOD", "trajectory"),
+        method=st.session_state.get("method") or settings.get("MARSAD_STATUS_METHOD"),
     )
     st.session_state["_ctx"] = c
     return c
@@ -232,6 +230,103 @@ def language_picker(c: Ctx) -> None:
     st.query_params["lang"] = c.lang
 
 
+def url_choice(param: str, key: str, choices: list[str], default: str) -> None:
+    """Seed a selectbox from the URL. The URL wins when it differs from what this page last wrote there
+    (a shared link, or the Overview's "open an indicator"); otherwise the widget keeps its value."""
+    url = st.query_params.get(param)
+    last = st.session_state.get(f"_{key}_url")
+    if url in choices and url != last:
+        st.session_state[key] = url
+    elif st.session_state.get(key) not in choices:
+        st.session_state[key] = last if last in choices else default
+
+
+def write_url(param: str, key: str, value: str) -> None:
+    """Put the widget's choice in the URL (a shared link opens on it) and remember it was this page's."""
+    if value:
+        st.query_params[param] = value
+    elif param in st.query_params:
+        del st.query_params[param]
+    st.session_state[f"_{key}_url"] = value
+
+
+def signed_in_user() -> str | None:
+    """The signed-in person, when the app has sign-in configured."""
+    try:
+        if st.user.is_logged_in:
+            return st.user.get("email") or st.user.get("name") or None
+    except Exception:  # no sign-in configured
+        pass
+    return None
+
+
+def current_user(c: Ctx) -> str:
+    """Who loads or undoes, as recorded in the batch: the signed-in person; until sign-in exists, the name
+    typed on the Upload page (kept for the session), else MARSAD_USER, else "app"."""
+    return (
+        signed_in_user()
+        or st.session_state.get("user_name", "").strip()
+        or settings.get("MARSAD_USER")
+        or "app"
+    )
+
+
+def user_name_input(c: Ctx) -> str:
+    """Until sign-in exists: ask who is loading, once per session (the batch records it). Returns the name,
+    "" while none is given."""
+    if signed_in_user():
+        return current_user(c)
+    # A widget's own state is dropped on pages that do not show it: the name lives under another key.
+    if "user_name" not in st.session_state:
+        st.session_state["user_name"] = settings.get("MARSAD_USER") or ""
+    st.session_state["user_name_input"] = st.session_state["user_name"]
+    st.text_input(
+        c._("Your name (recorded with the batch)"),
+        key="user_name_input",
+        max_chars=80,
+        placeholder=c._("e.g. Salma Benali, Ministry of Digital Transition"),
+        on_change=_keep_user_name,
+    )
+    return st.session_state["user_name"]
+
+
+def _keep_user_name() -> None:
+    st.session_state["user_name"] = st.session_state["user_name_input"].strip()
+
+
+def _css_text(text: str) -> str:
+    """Text as a CSS string literal (our own translations; quotes, backslashes and line ends escaped)."""
+    return (
+        '"'
+        + "".join(ch if ch.isalnum() or ch in " .,:;()-–·/" else f"\\{ord(ch):x} " for ch in text)
+        + '"'
+    )
+
+
+def uploader_css(c: Ctx) -> None:
+    """Streamlit's file uploader writes its button ("Upload"), the size limit ("50MB per file") and, while a
+    file is dragged, "Drag and drop files here" in English only: they are hidden and replaced by the
+    translated instruction and button text."""
+    from loaders.limits import limits
+
+    hint = c._(
+        "Drop CSV, Excel (.xlsx, .xls) or LibreOffice (.ods) files here, up to {mb} MB each",
+        mb=limits().upload_mb,
+    )
+    st.html(
+        f"""<style>
+[data-testid="stFileUploaderDropzoneInstructions"] > * {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"]::after {{ content: {_css_text(hint)};
+  font-size: .875rem; color: rgba(49, 51, 63, .6); }}
+[data-testid="stFileUploaderDropzone"] button > * {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button::after {{ content: {_css_text(c._("Choose files"))}; }}
+[data-testid="stFileUploaderDropzone"]
+  > :not(input):not(:has(button)):not([data-testid="stFileUploaderDropzoneInstructions"]) {{
+  visibility: hidden; }}
+</style>"""
+    )
+
+
 RTL_CSS = """
 <style>
 /* rtl on the app container puts the sidebar on the right and mirrors the main column. */
@@ -257,8 +352,6 @@ body, [data-testid="stMain"], [data-testid="stSidebar"] {
 
 BASE_CSS = """
 <style>
-.marsad-demo { background:#b45309; color:#fff; border-radius:4px; padding:0 .4em; font-size:.75em;
-  font-weight:600; letter-spacing:.05em; }
 .marsad-source { color:#555; font-size:.85em; }
 .marsad-empty { color:#666; font-style:italic; }
 </style>
@@ -318,22 +411,22 @@ def https_link(text: str, url: str | None) -> str:
     return f"[{literal(text)}]({quote(url, safe=':/?=&#%~@,;')})"
 
 
-def show_table(c: Ctx, df: pd.DataFrame, *, key: str | None = None) -> None:
-    """A table that reads in the page's direction.
+def show_table(c: Ctx, df, *, key: str | None = None, wrap: bool = False) -> None:
+    """A table that reads in the page's direction; `df` a DataFrame or a pandas Styler.
 
-    In Arabic an HTML table: it follows the right-to-left layout (first column at the right) and wraps
-    long messages; the data grid keeps a left-to-right column order and clipped Arabic sentences at both
-    ends. Elsewhere the interactive grid (sorting, search). Callers cap their rows (PREVIEW_ROWS).
+    In Arabic, and wherever `wrap` is asked, an HTML table: it follows the right-to-left layout (first
+    column at the right) and wraps long texts, so every column stays visible; the data grid keeps a
+    left-to-right column order and clips long cells. Elsewhere the interactive grid (sorting, search).
+    Callers cap their rows (PREVIEW_ROWS).
     """
-    if not c.rtl:
+    if not (c.rtl or wrap):
         st.dataframe(df, hide_index=True, key=key)
         return
-    with st.container(height=600 if len(df) > 14 else "content", border=False):
-        st.table(literal_table(df).style.hide(axis="index"))
-
-
-def demo_badge(c: Ctx) -> str:
-    return f'<span class="marsad-demo">{c._("DEMO")}</span>'
+    rows = len(df.data if isinstance(df, Styler) else df)
+    table = literal_table(df)
+    styler = table if isinstance(table, Styler) else table.style
+    with st.container(height=600 if rows > 14 else "content", border=False):
+        st.table(styler.hide(axis="index"))
 
 
 def view_controls(c: Ctx, methods: dict[str, str]) -> None:

@@ -1,37 +1,31 @@
 """History: every batch loaded (who, when, what), undo with confirmation, and every version of one value."""
 
-import os
-
-import pandas as pd
 import streamlit as st
 
+from kpis import view_history as vh
 from loaders.batches import UndoError, history, undo, value_history, value_keys
-from loaders.i18n import fmt_date, fmt_number, fmt_period
+from loaders.i18n import fmt_period
 from loaders.store import StoreBusy, local_time
-from pages._ui import catalog, ctx, literal, reader, served, show_table
+from pages._ui import (
+    catalog,
+    ctx,
+    current_user,
+    literal,
+    load_kpi_inputs,
+    reader,
+    served,
+    show_table,
+)
 
 c = ctx()
 _ = c._
 cat = catalog(c)
 regions = dict(zip(cat["region"]["iso"], cat["region"][c.name], strict=True))
 indicators = dict(zip(cat["indicator"]["code"], cat["indicator"][c.name], strict=True))
-ORIGINS = {"public": _("published reference"), "upload": _("upload"), "demo": _("DEMO")}
-
-
-def _user() -> str:
-    try:
-        if st.user.is_logged_in:
-            return st.user.get("email") or st.user.get("name") or "app"
-    except Exception:  # no sign-in configured
-        pass
-    return os.environ.get("MARSAD_USER") or "app"
 
 
 def _when(v) -> str:
-    """A stored (UTC) time as the time in Morocco."""
-    if v is None or pd.isna(v):
-        return ""
-    return fmt_date(local_time(pd.Timestamp(v).to_pydatetime()), c.lang)
+    return vh.when(v, c.lang, local_time)
 
 
 def _region(iso) -> str:
@@ -47,24 +41,9 @@ st.caption(
 )
 
 batches = served(c, "history", lambda: history(reader(c.store.url)))
-show_table(
-    c,
-    pd.DataFrame(
-        {
-            _("Batch"): batches["batch_id"],
-            _("Loaded on"): [_when(v) for v in batches["created_at"]],
-            _("By"): batches["user_name"],
-            _("Origin"): [ORIGINS.get(o, o) for o in batches["origin"]],
-            _("Files"): batches["files"],
-            _("Values read"): batches["rows"],
-            _("New"): batches["inserted"],
-            _("Revised"): batches["revised"],
-            _("Unchanged"): batches["unchanged"],
-            _("Undone on"): [_when(v) for v in batches["undone_at"]],
-            _("Undone by"): batches["undone_by"].fillna(""),
-        }
-    ),
-)
+table = vh.batches_frame(batches, c.lang, local_time)
+# An HTML table that wraps: all nine columns stay readable at 1440 px in every language.
+show_table(c, vh.styled(table, vh.undone_rows(batches)), key="batches_table", wrap=True)
 
 # -- undo ---------------------------------------------------------------------------------------------
 st.subheader(_("Undo a batch"))
@@ -97,7 +76,7 @@ else:
         if left.button(_("Confirm the undo"), type="primary", key="undo_confirm_button"):
             st.session_state.pop("undo_confirm", None)
             try:
-                result = undo(c.store, picked, user=_user(), lang=c.lang)
+                result = undo(c.store, picked, user=current_user(c), lang=c.lang)
             except UndoError as e:
                 st.session_state["undo_message"] = ("error", e.message)
             except StoreBusy as e:  # a load holds the database: nothing was undone
@@ -117,6 +96,10 @@ elif kind == "error":
 
 # -- one value's versions ---------------------------------------------------------------------------------
 st.subheader(_("Versions of one value"))
+inputs = load_kpi_inputs(c)
+observed = set(inputs.observations["indicator"]) if inputs is not None else set()
+if st.session_state.get("vh_indicator") not in indicators:  # open on an indicator that has values
+    st.session_state["vh_indicator"] = vh.first_with_values(list(indicators), observed)
 code = st.selectbox(
     _("Indicator"),
     list(indicators),
@@ -140,20 +123,4 @@ else:
     versions = served(
         c, "value_history", lambda *k: value_history(reader(c.store.url), *k), code, period, region
     )
-    show_table(
-        c,
-        pd.DataFrame(
-            {
-                _("Batch"): versions["batch_id"],
-                _("Value"): [fmt_number(v, c.lang) for v in versions["value"]],
-                _("Current"): [_("yes") if v else "" for v in versions["current"]],
-                _("Loaded on"): [_when(v) for v in versions["created_at"]],
-                _("By"): versions["user_name"],
-                _("File"): versions["file"].fillna(""),
-                _("Sheet"): versions["sheet"].fillna(""),
-                _("Row"): versions["row_number"].astype("Int64"),
-                _("Source"): versions["source"].fillna(""),
-                _("Undone on"): [_when(v) for v in versions["undone_at"]],
-            }
-        ),
-    )
+    show_table(c, vh.versions_frame(versions, c.lang, local_time), key="versions_table")

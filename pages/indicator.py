@@ -7,27 +7,15 @@ import streamlit as st
 from kpis import charts
 from kpis import view_choices as choices
 from kpis import view_indicator as vi
-from pages._ui import ctx, https_link, literal, literal_table, load_kpi_inputs
-
-
-def url_choice(param: str, key: str, choices: list[str], default: str) -> None:
-    """Seed a selectbox from the URL. The URL wins when it differs from what this page last wrote there
-    (a shared link, or the Overview's "open an indicator"); otherwise the widget keeps its value."""
-    url = st.query_params.get(param)
-    last = st.session_state.get(f"_{key}_url")
-    if url in choices and url != last:
-        st.session_state[key] = url
-    elif st.session_state.get(key) not in choices:
-        st.session_state[key] = last if last in choices else default
-
-
-def write_url(param: str, key: str, value: str) -> None:
-    if value:
-        st.query_params[param] = value
-    elif param in st.query_params:
-        del st.query_params[param]
-    st.session_state[f"_{key}_url"] = value
-
+from pages._ui import (
+    ctx,
+    https_link,
+    literal,
+    literal_table,
+    load_kpi_inputs,
+    url_choice,
+    write_url,
+)
 
 c = ctx()
 _ = c._

@@ -6,7 +6,7 @@ from kpis import charts, charts_regions
 from kpis import view_choices as choices
 from kpis import view_regions as vr
 from loaders.i18n import fmt_period
-from pages._ui import ctx, literal, literal_table, load_kpi_inputs
+from pages._ui import ctx, literal, literal_table, load_kpi_inputs, url_choice, write_url
 
 c = ctx()
 _ = c._
@@ -23,18 +23,10 @@ st.caption(
 
 options = choices.indicator_options(inputs, c.lang, regional_only=True)
 codes = list(options)
-url_code = st.query_params.get("code")
-if url_code in codes and url_code != st.session_state.get("_regions_code_url"):
-    st.session_state["regions_code"] = url_code
-elif st.session_state.get("regions_code") not in codes:
-    last = st.session_state.get("_regions_code_url")
-    st.session_state["regions_code"] = (
-        last if last in codes else choices.first_with_data(inputs, codes, regional=True)
-    )
+url_choice("code", "regions_code", codes, choices.first_with_data(inputs, codes, regional=True))
 cols = st.columns([3, 1])
 code = cols[0].selectbox(_("Indicator"), codes, format_func=options.get, key="regions_code")
-st.query_params["code"] = code
-st.session_state["_regions_code_url"] = code
+write_url("code", "regions_code", code)
 
 periods = choices.regional_periods(inputs, code)
 latest = vr.regions_view(inputs, code, c.lang)

@@ -2,20 +2,16 @@
 
 import dataclasses
 import hashlib
-import os
 
-import pandas as pd
 import streamlit as st
 
-from kpis.views import unit_label
-from loaders.i18n import fmt_number, fmt_period
+from kpis import view_upload as vu
+from loaders.i18n import fmt_number
 from loaders.ingest import problems_csv
 from loaders.sandbox import ingest_in_worker  # a hostile file can only exhaust the worker
 from loaders.store import StoreBusy
 from loaders.template import MEDIA_TYPES, template_bytes
-from pages._ui import catalog, ctx, literal, served, show_table
-
-PREVIEW_ROWS = 200  # rows shown per table; the counts above them are complete
+from pages._ui import catalog, ctx, literal, served, show_table, uploader_css, user_name_input
 
 c = ctx()
 _ = c._
@@ -28,57 +24,29 @@ def _template(url: str, version: str, lang: str, fmt: str = "xlsx") -> bytes:
     return template_bytes(Store(url), lang=lang, fmt=fmt)
 
 
-def _user() -> str:
-    """Who loads: the signed-in person when the app has sign-in, else the server's MARSAD_USER."""
-    try:
-        if st.user.is_logged_in:
-            return st.user.get("email") or st.user.get("name") or "app"
-    except Exception:  # no sign-in configured
-        pass
-    return os.environ.get("MARSAD_USER") or "app"
+def _corrected_template(url: str, lang: str, rows: list[dict]) -> bytes:
+    from loaders.store import Store
+
+    return template_bytes(Store(url), lang=lang, rows=rows)
 
 
-cat = catalog(c)
-regions = dict(zip(cat["region"]["iso"], cat["region"][c.name], strict=True))
-names = dict(zip(cat["indicator"]["code"], cat["indicator"][c.name], strict=True))
-units = dict(zip(cat["indicator"]["code"], cat["indicator"]["unit"], strict=True))
+names = vu.Names.of(catalog(c), c.lang)
 
 
-def _region(iso: str) -> str:
-    return regions.get(iso, iso) if iso else _("National")
+def _problems_table(problems, key: str) -> None:
+    show_table(c, vu.problems_frame(problems, c.lang), key=key)
 
 
-def _changes_frame(table, with_old: bool):
-    rows = [
-        {
-            _("Indicator"): f"{names.get(r['indicator'], r['indicator'])} ({r['indicator']})",
-            _("Period"): fmt_period(r["period"], c.lang),
-            _("Region"): _region(r["region"]),
-            **({_("Old value"): fmt_number(r["old_value"], c.lang)} if with_old else {}),
-            _("New value"): fmt_number(r["new_value"], c.lang),
-            _("Unit"): unit_label(units.get(r["indicator"]), c.lang),
-            _("File"): r["file"] + (f" · {r['sheet']}" if r["sheet"] else ""),
-            _("Row"): r["row_number"],
-        }
-        for r in table.slice(0, PREVIEW_ROWS).to_pylist()
-    ]
-    return rows
-
-
-def _problems_frame(problems):
-    return [
-        {
-            _("File"): p.file,
-            _("Sheet"): p.sheet or "",
-            _("Row"): "" if p.row is None else p.row,
-            _("Column"): p.column or "",
-            _("Severity"): _("error") if p.is_error else _("warning"),
-            # the title in the page's language; the stable code stays in the downloadable CSV
-            _("Problem"): p.title(c.lang),
-            _("Message"): p.message(c.lang),
-        }
-        for p in problems
-    ]
+def _coverage(table) -> None:
+    """Before Confirm: the regions a regional indicator's rows leave out (computed in kpis.view_upload)."""
+    notes = vu.coverage_notes(vu.coverage_gaps(table, names), names)
+    if notes:
+        st.warning(
+            _("Some regions are missing from the files:")
+            + "\n\n"
+            + "\n".join(f"- {literal(n)}" for n in notes),
+            icon=":material/map:",
+        )
 
 
 st.title(_("Upload reports"))
@@ -105,6 +73,9 @@ st.download_button(
     key="template_download_ods",
 )
 
+user = user_name_input(c)
+# Streamlit's uploader writes "Upload" and "50MB per file" in English only: replaced by a translated line.
+uploader_css(c)
 files = st.file_uploader(
     _("Report files"),
     type=["csv", "xlsx", "xlsm", "xls", "ods"],
@@ -126,7 +97,7 @@ if state.get("signature") != signature or state.get("lang") != c.lang:
     with st.spinner(_("Checking the files…")):
         try:
             state["check"] = ingest_in_worker(
-                c.store, uploads, user=_user(), dry_run=True, lang=c.lang
+                c.store, uploads, user=user or "app", dry_run=True, lang=c.lang
             )
         except StoreBusy as e:  # another load holds the database: check again when it is done
             state.clear()
@@ -146,7 +117,11 @@ if state.get("stale"):  # Confirm found the data changed since the preview: this
 errors, warnings = check.errors, check.warnings
 if errors:
     st.error(literal(check.message), icon=":material/block:")
-    show_table(c, pd.DataFrame(_problems_frame(check.problems)), key="problems_table")
+    good = check.changes
+    # The problems, then the rows that passed, each at full width (side by side, Arabic sentences and
+    # indicator names no longer fit at 1440 px); the counts above each table are complete.
+    st.subheader(_("Problems"))
+    _problems_table(check.problems, "problems_table")
     st.download_button(
         _("Download the problems (CSV)"),
         data=problems_csv(check.problems),
@@ -155,11 +130,29 @@ if errors:
         icon=":material/download:",
         key="problems_download",
     )
+    if good.num_rows:
+        st.subheader(_("Rows without errors: {count}", count=fmt_number(good.num_rows, c.lang)))
+        show_table(c, vu.changes_frame(good, names, checked=True), key="good_table")
+        st.download_button(
+            _("Download a template with these rows, to correct and complete"),
+            data=_corrected_template(c.store.url, c.lang, vu.template_rows(good)),
+            file_name=f"marsad_corrected_{c.lang}.xlsx",
+            mime=MEDIA_TYPES["xlsx"],
+            icon=":material/download:",
+            key="corrected_template_download",
+        )
+        st.caption(
+            _(
+                "The template holds every row without errors; add the corrected rows and upload it"
+                " again."
+            )
+        )
+        _coverage(good)
     st.stop()
 
 if warnings:
     with st.expander(_("{count} warnings (they do not block the upload)", count=len(warnings))):
-        show_table(c, pd.DataFrame(_problems_frame(warnings)), key="warnings_table")
+        _problems_table(warnings, "warnings_table")
 
 cols = st.columns(4)
 cols[0].metric(_("Values read"), fmt_number(check.rows, c.lang))
@@ -179,15 +172,24 @@ if check.status == "unchanged" or check.inserted + check.revised == 0:
 if check.revised:
     st.subheader(_("Revisions: old value → new value"))
     st.caption(_("The old values stay in their batches and in the history."))
-    show_table(c, pd.DataFrame(_changes_frame(check.changed("revised"), True)), key="revised_table")
+    show_table(
+        c, vu.changes_frame(check.changed("revised"), names, with_old=True), key="revised_table"
+    )
 if check.inserted:
     st.subheader(_("New values"))
-    show_table(c, pd.DataFrame(_changes_frame(check.changed("new"), False)), key="new_table")
-if max(check.inserted, check.revised) > PREVIEW_ROWS:
-    st.caption(_("The tables show the first {count} rows of each kind.", count=PREVIEW_ROWS))
+    show_table(c, vu.changes_frame(check.changed("new"), names), key="new_table")
+if max(check.inserted, check.revised) > vu.PREVIEW_ROWS:
+    st.caption(_("The tables show the first {count} rows of each kind.", count=vu.PREVIEW_ROWS))
+_coverage(check.changes)
 
+if not user:
+    st.caption(_("Type your name above: the batch records who loaded it."))
 if st.button(
-    _("Confirm and load"), type="primary", icon=":material/publish:", key="confirm_upload"
+    _("Confirm and load"),
+    type="primary",
+    icon=":material/publish:",
+    key="confirm_upload",
+    disabled=not user,
 ):
     with st.spinner(_("Loading…")):
         # The commit checks, inside its transaction, that the values this preview was computed against are
@@ -196,7 +198,7 @@ if st.button(
             result = ingest_in_worker(
                 c.store,
                 uploads,
-                user=_user(),
+                user=user,
                 dry_run=False,
                 lang=c.lang,
                 expected_state=check.state,

@@ -80,15 +80,89 @@ def test_bad_file_shows_problems_and_writes_nothing(tmp_path, monkeypatch, lang)
     at = _upload(_page(db, lang, monkeypatch), "bad_number_row4.csv")
     assert not at.exception
     assert at.error, "the page says the upload is blocked"
-    (problems,) = _tables(at)
+    problems, good = _tables(at)  # the problems, then the rows without errors
     titles = problems[{"en": "Problem", "ar": "المشكلة"}[lang]].tolist()
     rows = problems[{"en": "Row", "ar": "السطر"}[lang]].tolist()
     assert (titles, rows) == ([{"en": "Not a number", "ar": "ليس عددا"}[lang]], [4])
-    assert at.get("download_button")[-1].proto.label.startswith(
-        {"en": "Download the problems", "ar": "تنزيل المشاكل"}[lang]
+    assert good[{"en": "Where", "ar": "الموضع"}[lang]].tolist() == [
+        "bad_number_row4.csv · 2",
+        "bad_number_row4.csv · 3",
+        "bad_number_row4.csv · 5",
+    ]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any(
+        label.startswith({"en": "Download the problems", "ar": "تنزيل المشاكل"}[lang])
+        for label in labels
     )
     assert all(b.key != "confirm_upload" for b in at.button)
     assert len(history(open_store(str(db)))) == 24
+
+
+def test_a_rejected_upload_offers_its_good_rows_as_a_corrected_template(tmp_path, monkeypatch):
+    from loaders.catalog import load_catalog
+    from loaders.ingest import read_files
+
+    db = tmp_path / "m.duckdb"
+    at = _upload(_page(db, "fr", monkeypatch), "bad_number_row4.csv")
+    _problems, good = _tables(at)
+    assert good["Région"].tolist() == [
+        "Casablanca-Settat",
+        "Tanger-Tétouan-Al Hoceïma",
+        "Fès-Meknès",
+    ]
+    assert good["Valeur"].tolist() == ["1\u202f200", "300", "40"]
+    (button,) = [
+        b for b in at.get("download_button") if b.proto.label.startswith("Télécharger un modèle")
+    ]
+    # The downloadable bytes are served by Streamlit's media store: rebuild them as the page does.
+    from kpis import view_upload as vu
+    from loaders.ingest import ingest_uploads
+    from loaders.template import build_template
+
+    check = ingest_uploads(
+        open_store(str(db)),
+        [("r.csv", (FIX / "bad_number_row4.csv").read_bytes())],
+        user="x",
+        dry_run=True,
+    )
+    assert check.status == "rejected" and check.changes.num_rows == 3
+    out = build_template(
+        open_store(str(db)),
+        tmp_path / "corrected.xlsx",
+        lang="fr",
+        rows=vu.template_rows(check.changes),
+    )
+    (long,) = [lr for lr in read_files([out], load_catalog(), lang="fr") if lr.rows.num_rows]
+    assert sorted(
+        zip(long.rows["region"].to_pylist(), long.rows["value"].to_pylist(), strict=True)
+    ) == [("MA-01", 300.0), ("MA-03", 40.0), ("MA-06", 1200.0)]
+
+
+def test_missing_regions_are_named_before_confirm(tmp_path, monkeypatch):
+    at = _upload(_page(tmp_path / "m.duckdb", "en", monkeypatch), "good_long_three_values.csv")
+    (note,) = [w.value for w in at.warning if "regions reported" in w.value]
+    assert note.count("IA.JOBS") == 1  # one indicator and period: one line
+    assert "2 of 12 regions reported; missing: Oriental, Fez-Meknes, Rabat-Sale-Kenitra" in note
+    assert "Casablanca-Settat" not in note.split("missing:")[1]
+    assert "Dakhla-Oued Ed-Dahab" in note
+
+
+def test_the_uploader_is_asked_for_a_name_and_it_is_recorded(tmp_path, monkeypatch):
+    db = tmp_path / "m.duckdb"
+    at = _page(db, "en", monkeypatch)
+    monkeypatch.delenv("MARSAD_USER")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    at = _upload(at, "good_long_three_values.csv")
+    assert at.button(key="confirm_upload").disabled  # no name yet
+    at.text_input(key="user_name_input").input("Salma Benali").run()
+    assert not at.button(key="confirm_upload").disabled
+    at.button(key="confirm_upload").click()
+    at.run()
+    assert not at.exception
+    assert history(open_store(str(db))).iloc[0].user_name == "Salma Benali"
+    assert at.session_state["user_name"] == "Salma Benali"  # kept for the session
 
 
 def test_unreadable_file_is_a_problem_not_a_crash(tmp_path, monkeypatch):
@@ -117,7 +191,7 @@ def test_history_page_undoes_a_batch_only_after_confirmation(tmp_path, monkeypat
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception
-    batches = at.dataframe[0].value
+    batches = at.table[0].value
     assert batches["Batch"].tolist() == list(range(26, 0, -1))
     assert batches["Origin"].tolist() == ["upload", "upload"] + ["published reference"] * 24
     assert at.selectbox(key="undo_pick").value == 26
@@ -139,7 +213,7 @@ def test_history_page_undoes_a_batch_only_after_confirmation(tmp_path, monkeypat
     assert h.set_index("batch_id").loc[26, "undone_by"] == "lead"
     assert at.selectbox(key="undo_pick").options == [
         "Batch 25 · good_long_three_values.csv · "
-        + at.dataframe[0].value["Loaded on"].iloc[1]
+        + at.table[0].value["Loaded on"].iloc[1]
         + " · amina"
     ]
 
@@ -195,5 +269,5 @@ def test_history_page_shows_batch_times_in_casablanca(tmp_path, monkeypatch):
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception
-    batches = at.dataframe[0].value
+    batches = at.table[0].value
     assert batches["Loaded on"].iloc[0] == "2026-06-15 00:30"

@@ -142,7 +142,10 @@ def test_old_region_names_are_errors_and_a_partial_name_is_not_guessed():
         unknown.message == "Région inconnue « Casa-Settat » : vouliez-vous dire Casablanca-Settat ?"
     )
     assert unknown.message("en") == "Unknown region 'Casa-Settat': did you mean Casablanca-Settat?"
-    assert unknown.message("ar") == "جهة غير معروفة «\u2068Casa-Settat\u2069»: هل تقصد الدار البيضاء-سطات؟"
+    assert (
+        unknown.message("ar")
+        == "جهة غير معروفة «\u2068Casa-Settat\u2069»: هل تقصد الدار البيضاء-سطات؟"
+    )
     assert unknown.title == "Région inconnue" and unknown.title("ar") == "جهة غير معروفة"
 
 
@@ -449,7 +452,9 @@ def test_a_not_reported_mark_is_quoted_as_typed_not_called_an_empty_cell():
     assert nd.message("en") == (
         "'n.d.' is not a number: the value is not reported (write the number, or leave the row out)"
     )
-    assert nd.message("ar") == ("«\u2068n.d.\u2069» ليس عددا: القيمة غير مُبلَّغ عنها (اكتب العدد أو احذف السطر)")
+    assert nd.message("ar") == (
+        "«\u2068n.d.\u2069» ليس عددا: القيمة غير مُبلَّغ عنها (اكتب العدد أو احذف السطر)"
+    )
     assert empty.message("en") == "The value is missing (an empty cell is not a zero)"
     assert dash.message("en").startswith("'-' is not a number")
     assert values(r, "region", "value") == [("MA-04", 12.0)]

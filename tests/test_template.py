@@ -261,3 +261,30 @@ def test_the_value_column_checks_the_range_of_the_chosen_indicators_unit(tmp_pat
         "IA.JOBS": (0.0, 1e15, 1.0),  # jobs: from 0, whole
         "DM.EGDI_RANK": (1.0, 250.0, 1.0),  # rank: 1 to 250, whole
     }
+
+
+def test_a_template_pre_filled_with_more_rows_than_its_empty_ones_keeps_every_row(tmp_path):
+    # The Upload page's corrected template can carry a large report's good rows: none is cut at DATA_ROWS.
+    from loaders.template import DATA_ROWS
+
+    regions = [f"MA-{i:02d}" for i in range(1, 13)]
+    quarters = [p for p in periods() if "-Q" in p and p < "2026"]  # 2024-Q1..2025-Q4: 8 quarters
+    rows = [
+        {"indicator": code, "period": q, "region": r, "value": 10 + i}
+        for i, (code, q, r) in enumerate(
+            (code, q, r) for code in ("IA.JOBS", "IA.GDP") for q in quarters for r in regions
+        )
+    ]
+    assert len(rows) == 192
+    many = [
+        *rows,
+        *rows,
+        *rows,
+    ]  # 576 rows on one pillar sheet (duplicates are the reader's business)
+    assert len(many) > DATA_ROWS
+    store = open_store(str(tmp_path / "m.duckdb"))
+    path = build_template(store, tmp_path / "many.xlsx", lang="fr", rows=many)
+    reader = fastexcel.read_excel(str(path))
+    sheet = reader.load_sheet("IA2030-IMP", header_row=2, dtypes="string").to_arrow()
+    codes = [c for c in sheet.column(0).to_pylist() if c]
+    assert len(codes) == 576

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 import threading
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from .. import settings
 from ..i18n import N_
 from . import migrations
 from .common import CURRENT_FOR_KEYS_SCHEMA, OBS_COLUMNS, current_sql, display_url, utcnow
@@ -72,9 +72,7 @@ class Store:
         # How long to wait for a DuckDB file another process holds; then StoreBusy. MARSAD_LOCK_WAIT_SECONDS
         # overrides the default (tests, or a deployment with long loads).
         self.lock_wait = (
-            lock_wait
-            if lock_wait is not None
-            else float(os.environ.get("MARSAD_LOCK_WAIT_SECONDS", self.LOCK_RETRY_SECONDS))
+            lock_wait if lock_wait is not None else settings.get("MARSAD_LOCK_WAIT_SECONDS")
         )
         self.on_wait = (
             on_wait  # called once when a wait for the lock starts (the CLI says so on stderr)

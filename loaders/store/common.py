@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 
+from .. import settings
+
 DEFAULT_DB = Path(__file__).resolve().parent.parent.parent / "data" / "marsad.duckdb"
 NATIONAL = ""  # region key of national values: '' rather than NULL so keys compare with '='
 # Dates people pick or read ("figures as known on", "loaded on") are Moroccan dates; stored times are UTC.
@@ -49,7 +51,7 @@ CURRENT_FOR_KEYS_SCHEMA = pa.schema(
 
 def resolve_url(db: str | os.PathLike | None = None) -> str:
     """--db value, else MARSAD_DB_URL, else the default DuckDB file; a plain path means a DuckDB file."""
-    db = db or os.environ.get("MARSAD_DB_URL") or DEFAULT_DB
+    db = db or settings.get("MARSAD_DB_URL") or DEFAULT_DB
     db = str(db)
     if "://" in db:
         return db
