@@ -139,6 +139,19 @@ SETTINGS: tuple[Setting, ...] = (
         "tests",
     ),
     Setting(
+        "MARSAD_REVIEW",
+        bool,
+        False,
+        "Uploads wait for a validator before they count (review before publication); on by itself as soon "
+        "as sign-in is on",
+    ),
+    Setting(
+        "MARSAD_SELF_PUBLISH",
+        bool,
+        False,
+        "Small teams: the analyst who submitted a batch may also publish it (the four-eyes rule is off)",
+    ),
+    Setting(
         "MARSAD_FAULT_PAUSE",
         str,
         None,

@@ -4,23 +4,19 @@ row and warnings it leaves (plain SQL through the store, so a DuckDB ingest neve
 from __future__ import annotations
 
 import json
-import os
 
+from . import settings
 from .store import Store, utcnow
-
-
-def flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def review_on() -> bool:
     """Uploads wait for a validator when MARSAD_REVIEW=1 or when sign-in is on (accounts exist)."""
-    return flag("MARSAD_REVIEW")
+    return settings.get("MARSAD_REVIEW")
 
 
 def self_publish_allowed() -> bool:
     """Small teams: MARSAD_SELF_PUBLISH=1 lets the submitter of a batch publish it."""
-    return flag("MARSAD_SELF_PUBLISH")
+    return settings.get("MARSAD_SELF_PUBLISH")
 
 
 def initial_status() -> str:
