@@ -108,13 +108,14 @@ def timeline(
         if r.indicator == JAZARI and r.type == "target":
             continue  # the JAZARI network target is shown region by region
         done = r.status == "done"
-        value = views.value_text(r.value, r.unit, lang, milestone=r.type == "event")
-        detail = (
-            _("done in {period}", period=fmt_period(r.done_period, lang))
-            if done
-            else _("{value} by {year}", value=value, year=r.year)
-        )
-        if r.type != "event" and not done:
+        value = views.value_text(r.value, r.unit, lang)
+        if done:
+            detail = _("done in {period}", period=fmt_period(r.done_period, lang))
+            if r.type != "event":
+                detail = f"{value} · {detail}"
+        elif r.type == "event":
+            detail = _("due by the end of {year}", year=r.year)
+        else:
             detail = _("{value} by {year}", value=value, year=r.year)
         rows.append(
             {
@@ -124,7 +125,7 @@ def timeline(
                 "label": ind.at[r.indicator, name] if r.indicator in ind.index else r.indicator,
                 "date": r.done_date if done and r.done_date else r.due_date,
                 "state": r.status,
-                "detail": detail if r.type == "event" else f"{value} ({r.year}) · {detail}",
+                "detail": detail,
                 "source": "",
                 "demo": "demo" in (r.flags or []),
             }
