@@ -75,7 +75,7 @@ def percentile_chart(t: pd.DataFrame, lang: str, *, rtl: bool) -> go.Figure:
     for i, (index, f) in enumerate(t.groupby("index", sort=False)):
         colour = COLOURS[i % len(COLOURS)]
         label = index_label(index, lang)
-        for seg, s in f.groupby("segment", sort=True):
+        for _seg, s in f.groupby("segment", sort=True):
             s = s[~s["percentile"].isna()]
             if not len(s):
                 continue
