@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from loaders.i18n import N_, fmt_date, fmt_period, translator
+from loaders.i18n import N_, fmt_date, translator
 
 from . import methods as m
 from . import views
@@ -48,17 +48,18 @@ class Grid:
     programme_label: str
     pillar: str
     pillar_label: str
-    table: pd.DataFrame  # display columns; progress columns as 0..1 floats, trend as a list
+    table: pd.DataFrame  # the grid: progress columns in % (0..100), trend as a list of values
     codes: list[str]
+    details: pd.DataFrame  # indicator, period, baseline, source: what the grid has no room for
 
 
-def stale_note(period: str | None, after: str | None, lang: str) -> str:
+def stale_note(after: str | None, lang: str) -> str:
+    """'Stale since 1 Oct 2025': the day after a newer value was one period overdue."""
     _ = translator(lang)
-    return _(
-        "Stale: latest value {period}, a newer one was due before {date}",
-        period=fmt_period(period, lang),
-        date=fmt_date(dt.date.fromisoformat(after), lang, "medium") if after else "—",
-    )
+    if not after:
+        return _(STALE_LABEL)
+    since = dt.date.fromisoformat(after) + dt.timedelta(days=1)
+    return _("Stale since {date}", date=fmt_date(since, lang, "medium"))
 
 
 def overview_grids(
@@ -103,24 +104,26 @@ def overview_grids(
         t[_(views.COL_PROGRESS)] = [_share(by_code, code, "progress_display") for code in codes]
         t[_(COL_EXPECTED)] = [_share(by_code, code, "expected_now_progress") for code in codes]
         t[_(COL_FRESHNESS)] = [
-            stale_note(by_code.at[code, "latest_period"], stale.at[code, "stale_after"], lang)
-            if s
-            else ""
+            stale_note(stale.at[code, "stale_after"], lang) if s else ""
             for code, s in zip(codes, is_stale, strict=True)
         ]
         order = [
             _(views.COL_INDICATOR),
             _(views.COL_STATUS),
             _(views.COL_LATEST),
-            _(views.COL_PERIOD),
             _(COL_TREND),
             _(views.COL_PROGRESS),
             _(COL_EXPECTED),
             _(views.COL_TARGET),
-            _(views.COL_BASELINE),
             _(COL_FRESHNESS),
+        ]
+        detail_cols = [
+            _(views.COL_INDICATOR),
+            _(views.COL_PERIOD),
+            _(views.COL_BASELINE),
             _(views.COL_SOURCE),
         ]
+        details = t[detail_cols][keep].reset_index(drop=True)
         t = t[order][keep].reset_index(drop=True)
         if len(t):
             out.append(
@@ -131,19 +134,20 @@ def overview_grids(
                     sec.pillar_label,
                     t,
                     [c for c, k in zip(codes, keep, strict=True) if k],
+                    details,
                 )
             )
     return out
 
 
 def _share(by_code: pd.DataFrame, code: str, col: str) -> float | None:
-    """A 0..1 share for a progress bar (None when there is none)."""
+    """A percentage 0..100 for a progress bar (None when there is none)."""
     if code not in by_code.index:
         return None
     v = by_code.at[code, col]
     if not views._isnum(v):
         return None
-    return float(min(max(float(v), 0.0), 1.0))
+    return round(100 * min(max(float(v), 0.0), 1.0), 1)
 
 
 def stale_count(status: pd.DataFrame, today: dt.date, region: str = "") -> int:

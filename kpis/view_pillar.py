@@ -44,7 +44,9 @@ def pillar_table(grid: vo.Grid, status: pd.DataFrame, lang: str, sort: str) -> p
         ok = views._isnum(p) and views._isnum(e)
         gaps.append(round(100 * (float(p) - float(e)), 1) if ok else None)
         tones.append(views.status_group(s["status"]) if s is not None else "none")
+    # The gap replaces the expected-progress bar: the grid must fit the page without scrolling.
     t.insert(t.columns.get_loc(_(vo.COL_EXPECTED)) + 1, _(COL_GAP), gaps)
+    t = t.drop(columns=_(vo.COL_EXPECTED))
     key = {
         "status": [TONE_RANK[x] for x in tones],
         "progress": [v if v is not None else math.inf for v in t[_(views.COL_PROGRESS)]],

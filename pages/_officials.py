@@ -53,22 +53,42 @@ def today(c: Ctx) -> dt.date:
     return c.as_of or local_today()
 
 
+# Pixel widths that fit the grid in the main column at 1440 px: an Arabic grid is drawn with its columns
+# reversed, so it must not scroll (it would open at its last column, away from the indicator's name).
+WIDTHS = {
+    "Indicator": 230,
+    "Status": 110,
+    "Latest value": 155,
+    "Trend": 80,
+    "Progress": 70,
+    "Expected by now": 70,
+    "Target": 125,
+    "Freshness": 125,
+    "Gap to the expected path (points)": 75,
+}
+
+
 def grid_config(lang: str) -> dict:
-    """How the Overview's and the Pillar page's grids draw columns: trend as a sparkline, progress as bars."""
-    from kpis import view_overview as vo
-    from kpis import views
-    from loaders.i18n import translator
+    """How the Overview's and the Pillar page's grids draw columns: trend as a sparkline, progress as bars,
+    fixed widths, text flush right in Arabic."""
+    from loaders.i18n import RTL_LANGS, translator
 
     cc = st.column_config
     _ = translator(lang)
-    bar = {"min_value": 0.0, "max_value": 1.0, "format": "percent", "width": "small"}
-    return {
-        _(vo.COL_TREND): cc.LineChartColumn(_(vo.COL_TREND), width="small"),
-        _(views.COL_PROGRESS): cc.ProgressColumn(_(views.COL_PROGRESS), **bar),
-        _(vo.COL_EXPECTED): cc.ProgressColumn(
-            _(vo.COL_EXPECTED),
-            help=_("The progress the straight path from the baseline to the target expects today."),
-            **bar,
-        ),
-        _(views.COL_INDICATOR): cc.TextColumn(_(views.COL_INDICATOR), width="large"),
+    align = "right" if lang in RTL_LANGS else None
+    out = {
+        _(k): cc.TextColumn(_(k), width=w, alignment=align)
+        for k, w in WIDTHS.items()
+        if k not in ("Trend", "Progress", "Expected by now", "Gap to the expected path (points)")
     }
+    bar = {"min_value": 0, "max_value": 100, "format": "%.0f%%", "width": WIDTHS["Progress"]}
+    out[_("Trend")] = cc.LineChartColumn(_("Trend"), width=WIDTHS["Trend"])
+    out[_("Progress")] = cc.ProgressColumn(_("Progress"), **bar)
+    out[_("Expected by now")] = cc.ProgressColumn(
+        _("Expected by now"),
+        help=_("The progress the straight path from the baseline to the target expects today."),
+        **bar,
+    )
+    gap = "Gap to the expected path (points)"
+    out[_(gap)] = cc.NumberColumn(_(gap), width=WIDTHS[gap], format="%+.1f")
+    return out

@@ -10,7 +10,7 @@ from kpis.methods import METHODS, STATUS_BY_METHOD, STATUS_LABELS
 from loaders.i18n import fmt_date
 from pages._officials import grid_config, spark, today
 from pages._state import keep_in_url, widget_from_url
-from pages._ui import catalog, ctx, literal, status
+from pages._ui import catalog, ctx, literal, literal_table, status
 
 c = ctx()
 _ = c._
@@ -47,7 +47,10 @@ pillars = cat["pillar"].sort_values("position")
 pillar_names = dict(zip(pillars["pillar"], pillars[c.name], strict=True))
 regions = cat["region"]
 region_names = {"": _("National")} | dict(zip(regions["iso"], regions[c.name], strict=True))
-group_names = {g: _(views.TONE_LABELS[g]) for g in views.TONE_ORDER} | {"stale": _(vo.STALE_LABEL)}
+day = today(c)
+group_names = {g: _(views.TONE_LABELS[g]) for g in views.TONE_ORDER} | {
+    "stale": f"{_(vo.STALE_LABEL)} ({vo.stale_count(st_df, day)})"  # how many, before filtering
+}
 widget_from_url("ov_pillar", "pillar", list(pillar_names), many=True)
 widget_from_url("ov_status", "status", list(group_names), many=True)
 widget_from_url("ov_region", "region", list(region_names), default="")
@@ -71,13 +74,11 @@ region = f3.selectbox(
 )
 keep_in_url(pillar=picked_pillars, status=picked_groups, region=region)
 
-day = today(c)
 counts = views.headline_counts(st_df)
-cols = st.columns(len(views.TONE_ORDER) + 2)
+cols = st.columns(len(views.TONE_ORDER) + 1)
 cols[0].metric(_("Indicators"), len(st_df[st_df["region"].fillna("") == ""]))
 for col, tone in zip(cols[1:], views.TONE_ORDER, strict=False):
     col.metric(_(views.TONE_LABELS[tone]), counts[tone], help=views.group_help(tone, c.lang))
-cols[-1].metric(_(vo.STALE_LABEL), vo.stale_count(st_df, day), help=_(vo.STALE_HELP))
 
 order = [
     code for code in STATUS_BY_METHOD[c.method] + STATUS_BY_METHOD["trend"] if code != "no-data"
@@ -129,6 +130,8 @@ for g in grids:
     st.subheader(literal(g.pillar_label))
     table = g.table[g.table.columns[::-1]] if c.rtl else g.table  # the grid is left to right
     st.dataframe(table, hide_index=True, column_config=config, key=f"ov_grid_{g.pillar}")
+    with st.expander(_("Baseline, period and source of each figure")):
+        st.table(literal_table(g.details).style.hide(axis="index"))
 
 st.caption(_(vo.STALE_HELP))
 st.caption(
