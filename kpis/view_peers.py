@@ -50,7 +50,7 @@ def editions_view(t: pd.DataFrame, lang: str) -> pd.DataFrame:
             _("Countries ranked"): [num(n) for n in t["countries_ranked"]],
             _("Percentile"): [num(p, 1) for p in t["percentile"]],
             _("Score"): [
-                f"{num(s, 2)} ({sc})" if not _nan(s) else "—"
+                f"{num(s, 2)} ({_ltr(sc, lang)})" if not _nan(s) else "—"
                 for s, sc in zip(t["score"], t["score_scale"], strict=True)
             ],
             _("Series"): [_("break: method changed") if b else "" for b in t["break_before"]],
@@ -58,6 +58,11 @@ def editions_view(t: pd.DataFrame, lang: str) -> pd.DataFrame:
             _("Source"): t["source"].tolist(),
         }
     )
+
+
+def _ltr(text: str, lang: str) -> str:
+    """A scale such as 0-100 kept left to right inside Arabic text (isolated, so it does not read 100-0)."""
+    return f"\u2066{text}\u2069" if lang == "ar" else text
 
 
 def _nan(x) -> bool:

@@ -69,7 +69,12 @@ def small_multiples(
     names = grid.table[_(views.COL_INDICATOR)].tolist()
     n = max(len(codes), 1)
     rows = math.ceil(n / COLUMNS_PER_ROW)
-    titles = [_short(x) for x in names]
+    # Subplot titles go in grid order (rows from the top, columns from the left): place each name where
+    # its panel is drawn (mirrored in right-to-left languages).
+    titles = [""] * (rows * COLUMNS_PER_ROW)
+    for i, label in enumerate(names):
+        r, col = divmod(i, COLUMNS_PER_ROW)
+        titles[r * COLUMNS_PER_ROW + (COLUMNS_PER_ROW - 1 - col if rtl else col)] = _short(label)
     fig = make_subplots(
         rows=rows,
         cols=COLUMNS_PER_ROW,

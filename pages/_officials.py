@@ -68,7 +68,20 @@ WIDTHS = {
 }
 
 
-def grid_config(lang: str) -> dict:
+def fit_grid(table: pd.DataFrame, lang: str, *, rtl: bool) -> tuple[pd.DataFrame, dict]:
+    """The grid as drawn: without the freshness column when nothing in it is stale (its width goes to the
+    name, latest value and target), columns reversed in a right-to-left language."""
+    from loaders.i18n import translator
+
+    _ = translator(lang)
+    fresh = _("Freshness")
+    wider = fresh in table.columns and not table[fresh].astype(bool).any()
+    if wider:
+        table = table.drop(columns=fresh)
+    return (table[table.columns[::-1]] if rtl else table), grid_config(lang, wider=wider)
+
+
+def grid_config(lang: str, *, wider: bool = False) -> dict:
     """How the Overview's and the Pillar page's grids draw columns: trend as a sparkline, progress as bars,
     fixed widths, text flush right in Arabic."""
     from loaders.i18n import RTL_LANGS, translator
@@ -76,8 +89,9 @@ def grid_config(lang: str) -> dict:
     cc = st.column_config
     _ = translator(lang)
     align = "right" if lang in RTL_LANGS else None
+    extra = {"Indicator": 50, "Latest value": 40, "Target": 35} if wider else {}
     out = {
-        _(k): cc.TextColumn(_(k), width=w, alignment=align)
+        _(k): cc.TextColumn(_(k), width=w + extra.get(k, 0), alignment=align)
         for k, w in WIDTHS.items()
         if k not in ("Trend", "Progress", "Expected by now", "Gap to the expected path (points)")
     }

@@ -8,7 +8,7 @@ from kpis import view_overview as vo
 from kpis.detail_views import catalog_indicator_options
 from kpis.methods import METHODS, STATUS_BY_METHOD, STATUS_LABELS
 from loaders.i18n import fmt_date
-from pages._officials import grid_config, spark, today
+from pages._officials import fit_grid, spark, today
 from pages._state import keep_in_url, widget_from_url
 from pages._ui import catalog, ctx, literal, literal_table, status
 
@@ -121,14 +121,13 @@ if region:
     st.caption(_("Indicators reported by region, for {region}.", region=region_names[region]))
 if not grids:
     st.info(_("No indicator matches these filters."), icon=":material/filter_alt_off:")
-config = grid_config(c.lang)
 programme = None
 for g in grids:
     if g.programme != programme:
         programme = g.programme
         st.header(literal(g.programme_label), divider="gray")
     st.subheader(literal(g.pillar_label))
-    table = g.table[g.table.columns[::-1]] if c.rtl else g.table  # the grid is left to right
+    table, config = fit_grid(g.table, c.lang, rtl=c.rtl)  # the grid itself is left to right
     st.dataframe(table, hide_index=True, column_config=config, key=f"ov_grid_{g.pillar}")
     with st.expander(_("Baseline, period and source of each figure")):
         st.table(literal_table(g.details).style.hide(axis="index"))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from kpis import view_overview as vo
 from kpis import view_pillar as vp
-from pages._officials import grid_config, spark, today
+from pages._officials import fit_grid, spark, today
 from pages._state import keep_in_url, widget_from_url
 from pages._ui import catalog, ctx, literal, status
 
@@ -52,12 +52,8 @@ st.caption(
         n=len(table),
     )
 )
-st.dataframe(
-    table[table.columns[::-1]] if c.rtl else table,
-    hide_index=True,
-    column_config=grid_config(c.lang),
-    key="pl_table",
-)
+shown, config = fit_grid(table, c.lang, rtl=c.rtl)
+st.dataframe(shown, hide_index=True, column_config=config, key="pl_table")
 st.subheader(_("Each indicator over time"))
 st.caption(
     _(
