@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from loaders.store import local_today
@@ -71,14 +72,8 @@ WIDTHS = {
 def fit_grid(table: pd.DataFrame, lang: str, *, rtl: bool) -> tuple[pd.DataFrame, dict]:
     """The grid as drawn: without the freshness column when nothing in it is stale (its width goes to the
     name, latest value and target), columns reversed in a right-to-left language."""
-    from loaders.i18n import translator
-
-    _ = translator(lang)
-    fresh = _("Freshness")
-    wider = fresh in table.columns and not table[fresh].astype(bool).any()
-    if wider:
-        table = table.drop(columns=fresh)
-    return (table[table.columns[::-1]] if rtl else table), grid_config(lang, wider=wider)
+    shown, wider = _fit(table, lang, rtl=rtl)
+    return shown, grid_config(lang, wider=wider)
 
 
 def grid_config(lang: str, *, wider: bool = False) -> dict:
@@ -106,3 +101,120 @@ def grid_config(lang: str, *, wider: bool = False) -> dict:
     gap = "Gap to the expected path (points)"
     out[_(gap)] = cc.NumberColumn(_(gap), width=WIDTHS[gap], format="%+.1f")
     return out
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _overview_view(url, version, as_of, method, lang, region, pillars, groups):
+    """Everything the Overview draws below its filters, for one data version, date, method, language and
+    filter set: computed once, then served from the cache on every rerun (warm runs draw only)."""
+    from kpis import view_overview as vo
+    from kpis import views
+    from kpis.detail_views import catalog_indicator_options
+    from loaders.i18n import RTL_LANGS
+    from pages._ui import catalog_tables, kpi_status, literal
+
+    day = as_of or local_today()
+    st_df = kpi_status(url, version, as_of, method)
+    cat = catalog_tables(url, version)
+    rows = kpi_status(url, version, as_of, method, True) if region else st_df
+    grids = vo.overview_grids(
+        rows,
+        cat["indicator"],
+        cat["pillar"],
+        lang,
+        today=day,
+        region=region,
+        pillar_codes=list(pillars),
+        groups=list(groups),
+        spark=_spark(url, version, as_of),
+    )
+    shown = []
+    for g in grids:
+        table, wider = _fit(g.table, lang, rtl=lang in RTL_LANGS)
+        details = g.details.map(lambda v: literal(v) if isinstance(v, str) else v)
+        if lang in RTL_LANGS:
+            details = details[details.columns[::-1]]
+        # Arrow tables: streamlit sends them as they are (no pandas conversion on every rerun).
+        shown.append(
+            (
+                g.programme,
+                g.programme_label,
+                g.pillar,
+                g.pillar_label,
+                pa.Table.from_pandas(table, preserve_index=False),
+                wider,
+                pa.Table.from_pandas(details, preserve_index=False),
+            )
+        )
+    return {
+        "grids": shown,
+        "choices": catalog_indicator_options(cat["indicator"], cat["pillar"], lang),
+        "stale": vo.stale_count(st_df, day),
+        "counts": views.headline_counts(st_df),
+        "n": int((st_df["region"].fillna("") == "").sum()),
+    }
+
+
+def overview_view(c: Ctx, region: str, pillars: list[str], groups: list[str]) -> dict:
+    return served(
+        c,
+        "overview_view",
+        _overview_view,
+        c.store.url,
+        c.version,
+        c.as_of,
+        c.method,
+        c.lang,
+        region,
+        tuple(pillars),
+        tuple(groups),
+    )
+
+
+def _fit(table: pd.DataFrame, lang: str, *, rtl: bool) -> tuple[pd.DataFrame, bool]:
+    from loaders.i18n import translator
+
+    fresh = translator(lang)("Freshness")
+    wider = fresh in table.columns and not table[fresh].astype(bool).any()
+    if wider:
+        table = table.drop(columns=fresh)
+    return (table[table.columns[::-1]] if rtl else table), wider
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _stale_total(url, version, as_of, method) -> int:
+    from kpis.view_overview import stale_count
+    from pages._ui import kpi_status
+
+    return stale_count(kpi_status(url, version, as_of, method), as_of or local_today())
+
+
+def stale_total(c: Ctx) -> int:
+    """How many indicators have stale data nationally (the Overview's filter says it)."""
+    return served(c, "stale_total", _stale_total, c.store.url, c.version, c.as_of, c.method) or 0
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _status_bars(url, version, as_of, method, lang):
+    """The Overview's status chart as one shared figure object: st.plotly_chart takes a figure as it is
+    (a figure copied out of st.cache_data, or a dict, is rebuilt and validated again on every run)."""
+    from kpis import charts, views
+    from kpis.methods import STATUS_BY_METHOD, STATUS_LABELS
+    from loaders.i18n import translator
+    from pages._ui import catalog_tables, kpi_status
+
+    _ = translator(lang)
+    order = [c for c in STATUS_BY_METHOD[method] + STATUS_BY_METHOD["trend"] if c != "no-data"]
+    counts = views.pillar_status_counts(
+        kpi_status(url, version, as_of, method), catalog_tables(url, version)["pillar"], lang
+    )
+    return charts.status_bars(
+        counts,
+        lang,
+        labels={k: _(v) for k, v in STATUS_LABELS.items()},
+        order=list(dict.fromkeys(order + ["no-data"])),
+    )
+
+
+def status_bars(c: Ctx):
+    return served(c, "status_bars", _status_bars, c.store.url, c.version, c.as_of, c.method, c.lang)

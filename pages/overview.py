@@ -3,14 +3,13 @@ trend, progress against the expected path, stale data, target, source."""
 
 import streamlit as st
 
-from kpis import charts, views
 from kpis import view_overview as vo
-from kpis.detail_views import catalog_indicator_options
-from kpis.methods import METHODS, STATUS_BY_METHOD, STATUS_LABELS
+from kpis import views
+from kpis.methods import METHODS
 from loaders.i18n import fmt_date
-from pages._officials import fit_grid, spark, today
+from pages._officials import grid_config, overview_view, stale_total, status_bars
 from pages._state import keep_in_url, widget_from_url
-from pages._ui import catalog, ctx, literal, literal_table, status
+from pages._ui import catalog, ctx, literal, status
 
 c = ctx()
 _ = c._
@@ -47,9 +46,8 @@ pillars = cat["pillar"].sort_values("position")
 pillar_names = dict(zip(pillars["pillar"], pillars[c.name], strict=True))
 regions = cat["region"]
 region_names = {"": _("National")} | dict(zip(regions["iso"], regions[c.name], strict=True))
-day = today(c)
 group_names = {g: _(views.TONE_LABELS[g]) for g in views.TONE_ORDER} | {
-    "stale": f"{_(vo.STALE_LABEL)} ({vo.stale_count(st_df, day)})"  # how many, before filtering
+    "stale": f"{_(vo.STALE_LABEL)} ({stale_total(c)})"  # how many in all
 }
 widget_from_url("ov_pillar", "pillar", list(pillar_names), many=True)
 widget_from_url("ov_status", "status", list(group_names), many=True)
@@ -74,26 +72,16 @@ region = f3.selectbox(
 )
 keep_in_url(pillar=picked_pillars, status=picked_groups, region=region)
 
-counts = views.headline_counts(st_df)
+view = overview_view(c, region, picked_pillars, picked_groups)
+counts = view["counts"]
 cols = st.columns(len(views.TONE_ORDER) + 1)
-cols[0].metric(_("Indicators"), len(st_df[st_df["region"].fillna("") == ""]))
+cols[0].metric(_("Indicators"), view["n"])
 for col, tone in zip(cols[1:], views.TONE_ORDER, strict=False):
     col.metric(_(views.TONE_LABELS[tone]), counts[tone], help=views.group_help(tone, c.lang))
-
-order = [
-    code for code in STATUS_BY_METHOD[c.method] + STATUS_BY_METHOD["trend"] if code != "no-data"
-]
-order = list(dict.fromkeys(order + ["no-data"]))
-labels = {k: _(v) for k, v in STATUS_LABELS.items()}
-st.plotly_chart(
-    charts.status_bars(
-        views.pillar_status_counts(st_df, cat["pillar"], c.lang), c.lang, labels=labels, order=order
-    ),
-    config={"displaylogo": False},
-)
+st.plotly_chart(status_bars(c), config={"displaylogo": False})
 
 # Open one indicator's page (figures, chart, explanation, sources), keeping the language in the URL.
-choices = catalog_indicator_options(cat["indicator"], cat["pillar"], c.lang)
+choices = view["choices"]
 picked = st.selectbox(
     _("Open an indicator"),
     list(choices),
@@ -105,32 +93,25 @@ picked = st.selectbox(
 if picked:
     st.switch_page("pages/indicator.py", query_params={"code": picked, "lang": c.lang})
 
-rows = status(c, by_region=True) if region else st_df
-grids = vo.overview_grids(
-    rows,
-    cat["indicator"],
-    cat["pillar"],
-    c.lang,
-    today=day,
-    region=region,
-    pillar_codes=picked_pillars,
-    groups=picked_groups,
-    spark=spark(c),
-)
+grids = view["grids"]
 if region:
     st.caption(_("Indicators reported by region, for {region}.", region=region_names[region]))
 if not grids:
     st.info(_("No indicator matches these filters."), icon=":material/filter_alt_off:")
 programme = None
-for g in grids:
-    if g.programme != programme:
-        programme = g.programme
-        st.header(literal(g.programme_label), divider="gray")
-    st.subheader(literal(g.pillar_label))
-    table, config = fit_grid(g.table, c.lang, rtl=c.rtl)  # the grid itself is left to right
-    st.dataframe(table, hide_index=True, column_config=config, key=f"ov_grid_{g.pillar}")
+for prog, prog_label, pillar, pillar_label, table, wider, details in grids:
+    if prog != programme:
+        programme = prog
+        st.header(literal(prog_label), divider="gray")
+    st.subheader(literal(pillar_label))
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config=grid_config(c.lang, wider=wider),
+        key=f"ov_grid_{pillar}",
+    )
     with st.expander(_("Baseline, period and source of each figure")):
-        st.table(literal_table(g.details).style.hide(axis="index"))
+        st.table(details)
 
 st.caption(_(vo.STALE_HELP))
 st.caption(
