@@ -60,3 +60,20 @@ def test_officials_pages_draw_in_both_languages(app, slug, lang):
     page.wait_for_timeout(1500)
     page.screenshot(path=str(OUT / f"officials_{slug}_{lang}_full.png"))
     page.close()
+
+
+def test_a_shared_link_keeps_date_method_and_filters(app):
+    base, b = app
+    page = open_page(
+        b, f"{base}/?lang=en&as_of=2025-06-30&method=growth-ratio&status=stale&region=MA-04"
+    )
+    main = page.get_by_test_id("stMain").inner_text()
+    assert "figures as known on June 30, 2025" in main
+    assert "Growth ratio" in main
+    assert "Indicators reported by region, for Rabat-Sale-Kenitra." in main
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_test_id("stDateInput").locator("input").input_value() == "2025-06-30"
+    for part in ("as_of=2025-06-30", "method=growth-ratio", "status=stale", "region=MA-04"):
+        assert part in page.url
+    assert page.get_by_test_id("stException").count() == 0
+    page.close()
