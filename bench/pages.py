@@ -47,7 +47,7 @@ st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3, 4], y=[1, 3, 2, 4])))
 """
 DONE_JS = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
-  if (!main || !main.querySelector('h1')) return false;
+  if (!main || !main.querySelector('h1, .js-plotly-plot')) return false;  // a slide may have no title
   if (document.querySelector('[data-testid="stSkeleton"]')) return false;
   if (document.querySelector('[data-testid="stStatusWidget"] button')) return false;
   const plots = [...document.querySelectorAll('.js-plotly-plot')];
