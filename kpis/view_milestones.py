@@ -151,10 +151,14 @@ def timeline(
 
 
 def timeline_chart(t: pd.DataFrame, lang: str, *, rtl: bool, today: dt.date) -> go.Figure:
-    """Dates across, one line per kind of commitment; a marker per item coloured done / due / overdue."""
+    """Dates across, one line per commitment (grouped by kind, each group by date): a marker per item
+    coloured done / due / overdue, its kind in the hover, a dotted line at today."""
     _ = translator(lang)
     fig = go.Figure()
-    kinds = [k for k in KINDS if k in set(t["kind"])]
+    order = t.assign(k=[list(KINDS).index(k) for k in t["kind"]]).sort_values(
+        ["k", "date", "label"], kind="stable"
+    )
+    rows = [_short(x) for x in dict.fromkeys(order["label"])]
     for state in STATES:
         f = t[t["state"] == state]
         if not len(f):
@@ -162,43 +166,53 @@ def timeline_chart(t: pd.DataFrame, lang: str, *, rtl: bool, today: dt.date) -> 
         fig.add_trace(
             go.Scatter(
                 x=f["date"],
-                y=[_(KINDS[k]) for k in f["kind"]],
+                y=[_short(x) for x in f["label"]],
                 mode="markers",
                 name=_(STATES[state]),
                 marker={
                     "color": STATE_COLOURS[state],
                     "symbol": STATE_SYMBOLS[state],
-                    "size": 13,
+                    "size": 12,
                     "line": {"width": 2, "color": STATE_COLOURS[state]},
                 },
                 text=[
-                    f"{lab}<br>{fmt_date(dt.date.fromisoformat(d), lang, 'medium')} · {det}"
-                    for lab, d, det in zip(f["label"], f["date"], f["detail"], strict=True)
+                    f"{lab}<br>{_(KINDS[k])}<br>{fmt_date(dt.date.fromisoformat(d), lang, 'medium')}"
+                    f" · {det}"
+                    for lab, k, d, det in zip(
+                        f["label"], f["kind"], f["date"], f["detail"], strict=True
+                    )
                 ],
                 hovertemplate="%{text}<extra></extra>",
             )
         )
     fig.add_vline(x=today.isoformat(), line={"dash": "dot", "color": "#374151"})
-    fig.add_annotation(x=today.isoformat(), y=1.02, yref="paper", text=_("today"), showarrow=False)
+    fig.add_annotation(
+        x=today.isoformat(), y=1.0, yref="paper", yanchor="bottom", text=_("today"), showarrow=False
+    )
+    # The first commitment at the top; the labels on the reading side.
     fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=[_(KINDS[k]) for k in reversed(kinds)],
-        side="right" if rtl else "left",
+        categoryorder="array", categoryarray=rows[::-1], side="right" if rtl else "left"
     )
     fig.update_xaxes(type="date", autorange="reversed" if rtl else True)
     fig.update_layout(
-        height=140 + 70 * max(len(kinds), 1),
+        height=130 + 24 * max(len(rows), 1),
         margin={"l": 20, "r": 20, "t": 30, "b": 30},
         legend={
             "orientation": "h",
-            "y": -0.25,
-            "x": 1 if rtl else 0,
-            "xanchor": "right" if rtl else "left",
+            "y": 1.0,
+            "yanchor": "bottom",
+            "x": 0 if rtl else 1,
+            "xanchor": "left" if rtl else "right",
         },
         plot_bgcolor="#fff",
         font={"family": "Noto Sans Arabic, DejaVu Sans, sans-serif"},
     )
     return fig
+
+
+def _short(label: str, limit: int = 48) -> str:
+    """A row label on one line: a long name is cut at a word, with an ellipsis (the hover has it all)."""
+    return label if len(label) <= limit else label[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def timeline_table(t: pd.DataFrame, lang: str) -> pd.DataFrame:
