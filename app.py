@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from kpis.methods import METHODS
+from pages._state import keep_view_in_url
 from pages._ui import admin_panel, build_ctx, language_picker, style, view_controls
 
 # A bundled icon: a ":material/..." page icon makes every browser fetch it from a Google font host.
@@ -20,6 +21,9 @@ PAGES = [
     ("pages/overview.py", _("Overview"), ":material/dashboard:", _("Roadmap")),
     ("pages/indicator.py", _("Indicator"), ":material/monitoring:", _("Roadmap")),
     ("pages/regions.py", _("Regions"), ":material/map:", _("Roadmap")),
+    ("pages/pillar.py", _("Pillar"), ":material/view_module:", _("Roadmap")),
+    ("pages/milestones.py", _("Milestones"), ":material/flag:", _("Roadmap")),
+    ("pages/peers.py", _("Peers"), ":material/leaderboard:", _("Roadmap")),
     ("pages/methodology.py", _("Methodology"), ":material/menu_book:", _("Roadmap")),
     ("pages/upload.py", _("Upload"), ":material/upload_file:", _("Data")),
     ("pages/history.py", _("History"), ":material/history:", _("Data")),
@@ -39,5 +43,6 @@ with st.sidebar:
     st.caption(_("Maroc IA 2030 · Maroc Digital 2030 — roadmap observatory"))
 language_picker(c)
 view_controls(c, {k: _(v) for k, v in METHODS.items()})
+keep_view_in_url(c.as_of, c.method)
 admin_panel(c)
 nav.run()

@@ -202,6 +202,16 @@ IMPLAUSIBLE_MAGNITUDE = 1e15
 # Staleness: no report for longer than the frequency plus a grace period for publication lag.
 FREQUENCY_MONTHS = {"quarterly": 3, "annual": 12, "biennial": 24, "event": None}
 STALE_GRACE_MONTHS = 6
+# The Overview's "stale" badge (kpis/freshness.py): the value of the period after the latest one is due
+# one frequency after the latest period's end; the data is stale once it is more than STALE_PERIODS_LATE
+# further periods late, i.e. after end + (1 + STALE_PERIODS_LATE) x frequency (quarterly: 6 months).
+# An event indicator has no frequency: until its target is reached it is expected to report every
+# EVENT_REPORT_MONTHS (the annual report), so it is stale after 2 x 12 months without a new value.
+STALE_PERIODS_LATE = 1
+EVENT_REPORT_MONTHS = 12
+
+# Peers (kpis/peers.py): a rank read as the share of the other ranked countries placed below,
+# percentile = 100 x (countries ranked - rank) / (countries ranked - 1): 1st = 100, last = 0.
 
 # National value from regions: how a unit rolls up (sum, population-weighted mean, never) is the
 # unit's `aggregation` in data/catalog/units.csv (kpis/units.py). A national value derived from

@@ -152,6 +152,9 @@ def ctx() -> Ctx:
 
 
 def build_ctx() -> Ctx:
+    from pages._state import seed_view_from_url
+
+    seed_view_from_url()  # a shared link's ?as_of= and ?method=
     args = cli_options()
     lang = current_lang()
     try:

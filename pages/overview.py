@@ -1,12 +1,15 @@
-"""Overview: how the roadmap stands, pillar by pillar: latest value, baseline, target, progress, status, source."""
+"""Overview: how the roadmap stands, pillar by pillar, filtered by pillar, status and region: latest value,
+trend, progress against the expected path, stale data, target, source."""
 
 import streamlit as st
 
-from kpis import charts, views
-from kpis.detail_views import catalog_indicator_options
-from kpis.methods import METHODS, STATUS_BY_METHOD, STATUS_LABELS
+from kpis import view_overview as vo
+from kpis import views
+from kpis.methods import METHODS
 from loaders.i18n import fmt_date
-from pages._ui import catalog, ctx, literal, literal_table, status
+from pages._officials import grid_config, overview_view, stale_total, status_bars
+from pages._state import keep_in_url, widget_from_url
+from pages._ui import catalog, ctx, literal, status
 
 c = ctx()
 _ = c._
@@ -38,26 +41,47 @@ if st_df["demo"].any():
         icon=":material/science:",
     )
 
-counts = views.headline_counts(st_df)
-cols = st.columns(len(views.TONE_ORDER) + 1)
-cols[0].metric(_("Indicators"), len(st_df[st_df["region"].fillna("") == ""]))
-for col, tone in zip(cols[1:], views.TONE_ORDER, strict=True):
-    col.metric(_(views.TONE_LABELS[tone]), counts[tone], help=views.group_help(tone, c.lang))
-
-order = [
-    code for code in STATUS_BY_METHOD[c.method] + STATUS_BY_METHOD["trend"] if code != "no-data"
-]
-order = list(dict.fromkeys(order + ["no-data"]))
-labels = {k: _(v) for k, v in STATUS_LABELS.items()}
-st.plotly_chart(
-    charts.status_bars(
-        views.pillar_status_counts(st_df, cat["pillar"], c.lang), c.lang, labels=labels, order=order
-    ),
-    config={"displaylogo": False},
+# Filters, kept in the URL (?pillar=IMP,ECO&status=bad,stale&region=MA-04).
+pillars = cat["pillar"].sort_values("position")
+pillar_names = dict(zip(pillars["pillar"], pillars[c.name], strict=True))
+regions = cat["region"]
+region_names = {"": _("National")} | dict(zip(regions["iso"], regions[c.name], strict=True))
+group_names = {g: _(views.TONE_LABELS[g]) for g in views.TONE_ORDER} | {
+    "stale": f"{_(vo.STALE_LABEL)} ({stale_total(c)})"  # how many in all
+}
+widget_from_url("ov_pillar", "pillar", list(pillar_names), many=True)
+widget_from_url("ov_status", "status", list(group_names), many=True)
+widget_from_url("ov_region", "region", list(region_names), default="")
+f1, f2, f3 = st.columns(3)
+picked_pillars = f1.multiselect(
+    _("Pillars"),
+    list(pillar_names),
+    format_func=pillar_names.get,
+    key="ov_pillar",
+    placeholder=_("All pillars"),
 )
+picked_groups = f2.multiselect(
+    _("Status"),
+    list(group_names),
+    format_func=group_names.get,
+    key="ov_status",
+    placeholder=_("All statuses"),
+)
+region = f3.selectbox(
+    _("Region"), list(region_names), format_func=region_names.get, key="ov_region"
+)
+keep_in_url(pillar=picked_pillars, status=picked_groups, region=region)
+
+view = overview_view(c, region, picked_pillars, picked_groups)
+counts = view["counts"]
+cols = st.columns(len(views.TONE_ORDER) + 1)
+cols[0].metric(_("Indicators"), view["n"])
+for col, tone in zip(cols[1:], views.TONE_ORDER, strict=False):
+    col.metric(_(views.TONE_LABELS[tone]), counts[tone], help=views.group_help(tone, c.lang))
+st.plotly_chart(status_bars(c), config={"displaylogo": False})
 
 # Open one indicator's page (figures, chart, explanation, sources), keeping the language in the URL.
-choices = catalog_indicator_options(cat["indicator"], cat["pillar"], c.lang)
+choices = view["choices"]
 picked = st.selectbox(
     _("Open an indicator"),
     list(choices),
@@ -69,17 +93,31 @@ picked = st.selectbox(
 if picked:
     st.switch_page("pages/indicator.py", query_params={"code": picked, "lang": c.lang})
 
+grids = view["grids"]
+if region:
+    st.caption(_("Indicators reported by region, for {region}.", region=region_names[region]))
+if not grids:
+    st.info(_("No indicator matches these filters."), icon=":material/filter_alt_off:")
 programme = None
-for sec in views.overview_sections(st_df, cat["indicator"], cat["pillar"], c.lang):
-    if sec.programme != programme:
-        programme = sec.programme
-        st.header(literal(sec.programme_label), divider="gray")
-    st.subheader(literal(sec.pillar_label))
-    st.table(literal_table(views.styled_section(sec, c.lang)))
+for prog, prog_label, pillar, pillar_label, table, wider, details in grids:
+    if prog != programme:
+        programme = prog
+        st.header(literal(prog_label), divider="gray")
+    st.subheader(literal(pillar_label))
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config=grid_config(c.lang, wider=wider),
+        key=f"ov_grid_{pillar}",
+    )
+    with st.expander(_("Baseline, period and source of each figure")):
+        st.table(details)
 
+st.caption(_(vo.STALE_HELP))
 st.caption(
     _(
         "Sources: each figure names where it was published or the file and row it was loaded from. "
-        "Catalog of targets and sources: data/catalog (see SOURCES.md)."
+        "How sources are chosen and checked: see the Methodology page."
     )
+    + f" [{_('Methodology')}](methodology?lang={c.lang})"
 )

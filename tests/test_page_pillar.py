@@ -1,0 +1,64 @@
+"""The Pillar page through AppTest in each language: a pillar's indicators sorted as the link says, and one
+small chart per indicator."""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+EGOV = {
+    "ar": "رقمنة الخدمات العمومية",
+    "fr": "Digitalisation des services publics",
+    "en": "Digitalisation of public services",
+}
+
+
+def _open(db, lang, params, monkeypatch, *extra):
+    monkeypatch.setattr(sys, "argv", ["app.py", "--db", str(db), *extra])
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = lang
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page("pages/pillar.py")
+    return at.run()
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
+def test_pillar_from_a_link_lists_its_indicators_and_one_panel_each(tmp_path, monkeypatch, lang):
+    at = _open(tmp_path / "m.duckdb", lang, {"pillar": "EGOV"}, monkeypatch)
+    assert not at.exception
+    assert at.title[0].value == EGOV[lang]
+    (grid,) = [d.value for d in at.dataframe]
+    assert len(grid) == 7  # the seven e-government indicators of the catalog
+    from loaders.i18n import translator
+
+    indicator = translator(lang)("Indicator")
+    assert (grid.columns[-1] if lang == "ar" else grid.columns[0]) == indicator
+    (chart,) = at.get("plotly_chart")
+    fig = json.loads(chart.proto.spec)
+    assert len(fig["data"]) == 7  # one small multiple per indicator
+    titles = [a["text"] for a in fig["layout"]["annotations"] if a.get("text")]
+    assert any(t.startswith(grid[indicator].iloc[0][:20]) for t in titles)
+    if lang == "ar":
+        assert fig["layout"]["xaxis"]["autorange"] == "reversed"  # time reads right to left
+
+
+def test_sort_by_name_is_applied_and_kept_in_the_link(tmp_path, monkeypatch):
+    at = _open(tmp_path / "m.duckdb", "en", {"pillar": "EGOV", "sort": "name"}, monkeypatch)
+    assert not at.exception
+    names = list(at.dataframe[0].value["Indicator"])
+    assert names == sorted(names)
+    assert names[0] == "EGDI score"
+    sort = at.query_params["sort"]
+    assert (sort[0] if isinstance(sort, list) else sort) == "name"
+
+
+def test_sort_by_gap_puts_the_furthest_behind_first_with_demo(tmp_path, monkeypatch):
+    at = _open(tmp_path / "m.duckdb", "en", {"pillar": "CAT", "sort": "gap"}, monkeypatch, "--demo")
+    assert not at.exception
+    gaps = [g for g in at.dataframe[0].value["Gap to the expected path (points)"] if g == g]
+    assert gaps == sorted(gaps) and gaps[0] < 0
