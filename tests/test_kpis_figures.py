@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from kpis.__main__ import main as kpis_main
 from kpis.views import status_label, value_text
 from loaders.catalog import load_catalog
-from loaders.i18n import fmt_percent, translator
+from loaders.i18n import translator
 from loaders.store import OBS_ARROW_SCHEMA, open_store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -91,12 +91,19 @@ def _app(db, lang, page, monkeypatch, *extra, **params):
     return at
 
 
-def _overview_rows(at) -> dict[str, dict]:
+def _overview_rows(at, lang: str = "en") -> dict[str, dict]:
+    """Per indicator (its name): the grid's cells, and the details table's (baseline, period, source)."""
     rows = {}
-    for t in at.table:
+    indicator = translator(lang)("Indicator")
+    for t in [*at.dataframe, *at.table]:
         for r in t.value.to_dict("records"):
-            first = next(iter(r.values()))  # the indicator's name, in the page's language
-            rows[first] = {k: str(v).translate(ISOLATES) for k, v in r.items()}
+            name = str(r[indicator]).translate(ISOLATES)
+            rows.setdefault(name, {}).update(
+                {
+                    k: v if isinstance(v, (list, float, int)) else str(v).translate(ISOLATES)
+                    for k, v in r.items()
+                }
+            )
     return rows
 
 
@@ -119,8 +126,13 @@ def test_overview_and_cli_show_the_same_figures(tmp_path, monkeypatch, kind):
         row = rows[NAME_EN[r["indicator"]]]
         unit = UNIT[r["indicator"]]
         assert row["Status"] == status_label(r["status"], "en"), r["indicator"]
-        progress = "—" if r["progress"] is None else fmt_percent(np.clip(r["progress"], 0, 1), "en")
-        assert row["Progress"] == progress, r["indicator"]
+        # The grid's progress bar: the share of the way to the target, 0 to 100.
+        shown = row["Progress"]
+        if r["progress"] is None:
+            assert shown is None or shown != shown or shown in ("None", "nan"), r["indicator"]
+        else:
+            expected = round(100 * float(np.clip(r["progress"], 0, 1)), 1)
+            assert shown == pytest.approx(expected), r["indicator"]
         if r["baseline_value"] is None or unit == "milestone":
             assert row["Baseline"] == "—", r["indicator"]
         else:
@@ -158,13 +170,14 @@ def test_a_partial_regional_sum_is_shown_with_its_coverage_and_never_used(tmp_pa
     assert jobs["latest_value"] is None and jobs["baseline_value"] is None
     assert jobs["progress"] is None and jobs["status"] == "no-data"
     assert "partial-coverage" in jobs["flags"]
-    row = _overview_rows(_app(db, "fr", "pages/overview.py", monkeypatch))[
+    row = _overview_rows(_app(db, "fr", "pages/overview.py", monkeypatch), "fr")[
         load_catalog().indicator("IA.JOBS").name_fr
     ]
     assert (
         "de 5 régions sur 12" in row["Dernière valeur"] and "93\u202f995" in row["Dernière valeur"]
     )
-    assert row["Référence"] == "—" and row["Avancement"] == "—"
+    progress = row["Avancement"]
+    assert row["Référence"] == "—" and progress in (None, "None") or progress != progress
     ar = _app(db, "ar", "pages/indicator.py", monkeypatch, code="IA.JOBS")
     card = {m.label: m for m in ar.metric}[translator("ar")("Latest value")]
     # Coverage in words ("5 regions out of 12"), not a fraction that right to left could read 12/5.
