@@ -219,7 +219,7 @@ def test_one_baseline_and_one_set_of_status_groups_everywhere(tmp_path, monkeypa
 
 def page_text(at) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    for t in at.table:
+    for t in [*at.table, *at.dataframe]:
         parts += [str(v) for v in t.value.to_numpy().ravel()]
     return " ".join(parts)
 
