@@ -21,6 +21,7 @@ PAGES = [
     ("pages/indicator.py", _("Indicator"), ":material/monitoring:", _("Roadmap")),
     ("pages/regions.py", _("Regions"), ":material/map:", _("Roadmap")),
     ("pages/methodology.py", _("Methodology"), ":material/menu_book:", _("Roadmap")),
+    ("pages/present.py", _("Presenter mode"), ":material/slideshow:", _("Roadmap")),
     ("pages/upload.py", _("Upload"), ":material/upload_file:", _("Data")),
     ("pages/history.py", _("History"), ":material/history:", _("Data")),
 ]
