@@ -1,4 +1,5 @@
-"""Command line of the KPI engine: `python -m kpis status | explain CODE | pillars | milestones`."""
+"""Command line of the KPI engine: `python -m kpis status | explain CODE | pillars | milestones | export-deck |
+export-pdf`."""
 
 from __future__ import annotations
 
@@ -133,6 +134,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "milestones", parents=[common], help="events, milestones and targets: done, due, overdue"
     )
+    from .export.cli import add_parsers
+
+    add_parsers(sub, common)
     return p
 
 
@@ -384,6 +388,10 @@ def main(argv=None) -> int:
         "pillars": _pillars,
         "milestones": _milestones,
     }
+    if args.command.startswith("export-"):
+        from .export.cli import run
+
+        return run(args, inputs, today, _)
     return handler[args.command](args, inputs, today, _)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import threading
 
 import plotly.graph_objects as go
@@ -20,6 +21,7 @@ def _server() -> None:
 
     # mathjax=False: kaleido would otherwise load MathJax from a CDN (no outbound connection, ever).
     kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    atexit.register(kaleido.stop_sync_server, silence_warnings=True)
     _STARTED = True
 
 
@@ -42,4 +44,7 @@ def figure_image(
         raise ValueError(f"unsupported image format {fmt}")
     with _LOCK:
         _server()
-        return for_export(fig).to_image(format=fmt, width=width, height=height, scale=1)
+        import kaleido
+
+        opts = {"format": fmt, "width": width, "height": height, "scale": 1}
+        return kaleido.calc_fig_sync(for_export(fig).to_dict(), opts=opts)
