@@ -407,6 +407,12 @@ def peers_table(lang: str) -> pd.DataFrame:
     )
 
 
+def _site(source: str) -> str:
+    """The publication's site of a source ('maghress.com/hespress/436604' -> 'maghress.com'): the slide's
+    line stays short; the full addresses are in the data download."""
+    return str(source).split("/")[0].split(" ")[0]
+
+
 def _peers(inputs: KpiInputs, lang: str) -> Slide:
     _ = translator(lang)
     ed = _editions().sort_values(["index", "edition"])
@@ -442,7 +448,7 @@ def _peers(inputs: KpiInputs, lang: str) -> Slide:
         _("Morocco in the international indices"),
         _("Share of the ranked countries behind Morocco, edition by edition (✕: method changed)"),
         fig,
-        _("Sources: {sources}", sources="; ".join(dict.fromkeys(ed["source"]))),
+        _("Sources: {sources}", sources="; ".join(dict.fromkeys(_site(x) for x in ed["source"]))),
         False,
         peers_table(lang),
     )
@@ -469,4 +475,6 @@ def for_screen(fig: go.Figure, *, height: int | None, font_size: int = 17) -> go
     }
     out.update_xaxes(**axis)
     out.update_yaxes(**axis)
+    if out.layout.map.zoom is not None and height is None:
+        out.update_layout(map={"zoom": out.layout.map.zoom + 0.45})  # a whole window for the map
     return out

@@ -20,17 +20,20 @@ SHOW_CSS = """
 [data-testid="stMainBlockContainer"] > div { gap: 6px; }
 /* The slide fills the window: its texts are laid out for 1280×720 and scaled on larger screens (zoom), the
 chart takes the height left between them (plotly resizes to its box; a map would not survive a zoom). */
-.st-key-present_chart_box { height: calc(100vh - var(--ms-chrome, 200px)); min-height: 240px; }
-.st-key-present_chart_box_tiles { --ms-chrome: 285px; }
-.st-key-present_chart_box_tiles { height: calc(100vh - var(--ms-chrome)); min-height: 240px; }
+.st-key-present_chart_box { --ms-chrome: 170px; }
+.st-key-present_chart_box_tiles { --ms-chrome: 240px; }
+div:is(.st-key-present_chart_box, .st-key-present_chart_box_tiles) {
+  height: calc(100vh - var(--ms-chrome)) !important; min-height: 240px; flex: 0 0 auto !important; }
 :is(.st-key-present_chart_box, .st-key-present_chart_box_tiles) :is([data-testid="stElementContainer"],
-  [data-testid="stPlotlyChart"], .stPlotlyChart) { height: 100% !important; }
+  [data-testid="stFullScreenFrame"], [data-testid="stPlotlyChart"], .js-plotly-plot) { height: 100% !important; }
+/* A click on the slide (to give it the keyboard) must not draw a focus frame around it. */
+:focus:not(button) { outline: none !important; box-shadow: none !important; }
 @media (min-width: 1500px) and (min-height: 840px) {
-  .ms-head, .ms-foot, .st-key-present_nav { zoom: 1.25; }
-  .st-key-present_chart_box { --ms-chrome: 250px; } .st-key-present_chart_box_tiles { --ms-chrome: 356px; } }
+  .ms-head, .ms-foot { zoom: 1.25; }
+  .st-key-present_chart_box { --ms-chrome: 210px; } .st-key-present_chart_box_tiles { --ms-chrome: 295px; } }
 @media (min-width: 1800px) and (min-height: 1000px) {
-  .ms-head, .ms-foot, .st-key-present_nav { zoom: 1.5; }
-  .st-key-present_chart_box { --ms-chrome: 300px; } .st-key-present_chart_box_tiles { --ms-chrome: 428px; } }
+  .ms-head, .ms-foot { zoom: 1.5; }
+  .st-key-present_chart_box { --ms-chrome: 250px; } .st-key-present_chart_box_tiles { --ms-chrome: 355px; } }
 </style>
 """
 BUILDER_CSS = """
