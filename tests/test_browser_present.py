@@ -9,10 +9,14 @@ OUT = ROOT / "screenshots" / "tmp"
 SPEC = "scorecard,indicator:IA.JOBS,map:IA.JOBS,peers"
 
 
+APP_DB = {}
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
+    APP_DB["path"] = tmp_path_factory.mktemp("present") / "m.duckdb"
     with (
-        running_app(tmp_path_factory.mktemp("present") / "m.duckdb", demo=True) as base,
+        running_app(APP_DB["path"], demo=True) as base,
         browser() as b,
     ):
         yield base, b
@@ -83,4 +87,48 @@ def test_every_slide_fits_the_window(app, lang, size):
         assert box["y"] + box["height"] <= h, (k, box)
         page.screenshot(path=str(OUT / f"present_{lang}_{w}_{k}.png"))
         page.keyboard.press("ArrowRight")
+    page.close()
+
+
+def test_a_figure_loaded_during_the_show_appears_at_the_next_slide(app, tmp_path):
+    import subprocess
+    import sys
+
+    base, b = app
+    page = open_page(
+        b,
+        f"{base}/present?present=1&lang=en&slides=peers,indicator:DM.EGDI_RANK,peers",
+        width=1280,
+        height=720,
+        wait_for=".ms-title",
+    )
+    assert "UN DESA 2026" not in page.locator(".ms-foot").inner_text()
+    csv = tmp_path / "egdi.csv"
+    csv.write_text(
+        "indicator,period,region,value,source\nDM.EGDI_RANK,2026,National,77,UN DESA 2026\n",
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loaders",
+            "ingest",
+            str(csv),
+            "--db",
+            str(APP_DB["path"]),
+            "--user",
+            "analyst",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    page.keyboard.press("ArrowRight")
+    _wait_counter(page, "2 / 3")
+    page.wait_for_function(
+        "() => document.querySelector('.ms-foot').innerText.includes('UN DESA 2026')", timeout=30000
+    )
     page.close()
