@@ -132,3 +132,20 @@ def test_a_figure_loaded_during_the_show_appears_at_the_next_slide(app, tmp_path
         "() => document.querySelector('.ms-foot').innerText.includes('UN DESA 2026')", timeout=30000
     )
     page.close()
+
+
+def test_the_timer_moves_the_show_on_and_stops_at_the_last_slide(app):
+    base, b = app
+    page = open_page(
+        b,
+        f"{base}/present?present=1&lang=fr&slides=peers,scorecard&timer=5",
+        width=1280,
+        height=720,
+        wait_for=".ms-title",
+    )
+    assert _counter(page) == "1 / 2"
+    _wait_counter(page, "2 / 2")  # after about five seconds, without a key
+    page.wait_for_timeout(7000)
+    assert _counter(page) == "2 / 2"
+    assert "timer=5" in page.url
+    page.close()
