@@ -62,7 +62,8 @@ body { font-family: %(font)s; color: #000; font-size: 11pt; line-height: 1.45; }
 h1 { font-size: 22pt; margin: 0 0 4pt; }
 h2 { font-size: 15pt; margin: 14pt 0 4pt; border-bottom: 1.5pt solid #000; page-break-after: avoid; }
 .context { font-size: 11pt; }
-.demo { background: #b45309; color: #fff; padding: 1pt 6pt; border-radius: 3pt; font-weight: 700; }
+.demo { background: #b45309; color: #fff; padding: 1pt 6pt; border-radius: 3pt; font-weight: 700; font-size: 0.6em;
+  vertical-align: middle; }
 .demo-note { color: #b45309; font-weight: 700; }
 .link { display: flex; gap: 10pt; align-items: center; margin: 8pt 0; font-size: 9.5pt; }
 .link svg { width: 26mm; height: 26mm; }
@@ -70,7 +71,7 @@ h2 { font-size: 15pt; margin: 14pt 0 4pt; border-bottom: 1.5pt solid #000; page-
 .tiles { display: flex; gap: 6pt; flex-wrap: wrap; margin: 6pt 0; }
 .tile { border: 1pt solid #000; border-radius: 3pt; padding: 2pt 6pt; }
 .tile b { font-size: 15pt; display: block; }
-figure { margin: 4pt 0; page-break-inside: avoid; }
+figure { margin: 4pt 0; page-break-inside: avoid; direction: ltr; }
 figure svg { width: 100%%; height: auto; }
 .source { font-size: 8.5pt; color: #222; }
 table { border-collapse: collapse; width: 100%%; font-size: 8.5pt; margin: 4pt 0 8pt; }
