@@ -33,6 +33,10 @@ def for_export(fig: go.Figure, *, font_size: int = 20) -> go.Figure:
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
     )
+    if (
+        out.layout.map.zoom is not None
+    ):  # an exported map fills a wide picture: show the country larger
+        out.update_layout(map={"zoom": out.layout.map.zoom + 0.4})
     return out
 
 
