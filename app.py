@@ -25,6 +25,7 @@ PAGES = [
     ("pages/milestones.py", _("Milestones"), ":material/flag:", _("Roadmap")),
     ("pages/peers.py", _("Peers"), ":material/leaderboard:", _("Roadmap")),
     ("pages/methodology.py", _("Methodology"), ":material/menu_book:", _("Roadmap")),
+    ("pages/present.py", _("Presenter mode"), ":material/slideshow:", _("Roadmap")),
     ("pages/upload.py", _("Upload"), ":material/upload_file:", _("Data")),
     ("pages/history.py", _("History"), ":material/history:", _("Data")),
     ("pages/review.py", _("Review"), ":material/fact_check:", _("Data")),
@@ -38,6 +39,9 @@ for path, title, icon, section in PAGES:
     )
 
 nav = st.navigation(sections)
+# A show prepared as a link on the root address (`/?present=1&slides=…`) opens the presenter page.
+if st.query_params.get("present") == "1" and nav.url_path != "present":
+    st.switch_page("pages/present.py")
 with st.sidebar:
     st.markdown("### :material/radar: " + _("Marsad"))
     st.caption(_("Maroc IA 2030 · Maroc Digital 2030 — roadmap observatory"))

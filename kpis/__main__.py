@@ -1,4 +1,5 @@
-"""Command line of the KPI engine: `python -m kpis status | explain CODE | pillars | milestones`."""
+"""Command line of the KPI engine: `python -m kpis status | explain CODE | pillars | milestones | export-deck |
+export-pdf`."""
 
 from __future__ import annotations
 
@@ -139,6 +140,9 @@ def _parser() -> argparse.ArgumentParser:
         help="reporting calendar: due, received, overdue per producer",
     )
     r.add_argument("--producer", help="only this producer's figures")
+    from .export.cli import add_parsers
+
+    add_parsers(sub, common)
     return p
 
 
@@ -418,6 +422,10 @@ def main(argv=None) -> int:
         "milestones": _milestones,
         "reporting": _reporting,
     }
+    if args.command.startswith("export-"):
+        from .export.cli import run
+
+        return run(args, inputs, today, _)
     return handler[args.command](args, inputs, today, _)
 
 

@@ -30,6 +30,7 @@ PAGES = [
     ("methodology", "ar"),
     ("upload", "ar"),
     ("history", "ar"),
+    ("present?present=1&slides=scorecard,map:IA.JOBS,peers", "ar"),
 ]
 
 _HOOK = """
