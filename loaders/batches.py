@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 import sqlalchemy as sa
 
+from .access.audit import record as _audit  # H7 audit hook
 from .i18n import translator
 from .store import NATIONAL, Store, as_of_cutoff, batch, observation, utcnow
 
@@ -141,6 +142,7 @@ def undo(
         ).one()
         kept, restored = int(kept), int(restored)
         removed = int(n_current) - kept - restored
+        _audit(conn, user, "undo", batch_id, None, {"restored": restored, "removed": removed})  # H7
     if kept:
         msg = _(
             "Batch {batch_id} undone: {restored} values back to their previous version, {removed} values"

@@ -32,6 +32,7 @@ import duckdb
 import pyarrow as pa
 import sqlalchemy as sa
 
+from .access.audit import record as _audit  # H7 audit hook
 from .catalog import CATALOG_DIR, Catalog, load_catalog
 from .i18n import fmt_number, translator
 from .longform import LONG_SCHEMA, LongResult
@@ -1062,6 +1063,7 @@ def ingest_long(
                 .where(batch.c.batch_id == batch_id)
                 .values(rows=rows, inserted=inserted, revised=revised, unchanged=unchanged)
             )
+            _audit(conn, user, "upload", batch_id, after={"files": list(files)})  # H7
             _fault_pause("before-commit")
     finally:
         con.close()

@@ -403,6 +403,9 @@ class Store:
         with self.begin(write=True) as conn:
             self._refuse_foreign(conn)
             md.create_all(conn)
+            _access.migrate_add_access(
+                conn
+            )  # H7 hook: account, session, audit (a migration at merge)
             stored = dict(conn.execute(sa.select(meta.c.key, meta.c.value)).all())
             if (
                 catalog_dir is None
@@ -600,3 +603,7 @@ def open_store(
     store = Store(resolve_url(db))
     store.ensure(catalog_dir, seed_public=seed_public)
     return store
+
+
+# H7 hook: registers the account, session and audit tables on `md` (so create_all, backup and restore see them).
+from .access import accounts as _access  # noqa: E402
