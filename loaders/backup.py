@@ -90,10 +90,13 @@ def _batches(store: Store, conn, table: sa.Table, schema: pa.Schema):
 
 def _sequences(conn) -> dict[str, int]:
     """The next value each sequence would give is past the largest id it gave: record that id."""
+    from .access.audit import audit  # H7: the audit trail's ids too
     from .store import batch
 
-    top = conn.execute(sa.select(sa.func.max(batch.c.batch_id))).scalar_one()
-    return {"batch_id_seq": int(top or 0)}
+    ids = {"batch_id_seq": batch.c.batch_id, "audit_id_seq": audit.c.audit_id}
+    return {
+        k: int(conn.execute(sa.select(sa.func.max(c))).scalar_one() or 0) for k, c in ids.items()
+    }
 
 
 def backup(store: Store, directory: str | os.PathLike) -> BackupResult:
@@ -246,11 +249,12 @@ def _insert(store: Store, conn, table: sa.Table, data: pa.Table) -> None:
 
 
 def _set_sequences(store: Store, conn, sequences: dict) -> None:
-    last = int(sequences.get("batch_id_seq", 0) or 0)
-    if last <= 0:
-        return
-    if store.is_duckdb:
-        # DuckDB cannot move a sequence that a column default uses: draw the numbers already given.
-        conn.execute(sa.text("SELECT max(nextval('batch_id_seq')) FROM range(:n)"), {"n": last})
-    else:
-        conn.execute(sa.text("SELECT setval('batch_id_seq', :n)"), {"n": last})
+    for seq in ("batch_id_seq", "audit_id_seq"):  # allow-list: names never come from the file
+        last = int(sequences.get(seq, 0) or 0)
+        if last <= 0:
+            continue
+        if store.is_duckdb:
+            # DuckDB cannot move a sequence that a column default uses: draw the numbers already given.
+            conn.execute(sa.text(f"SELECT max(nextval('{seq}')) FROM range(:n)"), {"n": last})
+        else:
+            conn.execute(sa.text(f"SELECT setval('{seq}', :n)"), {"n": last})

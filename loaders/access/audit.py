@@ -48,7 +48,9 @@ def _json(value) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def record(conn_or_store, user, action: str, subject=None, before=None, after=None) -> int:
+def record(
+    conn_or_store, user, action: str, subject=None, before=None, after=None, *, at=None
+) -> int:
     """Append one audit row and return its id.
 
     Given a connection, the row is part of that transaction (it commits or rolls back with the change it
@@ -56,13 +58,13 @@ def record(conn_or_store, user, action: str, subject=None, before=None, after=No
     """
     if isinstance(conn_or_store, Store):
         with conn_or_store.begin() as conn:
-            return record(conn, user, action, subject, before, after)
+            return record(conn, user, action, subject, before, after, at=at)
     conn = conn_or_store
     audit_id = conn.execute(sa.select(audit_seq.next_value())).scalar_one()
     conn.execute(
         sa.insert(audit).values(
             audit_id=audit_id,
-            at=utcnow(),
+            at=at or utcnow(),
             user_name=getattr(user, "name", user) or "",
             action=action,
             subject=None if subject is None else str(subject),
@@ -103,6 +105,8 @@ def read(
         q = q.limit(limit)
     with store.begin() as conn:
         df = pd.DataFrame(conn.execute(q).all(), columns=list(COLUMNS))
+    for col in ("subject", "before", "after"):  # None, not NaN, where nothing was recorded
+        df[col] = pd.Series([v if isinstance(v, str) else None for v in df[col]], dtype=object)
     df["local_at"] = [local_time(v.to_pydatetime()).strftime("%Y-%m-%d %H:%M:%S") for v in df["at"]]
     return df
 
