@@ -1,13 +1,12 @@
 """History: every batch loaded (who, when, what), undo with confirmation, and every version of one value."""
 
-import os
-
 import pandas as pd
 import streamlit as st
 
 from loaders.batches import UndoError, history, undo, value_history, value_keys
 from loaders.i18n import fmt_date, fmt_number, fmt_period
 from loaders.store import StoreBusy, local_time
+from pages._auth import may, signed_in_user
 from pages._ui import catalog, ctx, literal, reader, served, show_table
 
 c = ctx()
@@ -19,12 +18,8 @@ ORIGINS = {"public": _("published reference"), "upload": _("upload"), "demo": _(
 
 
 def _user() -> str:
-    try:
-        if st.user.is_logged_in:
-            return st.user.get("email") or st.user.get("name") or "app"
-    except Exception:  # no sign-in configured
-        pass
-    return os.environ.get("MARSAD_USER") or "app"
+    """Who acts: the signed-in person (pages/_auth.py), else the server's MARSAD_USER."""
+    return signed_in_user().name
 
 
 def _when(v) -> str:
@@ -69,7 +64,9 @@ show_table(
 # -- undo ---------------------------------------------------------------------------------------------
 st.subheader(_("Undo a batch"))
 undoable = batches[(batches["origin"] == "upload") & batches["undone_at"].isna()]
-if undoable.empty:
+if not may(signed_in_user(), "undo"):  # H7: undo for validators and admins only
+    st.caption(_("Only a validator or an admin can undo a batch."))
+elif undoable.empty:
     st.caption(_("No upload can be undone."))
 else:
     labels = {

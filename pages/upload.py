@@ -2,7 +2,6 @@
 
 import dataclasses
 import hashlib
-import os
 
 import pandas as pd
 import streamlit as st
@@ -13,12 +12,14 @@ from loaders.ingest import problems_csv
 from loaders.sandbox import ingest_in_worker  # a hostile file can only exhaust the worker
 from loaders.store import StoreBusy
 from loaders.template import MEDIA_TYPES, template_bytes
+from pages._auth import require_page, signed_in_user
 from pages._ui import catalog, ctx, literal, served, show_table
 
 PREVIEW_ROWS = 200  # rows shown per table; the counts above them are complete
 
 c = ctx()
 _ = c._
+require_page(c, "upload")  # H7: analysts and admins only
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -29,13 +30,8 @@ def _template(url: str, version: str, lang: str, fmt: str = "xlsx") -> bytes:
 
 
 def _user() -> str:
-    """Who loads: the signed-in person when the app has sign-in, else the server's MARSAD_USER."""
-    try:
-        if st.user.is_logged_in:
-            return st.user.get("email") or st.user.get("name") or "app"
-    except Exception:  # no sign-in configured
-        pass
-    return os.environ.get("MARSAD_USER") or "app"
+    """Who acts: the signed-in person (pages/_auth.py), else the server's MARSAD_USER."""
+    return signed_in_user().name
 
 
 cat = catalog(c)

@@ -344,7 +344,7 @@ def _new_session(conn, name: str, now: dt.datetime) -> str:
 
 def session_user(store: Store, token: str | None) -> User | None:
     """The user of a live session token (not expired, not ended, account still active), else None."""
-    if not token:
+    if not token or not isinstance(token, str):
         return None
     with store.begin() as conn:
         row = conn.execute(
