@@ -12,7 +12,7 @@ from pages._ui import ctx, literal
 c = ctx()
 _ = c._
 if signed_in_user() is not None:  # just signed in (or already): on to the figures
-    st.switch_page("pages/overview.py")
+    st.switch_page("pages/overview.py", query_params={"lang": c.lang})
 
 st.title(_("Sign in"))
 with st.form("signin", enter_to_submit=True):
