@@ -258,3 +258,37 @@ def test_kpis_cli_needs_a_known_account_unless_anonymous_view(db_url, capsys, mo
     assert "There is no account named ghost" in capsys.readouterr().err
     monkeypatch.setenv("MARSAD_ANONYMOUS_VIEW", "1")
     assert kpis_main(["pillars", "--db", db_url, "--user", "ghost"]) == 0
+
+
+# -- OpenID Connect: the role from a claim (no identity provider offline: the mapping is what is tested) ------
+
+
+def test_keycloak_realm_roles_give_the_highest_marsad_role():
+    from loaders.access.oidc import role_from_claims, user_from_claims
+
+    claims = {
+        "preferred_username": "amal.e",
+        "name": "Amal E.",
+        "realm_access": {"roles": ["offline_access", "marsad-analyst", "marsad-validator"]},
+    }
+    assert role_from_claims(claims, claim="realm_access.roles") == "validator"
+    assert user_from_claims(claims, claim="realm_access.roles") == User(
+        "amal.e", "validator", "Amal E.", "oidc"
+    )
+    # A client-roles mapper that puts a flat "roles" claim in the ID token (the default claim name).
+    assert role_from_claims({"roles": ["admin"]}) == "admin"
+    assert role_from_claims({"roles": "marsad_viewer marsad_analyst"}) == "analyst"
+
+
+def test_a_mapping_names_the_providers_groups_and_no_role_falls_back_to_the_default(monkeypatch):
+    from loaders.access.oidc import role_from_claims, user_from_claims
+
+    claims = {"email": "b@gov.ma", "groups": ["/DEPF/stats", "/all-staff"]}
+    monkeypatch.setenv("MARSAD_OIDC_ROLE_CLAIM", "groups")
+    monkeypatch.setenv("MARSAD_OIDC_ROLE_MAP", "/DEPF/stats=analyst,/DEPF/chefs=validator,x=root")
+    assert role_from_claims(claims) == "analyst"
+    assert user_from_claims(claims).name == "b@gov.ma"
+    assert role_from_claims({"groups": ["/all-staff"]}) == "viewer"  # default role
+    monkeypatch.setenv("MARSAD_OIDC_DEFAULT_ROLE", "none")
+    assert role_from_claims({"groups": ["/all-staff"]}) is None
+    assert user_from_claims({"email": "c@gov.ma", "groups": ["x"]}) is None  # "root" is no role

@@ -173,3 +173,29 @@ def test_admin_audit_page_filters_and_exports(accounts):
     at.selectbox[0].select("badr").run()
     table = at.dataframe[0].value
     assert list(table["User"]) == ["badr"] and list(table["Subject"]) == ["25"]
+
+
+def test_an_identity_provider_user_gets_the_role_of_its_claim(accounts, monkeypatch):
+    monkeypatch.setenv("MARSAD_OIDC_ROLE_CLAIM", "realm_access.roles")
+
+    def visit_as_provider_user():
+        at = AppTest.from_file(APP, default_timeout=90)
+        at.query_params["lang"] = "en"
+        at.user = {
+            "is_logged_in": True,
+            "preferred_username": "kc.nadia",
+            "realm_access": {"roles": ["marsad-analyst"]},
+        }
+        at.switch_page("pages/upload.py")
+        at.run()
+        assert not at.exception
+        return at
+
+    at = visit_as_provider_user()
+    assert at.title[0].value == TITLES["upload"]
+    assert at.session_state["_user"].source == "oidc"
+    assert list(audit.read(accounts, user="kc.nadia")["action"]) == ["signin_success"]
+    # An account of the same name disabled by an admin stops the provider's user too.
+    acc.add_user(accounts, "admin", "kc.nadia", "analyst", PW)
+    acc.set_active(accounts, "admin", "kc.nadia", False)
+    assert visit_as_provider_user().title[0].value == TITLES["signin"]
