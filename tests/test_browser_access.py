@@ -96,3 +96,27 @@ def test_a_wrong_password_is_refused(app):
     page.get_by_text("Wrong account name or password.").wait_for(timeout=30000)
     assert _h1(page) == "Sign in"
     page.close()
+
+
+def test_a_session_opened_on_one_replica_is_known_to_another(app):
+    """Two app processes on one PostgreSQL database, as behind a reverse proxy: signed in through the first,
+    the browser's next page load answered by the second is still signed in (the session is in the database)."""
+    from tests.conftest import _pg_database
+
+    b = app[1]
+    admin, name, url = _pg_database()
+    try:
+        store = open_store(url)
+        acc.add_user(store, "ops", "analyst", "analyst", PW, display_name="Analyst")
+        store.engine.dispose()
+        with running_app(url) as first, running_app(url) as second:
+            context, page = _sign_in(b, first, "analyst")
+            # Cookies belong to the host, not the port: the second replica gets the same cookie.
+            page.goto(second + "/upload?lang=en", wait_until="domcontentloaded")
+            page.get_by_text("Signed in as Analyst (analyst)").wait_for(timeout=30000)
+            page.locator("h1", has_text="Upload reports").wait_for(timeout=30000)
+            context.close()
+    finally:
+        with admin.connect() as c:
+            c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
