@@ -281,7 +281,9 @@ def sign_in(store: Store, name: str, password: str) -> SignIn:
     name = (name or "").strip()
     now = utcnow()
     refused = AccountError(N_("Wrong account name or password."))
-    with store.begin(write=True) as conn:
+    # Not a `write=True` transaction: on PostgreSQL that lock is held by a long load, and signing in must not
+    # wait for it; the failure count is incremented in SQL, so concurrent attempts still all count.
+    with store.begin() as conn:
         row = conn.execute(sa.select(account).where(account.c.name == name)).first()
         if row is not None and row.last_failed_at is not None:
             wait = lock_seconds(row.failed_count)
