@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from kpis.methods import METHODS
+from pages._auth import account_box, may, resolve_user
 from pages._state import keep_view_in_url
 from pages._ui import admin_panel, build_ctx, language_picker, style, view_controls
 
@@ -15,27 +16,41 @@ st.set_page_config(page_title="Marsad · مرصد", page_icon=ICON, layout="wide
 c = build_ctx()
 _ = c._
 style(c)
+user = resolve_user(c.store)  # who signed in, checked in the database on every run
 
-# (path, title, icon, section); the list is the whole routing table.
+# (path, title, icon, section, what the role must allow); the list is the whole routing table, built on the
+# server from the role: a page left out here cannot be reached, not even by typing its URL.
 PAGES = [
-    ("pages/overview.py", _("Overview"), ":material/dashboard:", _("Roadmap")),
-    ("pages/indicator.py", _("Indicator"), ":material/monitoring:", _("Roadmap")),
-    ("pages/regions.py", _("Regions"), ":material/map:", _("Roadmap")),
-    ("pages/pillar.py", _("Pillar"), ":material/view_module:", _("Roadmap")),
-    ("pages/milestones.py", _("Milestones"), ":material/flag:", _("Roadmap")),
-    ("pages/peers.py", _("Peers"), ":material/leaderboard:", _("Roadmap")),
-    ("pages/methodology.py", _("Methodology"), ":material/menu_book:", _("Roadmap")),
-    ("pages/present.py", _("Presenter mode"), ":material/slideshow:", _("Roadmap")),
-    ("pages/upload.py", _("Upload"), ":material/upload_file:", _("Data")),
-    ("pages/history.py", _("History"), ":material/history:", _("Data")),
-    ("pages/review.py", _("Review"), ":material/fact_check:", _("Data")),
-    ("pages/reporting.py", _("Reporting"), ":material/event_upcoming:", _("Data")),
-    ("pages/targets.py", _("Targets"), ":material/flag:", _("Data")),
+    ("pages/overview.py", _("Overview"), ":material/dashboard:", _("Roadmap"), "view"),
+    ("pages/indicator.py", _("Indicator"), ":material/monitoring:", _("Roadmap"), "view"),
+    ("pages/regions.py", _("Regions"), ":material/map:", _("Roadmap"), "view"),
+    ("pages/pillar.py", _("Pillar"), ":material/view_module:", _("Roadmap"), "view"),
+    ("pages/milestones.py", _("Milestones"), ":material/flag:", _("Roadmap"), "view"),
+    ("pages/peers.py", _("Peers"), ":material/leaderboard:", _("Roadmap"), "view"),
+    ("pages/methodology.py", _("Methodology"), ":material/menu_book:", _("Roadmap"), "view"),
+    ("pages/present.py", _("Presenter mode"), ":material/slideshow:", _("Roadmap"), "view"),
+    ("pages/upload.py", _("Upload"), ":material/upload_file:", _("Data"), "upload"),
+    ("pages/history.py", _("History"), ":material/history:", _("Data"), "view"),
+    ("pages/review.py", _("Review"), ":material/fact_check:", _("Data"), "publish"),
+    ("pages/reporting.py", _("Reporting"), ":material/event_upcoming:", _("Data"), "view"),
+    ("pages/targets.py", _("Targets"), ":material/flag:", _("Data"), "edit_catalog"),
+    ("pages/audit.py", _("Audit trail"), ":material/policy:", _("Data"), "view_audit"),
 ]
+PAGES = [p for p in PAGES if may(user, p[4])]
+if st.session_state[
+    "_signin_on"
+]:  # listed while nobody is signed in; hidden after, so it can move on
+    PAGES.append(("pages/signin.py", _("Sign in"), ":material/login:", _("Account"), None))
 sections: dict[str, list] = {}
-for path, title, icon, section in PAGES:
+for path, title, icon, section, _action in PAGES:
     sections.setdefault(section, []).append(
-        st.Page(path, title=title, icon=icon, default=path == PAGES[0][0])
+        st.Page(
+            path,
+            title=title,
+            icon=icon,
+            default=path == PAGES[0][0],
+            visibility="hidden" if path == "pages/signin.py" and user else "visible",
+        )
     )
 
 nav = st.navigation(sections)
@@ -46,7 +61,9 @@ with st.sidebar:
     st.markdown("### :material/radar: " + _("Marsad"))
     st.caption(_("Maroc IA 2030 · Maroc Digital 2030 — roadmap observatory"))
 language_picker(c)
-view_controls(c, {k: _(v) for k, v in METHODS.items()})
+account_box(c, user)
+if may(user, "view"):
+    view_controls(c, {k: _(v) for k, v in METHODS.items()})
 keep_view_in_url(c.as_of, c.method)
 admin_panel(c)
 nav.run()

@@ -11,6 +11,7 @@ import sys
 
 import pandas as pd
 
+from loaders.access.cli import AccessFailure, command_user, default_user
 from loaders.cli_store import CliFailure, explain, open_cli_store
 from loaders.i18n import LANGS, fmt_number, fmt_percent, fmt_period, translator
 from loaders.store import local_today, resolve_url
@@ -120,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--method", choices=list(METHODS), default="trajectory")
     common.add_argument("--json", action="store_true", help="machine-readable JSON")
     common.add_argument("--lang", choices=list(LANGS), default="en")
+    common.add_argument("--user", default=None, help="who reads (checked when sign-in is on)")
     p = argparse.ArgumentParser(prog="python -m kpis", description="Marsad KPI engine")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("status", parents=[common], help="status of every indicator")
@@ -403,8 +405,9 @@ def main(argv=None) -> int:
     _ = translator(args.lang)
     try:
         store, _catalog = open_cli_store(args.db, lang=args.lang)
+        command_user(store, args.user or default_user(), "view", _)  # sign-in on: a known account
         inputs = load_inputs(store, args.as_of)
-    except CliFailure as e:
+    except (CliFailure, AccessFailure) as e:
         print(e.message, file=sys.stderr)
         return e.code
     except Exception as e:  # the database failing while read: one sentence, no traceback

@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     s = sub.add_parser("export", parents=[db], help="current values as CSV")
+    s.add_argument("--user", default=None)
     s.add_argument("--as-of", default=None, metavar="DATE", help="as known on DATE (YYYY-MM-DD)")
     s.add_argument(
         "-o", "--output", default=None, metavar="FILE", help="write to FILE (default: stdout)"
@@ -97,9 +98,11 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("history", parents=[db], help="batches loaded, newest first")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--user", default=None)
 
     s = sub.add_parser("demo", parents=[db], help="add or remove the DEMO data")
     s.add_argument("action", choices=("add", "remove"))
+    s.add_argument("--user", default=None)
 
     # Backups (loaders/backup.py): every table as Parquet plus a checksummed manifest.
     s = sub.add_parser(
@@ -110,6 +113,9 @@ def _parser() -> argparse.ArgumentParser:
         "restore", parents=[db, lang], help="rebuild an empty database from a backup"
     )
     s.add_argument("directory", metavar="DIR")
+    from .access.cli import add_users_parser  # accounts (loaders/access/cli.py)
+
+    add_users_parser(sub, [db])
     return p
 
 
@@ -128,14 +134,36 @@ def _messages_lang(args) -> str:
     )
 
 
+# What each command needs the acting --user to be allowed (loaders/access); `users` is the operator's own.
+COMMAND_ACTION = {
+    "ingest": "upload",
+    "undo": "undo",
+    "demo": "demo",
+    "export": "view",
+    "history": "view",
+}
+
+
 def _open(args):
-    """The store named by --db (created, with its catalog, on first use) and its catalog."""
+    """The store named by --db (created, with its catalog, on first use) and its catalog; with sign-in on,
+    the --user must be an active account whose role allows the command (else one sentence, exit 2)."""
+    from .access.cli import AccessFailure, command_user
     from .cli_store import CliFailure, open_cli_store
+    from .i18n import translator
 
     try:
-        return open_cli_store(args.db, args.catalog, lang=_messages_lang(args))
+        store, catalog = open_cli_store(args.db, args.catalog, lang=_messages_lang(args))
     except CliFailure as e:
         raise _Fail(e.code, e.message) from e
+    if args.command in COMMAND_ACTION:
+        name = args.user or _default_user()
+        try:
+            command_user(
+                store, name, COMMAND_ACTION[args.command], translator(_messages_lang(args))
+            )
+        except AccessFailure as e:
+            raise _Fail(e.code, e.message) from e
+    return store, catalog
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
@@ -414,14 +442,26 @@ def cmd_history(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    from .access.audit import record
     from .seed import add_demo, remove_demo
 
     store, catalog = _open(args)
     if args.action == "add":
-        print(f"DEMO batch {add_demo(store, catalog)} added")
+        batch_id = add_demo(store, catalog)
+        record(store, args.user or _default_user(), "demo_add", batch_id)
+        print(f"DEMO batch {batch_id} added")
     else:
-        print(f"{remove_demo(store)} DEMO batch(es) removed")
+        n = remove_demo(store)
+        record(store, args.user or _default_user(), "demo_remove", None, after={"batches": n})
+        print(f"{n} DEMO batch(es) removed")
     return 0
+
+
+def cmd_users(args) -> int:
+    from .access.cli import run_users
+
+    store, _catalog = _open(args)
+    return run_users(store, args, _default_user())
 
 
 def cmd_backup(args) -> int:
@@ -463,6 +503,7 @@ COMMANDS = {
     "send-back": cmd_review,
     "withdraw": cmd_review,
     "restore": cmd_restore,
+    "users": cmd_users,
 }
 
 

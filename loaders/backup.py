@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from .i18n import translator
-from .store import Store, md
+from .store import SEQUENCES, Store, md
 
 FORMAT = "marsad-backup"
 FORMAT_VERSION = 1
@@ -63,12 +63,13 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _sequences(conn) -> dict[str, int]:
+def _sequences(store: Store, conn) -> dict[str, int]:
     """The next value each sequence would give is past the largest id it gave: record that id."""
-    from .store import batch
 
-    top = conn.execute(sa.select(sa.func.max(batch.c.batch_id))).scalar_one()
-    return {"batch_id_seq": int(top or 0)}
+    out = {}
+    for seq, (table, column) in SEQUENCES.items():  # identifiers from the store's allow-list
+        out[seq] = int(store.execute(conn, f'SELECT max("{column}") FROM "{table}"')[0][0] or 0)
+    return out
 
 
 def backup(store: Store, directory: str | os.PathLike) -> BackupResult:
@@ -99,7 +100,7 @@ def backup(store: Store, directory: str | os.PathLike) -> BackupResult:
                 "columns": {f.name: str(f.type) for f in schema},
                 "sha256": _sha256(path),
             }
-        sequences = _sequences(conn)
+        sequences = _sequences(store, conn)
     manifest = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -178,5 +179,7 @@ def restore(store: Store, directory: str | os.PathLike, *, lang: str = "en") -> 
             if data.num_rows:
                 store.bulk_insert(conn, table.name, data)
             rows[table.name] = data.num_rows
-        store.advance_sequence(conn, int(manifest.get("sequences", {}).get("batch_id_seq", 0) or 0))
+        for seq, last in manifest.get("sequences", {}).items():
+            if seq in SEQUENCES:  # names from the file only pick among the store's own
+                store.advance_sequence(conn, int(last or 0), seq)
     return BackupResult(src, rows)

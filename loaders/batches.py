@@ -12,6 +12,7 @@ from typing import BinaryIO
 
 import sqlalchemy as sa
 
+from .access.audit import record as _audit
 from .i18n import translator
 from .store import NATIONAL, Store, batch, observation, scratch, utcnow
 
@@ -95,6 +96,7 @@ def undo(
         # Of the values this batch made current, how many fall back on another batch's version.
         n_values, n_current, kept, restored = store.undo_batch(conn, batch_id, user=user, now=now)
         removed = n_current - kept - restored
+        _audit(conn, user, "undo", batch_id, None, {"restored": restored, "removed": removed})
     if kept:
         msg = _(
             "Batch {batch_id} undone: {restored} values back to their previous version, {removed} values"

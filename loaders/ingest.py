@@ -39,7 +39,7 @@ from .problems import (
     UnreadableFile,
 )
 from .store import Store, scratch, utcnow
-from .submit import after_ingest, initial_status
+from .submit import after_ingest, audit_row, initial_status
 from .units import (
     JUMP_KINDS,
     MAX_MAGNITUDE,
@@ -889,7 +889,9 @@ def ingest_long(
                     state=state,
                 )
             same = store.same_content_batch(conn, content_hash) if inserted + revised == 0 else None
-            batch_status = initial_status()  # "submitted" when review before publication is on
+            batch_status = initial_status(
+                store, conn
+            )  # "submitted" when review before publication is on
 
             batch_id = store.new_batch(
                 conn,
@@ -917,6 +919,14 @@ def ingest_long(
             pa.default_memory_pool().release_unused()
             store.finish_batch(
                 conn, batch_id, rows=rows, inserted=inserted, revised=revised, unchanged=unchanged
+            )
+            audit_row(
+                store,
+                conn,
+                user=user,
+                action="upload",
+                subject=batch_id,
+                after={"files": list(files)},
             )
             checkpoint("before-commit")
     finally:

@@ -152,6 +152,52 @@ SETTINGS: tuple[Setting, ...] = (
         "Small teams: the analyst who submitted a batch may also publish it (the four-eyes rule is off)",
     ),
     Setting(
+        "MARSAD_AUTH",
+        str,
+        "auto",
+        "Sign-in: `auto` is on as soon as one account exists (off on a presenter's laptop with none); "
+        "`required` always on (set it on servers)",
+        choices=("auto", "required"),
+    ),
+    Setting(
+        "MARSAD_ANONYMOUS_VIEW",
+        bool,
+        False,
+        "With sign-in on, people who are not signed in may still read the Roadmap pages",
+    ),
+    Setting("MARSAD_SESSION_HOURS", float, 12.0, "How long a sign-in lasts, in hours"),
+    Setting(
+        "MARSAD_OIDC_PROVIDER",
+        str,
+        None,
+        "The `[auth]` provider of `.streamlit/secrets.toml` to sign in with (OpenID Connect through "
+        "`st.login`, e.g. `default`); unset: local accounts only",
+    ),
+    Setting(
+        "MARSAD_OIDC_ROLE_CLAIM",
+        str,
+        "roles",
+        "The ID-token claim holding the roles, a dotted path (Keycloak: `realm_access.roles`)",
+    ),
+    Setting(
+        "MARSAD_OIDC_ROLE_MAP",
+        str,
+        None,
+        "Other claim values mapped to roles: `value=role,…` (e.g. `/DEPF/stats=analyst`)",
+    ),
+    Setting(
+        "MARSAD_OIDC_DEFAULT_ROLE",
+        str,
+        "viewer",
+        "The role of a provider's user with no matching claim value (`none` refuses them)",
+    ),
+    Setting(
+        "MARSAD_PUBLIC_URL",
+        str,
+        "http://localhost:8501",
+        "The dashboard's address printed and QR-coded in PDF briefings",
+    ),
+    Setting(
         "MARSAD_FAULT_PAUSE",
         str,
         None,

@@ -9,9 +9,17 @@ from . import settings
 from .store import Store, utcnow
 
 
-def review_on() -> bool:
-    """Uploads wait for a validator when MARSAD_REVIEW=1 or when sign-in is on (accounts exist)."""
-    return settings.get("MARSAD_REVIEW")
+def review_on(store: Store | None = None, conn=None) -> bool:
+    """Uploads wait for a validator when MARSAD_REVIEW=1, or when sign-in is on (MARSAD_AUTH=required, or an
+    account exists in `store`): then an analyst submits and a validator publishes."""
+    if settings.get("MARSAD_REVIEW") or settings.get("MARSAD_AUTH") == "required":
+        return True
+    if store is None:
+        return False
+    if conn is None:
+        with store.transaction() as conn:
+            return review_on(store, conn)
+    return int(store.execute(conn, "SELECT count(*) FROM account")[0][0]) > 0
 
 
 def self_publish_allowed() -> bool:
@@ -19,9 +27,9 @@ def self_publish_allowed() -> bool:
     return settings.get("MARSAD_SELF_PUBLISH")
 
 
-def initial_status() -> str:
+def initial_status(store: Store | None = None, conn=None) -> str:
     """Status of a new upload batch."""
-    return "submitted" if review_on() else "published"
+    return "submitted" if review_on(store, conn) else "published"
 
 
 def _json(value) -> str | None:
@@ -48,9 +56,35 @@ def record(
             "after": _json(after),
         },
     )
+    audit_row(
+        store, conn, user=user, action=action, subject=subject, before=before, after=after, now=now
+    )
     # Pages cache on Store.data_version: a status change must show (a counter: two actions in one second differ).
     n = store.meta_value("review_version", conn)
     store.set_meta(conn, "review_version", str(int(n or 0) + 1))
+
+
+def audit_row(
+    store: Store, conn, *, user, action: str, subject=None, before=None, after=None, now=None
+) -> int:
+    """One append-only row of the audit trail (loaders/access/audit.py reads it), in the caller's
+    transaction; plain SQL, so the DuckDB ingest path needs no SQLAlchemy."""
+    audit_id = int(store.execute(conn, "SELECT nextval('audit_id_seq')")[0][0])
+    store.execute(
+        conn,
+        'INSERT INTO audit (audit_id, "at", user_name, action, subject, "before", "after")'
+        " VALUES (:audit_id, :at, :user_name, :action, :subject, :before, :after)",
+        {
+            "audit_id": audit_id,
+            "at": now or utcnow(),
+            "user_name": getattr(user, "name", user) or "",
+            "action": action,
+            "subject": None if subject is None else str(subject),
+            "before": _json(before),
+            "after": _json(after),
+        },
+    )
+    return audit_id
 
 
 def save_problems(store: Store, conn, batch_id: int, problems) -> None:

@@ -254,13 +254,13 @@ def write_url(param: str, key: str, value: str) -> None:
 
 
 def signed_in_user() -> str | None:
-    """The signed-in person, when the app has sign-in configured."""
-    try:
-        if st.user.is_logged_in:
-            return st.user.get("email") or st.user.get("name") or None
-    except Exception:  # no sign-in configured
-        pass
-    return None
+    """The signed-in person's account name (pages/_auth.py), or None while sign-in is off."""
+    from pages._auth import signed_in_user as account
+
+    user = account()
+    if user is None or user.source == "open":
+        return None
+    return user.name
 
 
 def current_user(c: Ctx) -> str:
@@ -460,18 +460,28 @@ def view_controls(c: Ctx, methods: dict[str, str]) -> None:
 
 
 def _demo(store: Store, add: bool) -> None:
+    from loaders.access import require
+    from loaders.access.audit import record
     from loaders.catalog import load_catalog
     from loaders.seed import add_demo, remove_demo
+    from pages._auth import signed_in_user
 
-    add_demo(store, load_catalog()) if add else remove_demo(store)
+    user = require(signed_in_user(), "demo")  # H7: checked again on the server, and audited
+    if add:
+        record(store, user, "demo_add", add_demo(store, load_catalog()))
+    else:
+        record(store, user, "demo_remove", None, after={"batches": remove_demo(store)})
     st.cache_data.clear()
 
 
 def admin_panel(c: Ctx) -> None:
-    """DEMO data switch. Demo values are illustrative and marked DEMO wherever they appear."""
+    """DEMO data switch (admins only). Demo values are illustrative and marked DEMO wherever they appear."""
     from loaders.seed import has_demo
+    from pages._auth import may, signed_in_user
 
     _ = c._
+    if not may(signed_in_user(), "demo"):  # H7: DEMO and Administration for admins only
+        return
     try:
         demo = has_demo(reader(c.store.url))
     except StoreBusy:  # no switch while a load holds the database

@@ -6,6 +6,7 @@ from kpis import view_history as vh
 from loaders.batches import UndoError, history, undo, value_history, value_keys
 from loaders.i18n import fmt_period
 from loaders.store import StoreBusy, local_time
+from pages._auth import may, signed_in_user
 from pages._ui import (
     catalog,
     ctx,
@@ -48,7 +49,9 @@ show_table(c, vh.styled(table, vh.undone_rows(batches)), key="batches_table", wr
 # -- undo ---------------------------------------------------------------------------------------------
 st.subheader(_("Undo a batch"))
 undoable = batches[(batches["origin"] == "upload") & batches["undone_at"].isna()]
-if undoable.empty:
+if not may(signed_in_user(), "undo"):  # H7: undo for validators and admins only
+    st.caption(_("Only a validator or an admin can undo a batch."))
+elif undoable.empty:
     st.caption(_("No upload can be undone."))
 else:
     labels = {

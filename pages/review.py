@@ -68,7 +68,7 @@ def _act(fn, done: str) -> None:
 
 
 st.title(_("Review before publication"))
-if not review.review_on():
+if not review.review_on(c.store):
     st.info(
         _(
             "Review is off: every upload is published at once. Set MARSAD_REVIEW=1 to have uploads wait for"

@@ -11,10 +11,12 @@ from loaders.ingest import problems_csv
 from loaders.sandbox import ingest_in_worker  # a hostile file can only exhaust the worker
 from loaders.store import StoreBusy
 from loaders.template import MEDIA_TYPES, template_bytes
+from pages._auth import require_page
 from pages._ui import catalog, ctx, literal, served, show_table, uploader_css, user_name_input
 
 c = ctx()
 _ = c._
+require_page(c, "upload")  # H7: analysts and admins only
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

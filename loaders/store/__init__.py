@@ -38,6 +38,7 @@ from .common import (
     NATIONAL,
     OBS_ARROW_SCHEMA,
     OBS_COLUMNS,
+    SEQUENCES,
     as_of_cutoff,
     as_of_date,
     current_sql,
@@ -75,6 +76,10 @@ _SCHEMA_NAMES = {
     "batch_problem",
     "target_revision_seq",
     "target_revision",
+    "account",
+    "session",
+    "audit_seq",
+    "audit",
     "TABLES",
 }
 
@@ -105,6 +110,7 @@ __all__ = [
     "NATIONAL",
     "OBS_ARROW_SCHEMA",
     "OBS_COLUMNS",
+    "SEQUENCES",
     "SCHEMA_VERSION",
     "ForeignDatabase",
     "NotADatabase",

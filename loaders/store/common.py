@@ -179,3 +179,12 @@ def current_sql(where: str = "") -> str:
                 ) y
             ) x WHERE rn = 1
         """
+
+
+# Sequences and the id column they number (backup and restore carry each one's last value).
+SEQUENCES = {
+    "batch_id_seq": ("batch", "batch_id"),
+    "review_event_id_seq": ("review_event", "event_id"),
+    "target_revision_id_seq": ("target_revision", "revision_id"),
+    "audit_id_seq": ("audit", "audit_id"),
+}

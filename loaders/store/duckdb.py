@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from ..i18n import N_
 from .base import Store
-from .common import display_url, duckdb_path
+from .common import SEQUENCES, display_url, duckdb_path
 from .errors import NotADatabase, StoreError, failure
 
 _PARAM = re.compile(r"(?<![:\w]):(\w+)")
@@ -191,7 +191,9 @@ class DuckDBStore(Store):
         for rb in reader:
             yield pa.Table.from_batches([rb])
 
-    def advance_sequence(self, conn, last: int) -> None:
+    def advance_sequence(self, conn, last: int, seq: str = "batch_id_seq") -> None:
+        if seq not in SEQUENCES:  # allow-list: names never come from a file
+            raise ValueError(seq)
         if last > 0:
             # DuckDB cannot move a sequence that a column default uses: draw the numbers already given.
-            self.execute(conn, "SELECT max(nextval('batch_id_seq')) FROM range(:n)", {"n": last})
+            self.execute(conn, f"SELECT max(nextval('{seq}')) FROM range(:n)", {"n": last})

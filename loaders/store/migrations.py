@@ -62,3 +62,26 @@ def add_column(conn, table: str, column: str, sql_type: str) -> None:
     if column in {c["name"] for c in sa.inspect(conn).get_columns(table)}:
         return
     conn.execute(sa.text(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {sql_type}'))
+
+
+# PostgreSQL refuses any change to an audit row (a trigger); DuckDB has no triggers: there the code only ever
+# inserts (loaders/access/audit.py).
+PG_APPEND_ONLY = [
+    """CREATE OR REPLACE FUNCTION marsad_audit_append_only() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$ LANGUAGE plpgsql""",
+    "DROP TRIGGER IF EXISTS audit_append_only ON audit",
+    """CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+       FOR EACH ROW EXECUTE FUNCTION marsad_audit_append_only()""",
+]
+
+
+def _v3_access(conn) -> None:
+    """Accounts, sessions and the audit trail (tables created on open); the audit trail append-only."""
+    import sqlalchemy as sa
+
+    if conn.dialect.name == "postgresql":
+        for stmt in PG_APPEND_ONLY:
+            conn.execute(sa.text(stmt))
+
+
+MIGRATIONS.append((3, _v3_access))

@@ -7,7 +7,7 @@ import io
 import pyarrow as pa
 
 from .base import Store
-from .common import display_url
+from .common import SEQUENCES, display_url
 from .errors import StoreError, failure, unreachable
 
 # Any fixed number: the advisory lock all Marsad writers of one database take.
@@ -92,6 +92,8 @@ class PostgresStore(Store):
                 schema=schema,
             )
 
-    def advance_sequence(self, conn, last: int) -> None:
+    def advance_sequence(self, conn, last: int, seq: str = "batch_id_seq") -> None:
+        if seq not in SEQUENCES:  # allow-list: names never come from a file
+            raise ValueError(seq)
         if last > 0:
-            self.execute(conn, "SELECT setval('batch_id_seq', :n)", {"n": last})
+            self.execute(conn, f"SELECT setval('{seq}', :n)", {"n": last})

@@ -166,5 +166,44 @@ target_revision = sa.Table(
     sa.Column("undone_at", sa.DateTime),
     sa.Column("undone_by", sa.String),
 )
+# -- sign-in and the audit trail (loaders/access), version 3 ------------------------------------------------
+account = sa.Table(
+    "account",
+    md,
+    sa.Column("name", sa.String, primary_key=True),
+    sa.Column("display_name", sa.String),
+    sa.Column("role", sa.String, nullable=False),
+    sa.Column("password_hash", sa.String),  # argon2id; never the password
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("failed_count", sa.Integer, nullable=False),
+    sa.Column("last_failed_at", sa.DateTime),
+)
+# A browser keeps a random token in a cookie; the database keeps only its SHA-256, so a backup or a read of
+# this table gives nobody a usable session. Any replica can check a token: no sticky sessions needed.
+session = sa.Table(
+    "session",
+    md,
+    sa.Column("token_hash", sa.String, primary_key=True),
+    sa.Column("user_name", sa.String, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.Column("ended_at", sa.DateTime),
+)
+audit_seq = sa.Sequence("audit_id_seq", metadata=md)
+audit = sa.Table(
+    "audit",
+    md,
+    sa.Column("audit_id", sa.Integer, audit_seq, primary_key=True, autoincrement=False),
+    sa.Column(
+        "at", sa.DateTime, nullable=False
+    ),  # UTC, like every stored time; shown in Morocco's time
+    sa.Column("user_name", sa.String, nullable=False),
+    sa.Column("action", sa.String, nullable=False),
+    sa.Column("subject", sa.String),
+    sa.Column("before", sa.String),  # JSON
+    sa.Column("after", sa.String),  # JSON
+)
 
 TABLES = {t.name: t for t in md.sorted_tables}

@@ -1,0 +1,142 @@
+"""The command line's side of access: `users` subcommands and the check that a --user may run a command."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+
+from ..i18n import N_
+from . import ROLES, PermissionDenied, User, require
+from .accounts import (
+    AccountError,
+    account_state,
+    add_user,
+    anonymous_view,
+    get_user,
+    list_users,
+    reset_password,
+    set_active,
+    set_role,
+    signin_required,
+)
+
+
+class AccessFailure(Exception):
+    """A command refused to this user: one sentence, exit 2."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+        self.code = 2
+
+
+def command_user(store, name: str, action: str, _=None) -> User:
+    """Who runs the command, checked against the accounts when sign-in is on (else trusted, role admin).
+
+    Unknown or disabled account, or a role without `action`: AccessFailure with one sentence.
+    """
+    _ = _ or (lambda msgid, **kw: msgid.format(**kw))
+    if not signin_required(store):
+        return User(name, "admin", source="cli")
+    user = get_user(store, name) if name else None
+    if user is None and action == "view" and anonymous_view():
+        return User(name or "anonymous", "viewer", source="cli")
+    if user is None:
+        state = account_state(store, name)
+        msgid = (
+            N_("The account {name} is disabled: ask an admin.")
+            if state == "disabled"
+            else N_(
+                "There is no account named {name}: sign-in is on, give --user with an account name."
+            )
+        )
+        raise AccessFailure(_(msgid, name=name))
+    try:
+        return require(user, action)
+    except PermissionDenied as e:
+        raise AccessFailure(e.translated(_)) from e
+
+
+def default_user() -> str:
+    """$MARSAD_USER, else the login name."""
+    import os
+
+    try:
+        return os.environ.get("MARSAD_USER") or getpass.getuser()
+    except Exception:  # no login name (some containers)
+        return "unknown"
+
+
+def add_users_parser(sub, parents) -> None:
+    """`users add|disable|enable|reset-password|set-role|list` under `python -m loaders`."""
+    u = sub.add_parser(
+        "users", parents=parents, help="accounts: add, disable, reset password, role"
+    )
+    us = u.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    pw = argparse.ArgumentParser(add_help=False)
+    pw.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input (else a prompt)",
+    )
+    who = argparse.ArgumentParser(add_help=False)
+    who.add_argument("--user", default=None, help="who makes the change (for the audit trail)")
+    s = us.add_parser("add", parents=[*parents, pw, who], help="a new account")
+    s.add_argument("name")
+    s.add_argument("--role", choices=ROLES, required=True)
+    s.add_argument("--display-name", default=None)
+    s = us.add_parser("disable", parents=[*parents, who], help="no more sign-in; its sessions end")
+    s.add_argument("name")
+    s = us.add_parser("enable", parents=[*parents, who], help="allow a disabled account again")
+    s.add_argument("name")
+    s = us.add_parser("reset-password", parents=[*parents, pw, who], help="a new password")
+    s.add_argument("name")
+    s = us.add_parser("set-role", parents=[*parents, who], help="change an account's role")
+    s.add_argument("name")
+    s.add_argument("role", choices=ROLES)
+    s = us.add_parser("list", parents=parents, help="every account")
+    s.add_argument("--json", action="store_true")
+
+
+def _password(args) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise AccountError(N_("The two passwords differ; nothing was changed."))
+    return first
+
+
+def run_users(store, args, actor: str) -> int:
+    """Run one `users` action. The operator who can reach the database is trusted (that is how the first
+    admin is made); the audit trail records `--user`, else `cli:` and the login name."""
+    who = args.user if getattr(args, "user", None) else f"cli:{actor}"
+    cmd = args.users_command
+    try:
+        if cmd == "list":
+            rows = list_users(store)
+            if args.json:
+                print(json.dumps(rows, default=str, ensure_ascii=False))
+            else:
+                for r in rows:
+                    state = "active" if r["active"] else "disabled"
+                    print(f"{r['name']}\t{r['role']}\t{state}\t{r['display_name'] or ''}")
+            return 0
+        if cmd == "add":
+            add_user(store, who, args.name, args.role, _password(args), args.display_name)
+            print(f"{args.name}: account added ({args.role})")
+        elif cmd in ("disable", "enable"):
+            set_active(store, who, args.name, cmd == "enable")
+            print(f"{args.name}: {cmd}d")
+        elif cmd == "reset-password":
+            reset_password(store, who, args.name, _password(args))
+            print(f"{args.name}: password changed; its sessions ended")
+        elif cmd == "set-role":
+            set_role(store, who, args.name, args.role)
+            print(f"{args.name}: role {args.role}")
+    except AccountError as e:
+        print(e.message, file=sys.stderr)
+        return 2
+    return 0
