@@ -214,7 +214,7 @@ def _scorecard(inputs: KpiInputs, status: pd.DataFrame, lang: str, method: str) 
         _("Maroc IA 2030 and Maroc Digital 2030: indicators by status, pillar by pillar"),
         fig,
         _(
-            "Source: published figures (data/catalog/observations_public.csv) and the reports loaded in"
+            "Source: figures published by the ministries and agencies, and the reports loaded in"
             " Marsad; targets from the roadmap catalog; status method: {method}",
             method=_(METHODS.get(method, method)),
         ),

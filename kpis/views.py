@@ -12,6 +12,7 @@ from loaders.i18n import N_, fmt_number, fmt_percent, fmt_period, name_col
 from . import methods as m
 from . import units
 from .sources import indicator_sources, names
+from .text import isnum as _isnum
 from .text import texts
 
 PROGRAMME_LABELS = {"IA2030": N_("Maroc IA 2030"), "MD2030": N_("Maroc Digital 2030")}
@@ -59,16 +60,6 @@ def status_label(code: str | None, lang: str) -> str:
 def flag_labels(flags, lang: str) -> list[str]:
     _ = texts(lang)._
     return [_(m.FLAG_LABELS[f]) for f in (flags or []) if f in m.FLAG_LABELS]
-
-
-def _isnum(x) -> bool:
-    """A finite number (None, NaN and ±inf are not: they are shown as missing or unusable)."""
-    if x is None or x is pd.NA or isinstance(x, (str, bytes, bool)):
-        return False
-    try:
-        return math.isfinite(float(x))
-    except (TypeError, ValueError):
-        return False
 
 
 def usable(value, unit: str | None) -> bool:

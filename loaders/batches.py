@@ -13,12 +13,21 @@ from typing import BinaryIO
 import sqlalchemy as sa
 
 from .access.audit import record as _audit
-from .i18n import translator
+from .i18n import N_, translator
 from .store import NATIONAL, Store, batch, observation, scratch, utcnow
 
 EXPORT_HEADER = ("indicator", "period", "region", "value", "unit", "source", "batch_id", "demo")
 # Text starting with one of these is a formula to a spreadsheet (CSV injection): it gets a leading "'".
 FORMULA_START = "=+-@\t\r"
+
+
+# Batch statuses as people read them (loaders/review.py has the same words for its own messages).
+STATUS_LABELS = {
+    "published": N_("published"),
+    "submitted": N_("submitted"),
+    "sent_back": N_("sent back"),
+    "withdrawn": N_("withdrawn"),
+}
 
 
 class UndoError(Exception):
@@ -81,6 +90,17 @@ def undo(
                     "Batch {batch_id} holds the published reference figures shipped with the catalog; it cannot be"
                     " undone. Upload a corrected value instead: that revision can be undone.",
                     batch_id=batch_id,
+                ),
+                batch_id,
+            )
+        if row.get("status", "published") != "published":
+            raise UndoError(
+                "not-published",
+                _(
+                    "Batch {batch_id} was never published (it is {status}): a validator sends it back, or"
+                    " its analyst withdraws it, on the Review page",
+                    batch_id=batch_id,
+                    status=_(STATUS_LABELS.get(row["status"], row["status"])),
                 ),
                 batch_id,
             )

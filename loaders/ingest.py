@@ -961,7 +961,7 @@ def ingest_long(
         )
         status = "committed"
     if batch_status == "submitted":
-        msg += " " + _("Submitted for review: published once a validator approves it.")
+        msg += ". " + _("Submitted for review: published once a validator approves it.")
     return IngestResult(
         status,
         batch_id,

@@ -280,3 +280,19 @@ def test_cli_submits_publishes_sends_back_and_publishes_directly(
     assert _value(store, "DM.EGDI_RANK", "2014") == 81
     actions = list(review.events(store)["action"])
     assert actions == ["submit", "send_back", "withdraw", "submit", "publish"]
+
+
+def test_a_batch_never_published_cannot_be_undone_only_sent_back_or_withdrawn(reviewed, tmp_path):
+    from loaders.batches import UndoError, undo
+    from loaders.i18n import translator
+
+    store = reviewed
+    bid = _submit(store, [("IA.GDP", "2026", "", 7.5, 2)])
+    with pytest.raises(UndoError) as e:
+        undo(store, bid, user="karim", lang="fr")
+    assert e.value.code == "not-published" and "jamais été publié (il est soumis)" in str(e.value)
+    assert _status(store, bid) == "submitted"  # untouched: the validator still sees it
+    review.send_back(store, bid, user="karim", role="validator", comment="Source ?")
+    with pytest.raises(UndoError):
+        undo(store, bid, user="karim")
+    assert translator("ar")("sent back") != "sent back"
