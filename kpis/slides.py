@@ -14,11 +14,12 @@ import plotly.graph_objects as go
 
 from loaders.i18n import N_, fmt_date, fmt_number, fmt_percent, name_col, translator
 
-from . import charts, views
-from . import detail_views as dv
+from . import charts, charts_regions, views
 from .engine import status_table
 from .inputs import KpiInputs
 from .methods import METHODS, STATUS_BY_METHOD, STATUS_LABELS
+from .view_indicator import indicator_view
+from .view_regions import regions_view
 
 KINDS = ("scorecard", "pillar", "indicator", "map", "peers")
 KIND_LABELS = {
@@ -332,7 +333,7 @@ def _latest_source(detail: dict, info: dict, lang: str) -> str:
 
 def _indicator(inputs: KpiInputs, ref: SlideRef, lang: str, today: dt.date, method: str) -> Slide:
     _ = translator(lang)
-    v = dv.indicator_view(inputs, ref.arg, lang, today=today, method=method)
+    v = indicator_view(inputs, ref.arg, lang, today=today, method=method)
     info = inputs.indicator(ref.arg)
     fig = charts.trajectory_chart(v.detail, lang) if v.has_data else None
     tiles = [(m.label, m.value) for m in v.metrics[:3]]
@@ -351,10 +352,10 @@ def _indicator(inputs: KpiInputs, ref: SlideRef, lang: str, today: dt.date, meth
 
 def _map(inputs: KpiInputs, ref: SlideRef, lang: str) -> Slide:
     _ = translator(lang)
-    v = dv.regions_view(inputs, ref.arg, lang)
+    v = regions_view(inputs, ref.arg, lang)
     fig = None
     if v.has_data:
-        fig = charts.region_map(
+        fig = charts_regions.region_map(
             v.frame,
             lang,
             value_col="measure",

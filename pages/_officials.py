@@ -109,7 +109,7 @@ def _overview_view(url, version, as_of, method, lang, region, pillars, groups):
     filter set: computed once, then served from the cache on every rerun (warm runs draw only)."""
     from kpis import view_overview as vo
     from kpis import views
-    from kpis.detail_views import catalog_indicator_options
+    from kpis.view_choices import catalog_indicator_options
     from loaders.i18n import RTL_LANGS
     from pages._ui import catalog_tables, kpi_status, literal
 

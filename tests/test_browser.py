@@ -59,7 +59,7 @@ def test_demo_data_added_and_removed_from_administration(app):
     base, b = app
     page = open_page(b, base + "/?lang=en")
     assert page.get_by_text("DEMO data is shown").count() == 0
-    page.get_by_test_id("stExpander").get_by_text("Administration").click()
+    page.get_by_test_id("stSidebarUserContent").get_by_text("Administration", exact=True).click()
     page.get_by_role("button", name="Add DEMO data").click()
     page.get_by_text("DEMO data is shown").wait_for(timeout=30000)
     page.get_by_role("button", name="Remove DEMO data").click()

@@ -61,9 +61,8 @@ def test_each_role_signs_in_and_reaches_only_its_pages(app, role):
     assert ("Upload" in menu) == (role in ("analyst", "admin")), menu
     assert ("Audit trail" in menu) == (role == "admin"), menu
     assert "Sign in" not in menu
-    assert (page.get_by_test_id("stExpander").get_by_text("Administration").count() > 0) == (
-        role == "admin"
-    )
+    admin = page.get_by_test_id("stSidebarUserContent").get_by_text("Administration", exact=True)
+    assert (admin.count() > 0) == (role == "admin")
     # A new page load (typed URL): a new Streamlit session, the same signed-in user through the cookie.
     page.goto(base + "/upload?lang=en", wait_until="domcontentloaded")
     page.get_by_text(f"Signed in as {role.title()} ({role})").wait_for(timeout=30000)

@@ -27,9 +27,9 @@ def app(tmp_path_factory):
         yield base, b
 
 
-@pytest.mark.parametrize("lang", ["ar", "fr"])
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
 @pytest.mark.parametrize("slug", list(PAGES))
-def test_officials_pages_draw_in_both_languages(app, slug, lang):
+def test_officials_pages_draw_in_every_language(app, slug, lang):
     base, b = app
     query = PAGES[slug]
     path = "" if slug == "overview" else slug  # the Overview is the app's root

@@ -85,7 +85,7 @@ def _pdf_text(path) -> tuple[int, str]:
     return len(r.pages), unicodedata.normalize("NFKC", "\n".join(p.extract_text() for p in r.pages))
 
 
-@pytest.mark.parametrize("lang", ["ar", "fr"])
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
 def test_pdf_briefing_has_real_text_the_scorecard_a_link_and_a_qr_code(demo_db, tmp_path, lang):
     from tests.system import require
 
@@ -104,7 +104,7 @@ def test_pdf_briefing_has_real_text_the_scorecard_a_link_and_a_qr_code(demo_db, 
             assert word in flat, word
     else:
         assert " ".join(title.split()) in flat
-        assert "Souveraineté et confiance" in flat
+        assert {"fr": "Souveraineté et confiance", "en": "Sovereignty and trust"}[lang] in flat
     assert "marsad.local:8501/present?present=1" in flat.replace(" ", "")
     html = pack.briefing_html_for(inputs, refs, lang, base="http://marsad.local:8501")
     assert html.count("<svg") >= 3  # the QR code, the scorecard chart, the indicator's chart

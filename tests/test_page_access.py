@@ -23,13 +23,24 @@ TITLES = {
     "audit": "Audit trail",
     "signin": "Sign in",
 }
-VIEW_PAGES = {"overview", "indicator", "regions", "methodology", "history"}
+VIEW_PAGES = {
+    "overview",
+    "indicator",
+    "regions",
+    "pillar",
+    "milestones",
+    "peers",
+    "methodology",
+    "present",
+    "history",
+    "reporting",
+}
 # Written by hand from the issue: the pages each role is given.
 REACH = {
     "viewer": VIEW_PAGES,
     "analyst": VIEW_PAGES | {"upload"},
-    "validator": VIEW_PAGES,
-    "admin": VIEW_PAGES | {"upload", "audit"},
+    "validator": VIEW_PAGES | {"review"},
+    "admin": VIEW_PAGES | {"upload", "review", "targets", "audit"},
 }
 
 
