@@ -281,7 +281,7 @@ _GOOD_ROWS = f"""
 
 
 def _good_rows(con, now: dt.datetime, problems: list[Problem]) -> pa.Table:
-    wide = ("too-many-problems", "no-data")
+    wide = SUMMARY_CODES | {"no-data"}  # problems of the whole file, not of a row
     bad = [p for p in problems if p.is_error and p.code not in wide]
     con.register(
         "bad",

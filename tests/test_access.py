@@ -220,9 +220,13 @@ def test_each_role_reaches_exactly_its_commands_when_sign_in_is_on(db_url, capsy
     # Undo: a validator or an admin; an analyst who loaded the batch may not.
     from pathlib import Path
 
+    from loaders import review
     from loaders.ingest import ingest
 
-    bid = ingest(store, [Path(FIX)], user="analyst").batch_id
+    bid = ingest(store, [Path(FIX)], user="analyst").batch_id  # sign-in is on: submitted
+    review.publish(
+        store, bid, user="validator", role="validator"
+    )  # only a published batch is undone
     assert cli(capsys, "undo", bid, "--user", "analyst", "--db", db_url)[0] == 2
     code, out, _ = cli(capsys, "undo", bid, "--user", "validator", "--db", db_url)
     assert code == 0 and out.startswith(f"Batch {bid} undone")
