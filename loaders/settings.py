@@ -206,10 +206,10 @@ SETTINGS: tuple[Setting, ...] = (
         choices=("before-insert", "before-commit"),
     ),
     Setting(
-        "MARSAD_FAULT_PAUSE_SECONDS",
-        float,
-        3600.0,
-        "How long that pause lasts",
+        "MARSAD_TEST_OUTPUT",
+        str,
+        None,
+        "Folder where the browser tests leave their screenshots; unset: `screenshots/tmp`",
         "tests",
     ),
     Setting(

@@ -12,14 +12,11 @@ from .store import Store, utcnow
 def review_on(store: Store | None = None, conn=None) -> bool:
     """Uploads wait for a validator when MARSAD_REVIEW=1, or when sign-in is on (MARSAD_AUTH=required, or an
     account exists in `store`): then an analyst submits and a validator publishes."""
+    from .access import sign_in_on
+
     if settings.get("MARSAD_REVIEW") or settings.get("MARSAD_AUTH") == "required":
         return True
-    if store is None:
-        return False
-    if conn is None:
-        with store.transaction() as conn:
-            return review_on(store, conn)
-    return int(store.execute(conn, "SELECT count(*) FROM account")[0][0]) > 0
+    return store is not None and sign_in_on(store, conn)
 
 
 def self_publish_allowed() -> bool:

@@ -86,10 +86,9 @@ st.markdown(f"**{_('Sources of the target and baseline (catalog)')}**")
 st.markdown(
     "\n".join(f"- {https_link(text, url)}" for text, url in v.sources) or _("No source recorded.")
 )
-# The Methodology page of this app (a relative link keeps the language), never a repository path.
-st.caption(
-    f"{_('How sources are chosen and checked: see the Methodology page.')} [{_('Methodology')}](methodology?lang={c.lang})"
-)
+# The Methodology page of this app, never a repository path (a page link keeps the session's language).
+st.caption(_("How sources are chosen and checked: see the Methodology page."))
+st.page_link("pages/methodology.py", label=_("Methodology"))
 if v.notes:
     st.caption(_("Catalog note: {note}", note=literal(v.notes)))
 

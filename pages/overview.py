@@ -119,5 +119,5 @@ st.caption(
         "Sources: each figure names where it was published or the file and row it was loaded from. "
         "How sources are chosen and checked: see the Methodology page."
     )
-    + f" [{_('Methodology')}](methodology?lang={c.lang})"
 )
+st.page_link("pages/methodology.py", label=_("Methodology"))

@@ -26,8 +26,7 @@ def test_the_problems_csv_uses_it():
         row=2,
         column="A",
         code="unknown-indicator",
-        message="@bad",
-        severity="error",
+        value="@bad",
     )
     text = problems_csv([p]).decode("utf-8-sig")
     assert "'=HYPERLINK(x).csv" in text and "'@bad" in text

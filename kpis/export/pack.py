@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from urllib.parse import urlencode
 
 import pandas as pd
 
+from loaders import settings
 from loaders.i18n import translator
 
 from .. import views
@@ -20,7 +20,7 @@ DEFAULT_PUBLIC_URL = "http://localhost:8501"
 
 
 def public_url() -> str:
-    return (os.environ.get("MARSAD_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
+    return (settings.get("MARSAD_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
 
 
 def live_link(

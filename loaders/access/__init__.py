@@ -102,3 +102,16 @@ def require(user: User | None, action: str) -> User:
 def role_rank(role: str) -> int:
     """Roles in order of reach (viewer lowest), to pick one role when an identity provider sends several."""
     return ROLES.index(role) if role in ROLES else -1
+
+
+def sign_in_on(store, conn=None) -> bool:
+    """Whether sign-in is on: MARSAD_AUTH=required, or at least one account exists in `store` (plain SQL
+    through the store: the CLI's load path asks this without importing SQLAlchemy)."""
+    from .. import settings
+
+    if settings.get("MARSAD_AUTH") == "required":
+        return True
+    if conn is None:
+        with store.transaction() as conn:
+            return sign_in_on(store, conn)
+    return int(store.execute(conn, "SELECT count(*) FROM account")[0][0]) > 0

@@ -8,19 +8,15 @@ import json
 import sys
 
 from ..i18n import N_
-from . import ROLES, PermissionDenied, User, require
-from .accounts import (
-    AccountError,
-    account_state,
-    add_user,
-    anonymous_view,
-    get_user,
-    list_users,
-    reset_password,
-    set_active,
-    set_role,
-    signin_required,
-)
+from . import ROLES, PermissionDenied, User, require, sign_in_on
+
+
+def _acc():
+    """The accounts module, imported only when a command needs it: with sign-in off, a load never imports
+    SQLAlchemy or the password hasher."""
+    from . import accounts
+
+    return accounts
 
 
 class AccessFailure(Exception):
@@ -38,13 +34,13 @@ def command_user(store, name: str, action: str, _=None) -> User:
     Unknown or disabled account, or a role without `action`: AccessFailure with one sentence.
     """
     _ = _ or (lambda msgid, **kw: msgid.format(**kw))
-    if not signin_required(store):
+    if not sign_in_on(store):
         return User(name, "admin", source="cli")
-    user = get_user(store, name) if name else None
-    if user is None and action == "view" and anonymous_view():
+    user = _acc().get_user(store, name) if name else None
+    if user is None and action == "view" and _acc().anonymous_view():
         return User(name or "anonymous", "viewer", source="cli")
     if user is None:
-        state = account_state(store, name)
+        state = _acc().account_state(store, name)
         msgid = (
             N_("The account {name} is disabled: ask an admin.")
             if state == "disabled"
@@ -105,7 +101,7 @@ def _password(args) -> str:
         return sys.stdin.readline().rstrip("\r\n")
     first = getpass.getpass("Password: ")
     if getpass.getpass("Password again: ") != first:
-        raise AccountError(N_("The two passwords differ; nothing was changed."))
+        raise _acc().AccountError(N_("The two passwords differ; nothing was changed."))
     return first
 
 
@@ -116,7 +112,7 @@ def run_users(store, args, actor: str) -> int:
     cmd = args.users_command
     try:
         if cmd == "list":
-            rows = list_users(store)
+            rows = _acc().list_users(store)
             if args.json:
                 print(json.dumps(rows, default=str, ensure_ascii=False))
             else:
@@ -125,18 +121,18 @@ def run_users(store, args, actor: str) -> int:
                     print(f"{r['name']}\t{r['role']}\t{state}\t{r['display_name'] or ''}")
             return 0
         if cmd == "add":
-            add_user(store, who, args.name, args.role, _password(args), args.display_name)
+            _acc().add_user(store, who, args.name, args.role, _password(args), args.display_name)
             print(f"{args.name}: account added ({args.role})")
         elif cmd in ("disable", "enable"):
-            set_active(store, who, args.name, cmd == "enable")
+            _acc().set_active(store, who, args.name, cmd == "enable")
             print(f"{args.name}: {cmd}d")
         elif cmd == "reset-password":
-            reset_password(store, who, args.name, _password(args))
+            _acc().reset_password(store, who, args.name, _password(args))
             print(f"{args.name}: password changed; its sessions ended")
         elif cmd == "set-role":
-            set_role(store, who, args.name, args.role)
+            _acc().set_role(store, who, args.name, args.role)
             print(f"{args.name}: role {args.role}")
-    except AccountError as e:
+    except _acc().AccountError as e:
         print(e.message, file=sys.stderr)
         return 2
     return 0
