@@ -53,7 +53,7 @@ for path, title, icon, section, _action in PAGES:
         )
     )
 
-nav = st.navigation(sections)
+nav = st.navigation(sections, expanded=True)  # every page listed, none behind "View more"
 # A show prepared as a link on the root address (`/?present=1&slides=…`) opens the presenter page.
 if st.query_params.get("present") == "1" and nav.url_path != "present":
     st.switch_page("pages/present.py")

@@ -38,6 +38,24 @@ def db_url(request, tmp_path):
     try:
         yield url
     finally:
-        with admin.connect() as c:
-            c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop(admin, name)
+
+
+def _drop(admin, name: str) -> None:
+    """Drop a test database. An autovacuum worker (a superuser process) that happens to be in it makes a
+    non-superuser's DROP ... WITH (FORCE) fail: wait for it and try again; a database left behind is only a
+    throwaway one, never a reason to fail the test that used it."""
+    import time
+
+    try:
+        for _attempt in range(10):
+            try:
+                with admin.connect() as c:
+                    c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except sa.exc.DBAPIError as e:
+                if "InsufficientPrivilege" not in type(e.orig).__name__:
+                    raise
+                time.sleep(0.5)
+    finally:
         admin.dispose()

@@ -11,7 +11,7 @@ from loaders.__main__ import main as loaders_main
 from loaders.batches import undo
 from loaders.ingest import ingest
 from loaders.store import Store, md, open_store
-from tests.conftest import _pg_database
+from tests.conftest import _drop, _pg_database
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "ingest"
 
@@ -46,9 +46,7 @@ def target_url(db_url, tmp_path):
     try:
         yield url
     finally:
-        with admin.connect() as c:
-            c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+        _drop(admin, name)
 
 
 def test_restore_gives_byte_identical_status_and_export(db_url, target_url, tmp_path, capsys):

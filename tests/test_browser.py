@@ -26,8 +26,8 @@ def test_arabic_reads_right_to_left_with_the_sidebar_on_the_right(app):
     assert _box(page, "stSidebar")["x"] > _box(page, "stMain")["x"]
     # A heading's text is flush right: its right edge is at the content's right edge.
     h1 = page.locator("h1").first.bounding_box()
-    table = page.get_by_test_id("stTable").first.bounding_box()
-    assert abs((h1["x"] + h1["width"]) - (table["x"] + table["width"])) < 40
+    row = page.get_by_test_id("stHorizontalBlock").first.bounding_box()  # the filters, full width
+    assert abs((h1["x"] + h1["width"]) - (row["x"] + row["width"])) < 40
     assert page.locator(".js-plotly-plot").count() >= 1
     assert page.get_by_test_id("stException").count() == 0
     page.close()

@@ -100,7 +100,7 @@ def test_a_wrong_password_is_refused(app):
 def test_a_session_opened_on_one_replica_is_known_to_another(app):
     """Two app processes on one PostgreSQL database, as behind a reverse proxy: signed in through the first,
     the browser's next page load answered by the second is still signed in (the session is in the database)."""
-    from tests.conftest import _pg_database
+    from tests.conftest import _drop, _pg_database
 
     b = app[1]
     admin, name, url = _pg_database()
@@ -116,6 +116,4 @@ def test_a_session_opened_on_one_replica_is_known_to_another(app):
             page.locator("h1", has_text="Upload reports").wait_for(timeout=30000)
             context.close()
     finally:
-        with admin.connect() as c:
-            c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+        _drop(admin, name)

@@ -82,7 +82,9 @@ def test_picking_a_region_is_kept_in_the_url(app):
 def test_the_overview_opens_an_indicator_page(app):
     base, b = app
     page = open_page(b, base + "/?lang=en")
-    _main_selectbox(page, 0).click()
+    page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(
+        has_text="Open an indicator"
+    ).click()
     page.keyboard.type("available online")  # the list is long: filter it as a user would
     page.get_by_role(
         "option", name="Digitalisation of public services — Public services available online"

@@ -113,7 +113,8 @@ def test_the_indicator_page_shows_each_values_own_source_linked(tmp_path, monkey
     assert values < text.index("[Yabiladi](https://yabiladi.com/articles/details/154311)") < target
     assert "data/catalog" not in text and "SOURCES.md" not in text
     captions = "\n".join(c.value for c in at.caption)
-    assert "(methodology?lang=fr)" in captions
+    assert "voir la page Méthodologie" in captions
+    assert [p.proto.label for p in at.get("page_link")] == ["Méthodologie"]  # a link into the app
     assert "Suivi seulement : aucune cible publiée" in captions  # the catalog note, in French
     obs = at.table[-1].value
     assert set(obs["Source"]) <= {s.name_fr for s in load_catalog().sources}
