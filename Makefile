@@ -3,11 +3,11 @@
 #   make run [ARGS="--demo"] [PORT=8600] [OFFLINE=1]
 #   make test [ARGS="-k store -x"]
 #   make wheelhouse [DIR=wheelhouse] [DEV=1]
-ARGS =
-PORT =
-OFFLINE =
-DEV =
-DIR =
+ARGS ?=
+PORT ?=
+OFFLINE ?=
+DEV ?=
+DIR ?=
 
 run:
 	PORT="$(PORT)" OFFLINE="$(OFFLINE)" sh ./marsad run $(ARGS)
