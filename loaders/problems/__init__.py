@@ -316,6 +316,10 @@ def _rebuild(cls, file, lang, params):
     return cls(file, lang=lang, **params)
 
 
+# The kinds of unreadable file: a declarative list (one class each, so that callers catch them and a worker
+# pickles them by name; all the behaviour is UnreadableFile's).
+
+
 class FileNotOpened(UnreadableFile):
     msgid = N_("The file could not be opened")
 

@@ -106,6 +106,15 @@ class Store(CurrentValues):
             yield conn
 
     @contextmanager
+    def using(self, conn=None):
+        """`conn` when the caller has one, else a transaction of its own (for methods taking `conn=None`)."""
+        if conn is not None:
+            yield conn
+            return
+        with self.transaction() as conn:
+            yield conn
+
+    @contextmanager
     def _serialised(self, write: bool):
         lock = None
         if write:
@@ -268,10 +277,8 @@ class Store(CurrentValues):
             )
 
     def meta_value(self, key: str, conn=None) -> str | None:
-        if conn is None:
-            with self.transaction() as conn:
-                return self.meta_value(key, conn)
-        rows = self.execute(conn, "SELECT value FROM meta WHERE key = :key", {"key": key})
+        with self.using(conn) as conn:
+            rows = self.execute(conn, "SELECT value FROM meta WHERE key = :key", {"key": key})
         return rows[0][0] if rows else None
 
     def set_meta(self, conn, key: str, value: str) -> None:

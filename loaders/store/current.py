@@ -27,7 +27,7 @@ _UNDO_AFTER = """
 
 
 class CurrentValues:
-    """The Store's current-value methods, written with its primitives (`transaction`, `execute`, `read_arrow`,
+    """The Store's current-value methods, written with its primitives (`using`, `execute`, `read_arrow`,
     `read_frame`, `in_list`); the adapters give `current_for_keys` its engine's fast path."""
 
     current_sql = staticmethod(current_sql)
@@ -67,17 +67,6 @@ class CurrentValues:
         `columns` among OBS_COLUMNS, loaded_at, user_name, origin, versions (an allow-list); `real_versions`
         adds how many real versions each key has; `indicators` restricts to those codes.
         """
-        if conn is None:
-            with self.transaction() as conn:
-                return self.current(
-                    conn,
-                    as_of=as_of,
-                    include_demo=include_demo,
-                    indicators=indicators,
-                    columns=columns,
-                    real_versions=real_versions,
-                    frame=frame,
-                )
         allowed = {*OBS_COLUMNS, "loaded_at", "user_name", "origin", "versions"}
         if columns and not set(columns) <= allowed:
             raise ValueError(f"not columns of current values: {set(columns) - allowed}")
@@ -91,7 +80,10 @@ class CurrentValues:
         if indicators is not None:
             # An empty list has no element type in DuckDB: a code no indicator has selects nothing the same.
             params["inds"] = list(indicators) or [""]
-        out = self.read_frame(conn, sql, params) if frame else self.read_arrow(conn, sql, params)
+        with self.using(conn) as conn:
+            out = (
+                self.read_frame(conn, sql, params) if frame else self.read_arrow(conn, sql, params)
+            )
         if not columns and not real_versions:
             out = out.drop(columns=["rn"]) if frame else out.drop_columns(["rn"])
         return out

@@ -23,6 +23,9 @@ class StoreError(MarsadError):
         self.detail = detail
 
 
+# The kinds: a declarative list (each a title and a hint; the behaviour is StoreError's and MarsadError's).
+
+
 class StoreBusy(StoreError):
     """Another process kept the DuckDB file locked for longer than the store waits."""
 
