@@ -18,10 +18,12 @@ class MarsadError(Exception):
     HINT = ""
 
     def __init__(self, message: str, **params):
-        super().__init__(message.format(**params))
+        # Filled only when there are parameters, as gettext does: a sentence already filled in (a subclass
+        # that formats before calling this) keeps any brace its values hold.
+        self.message = message.format(**params) if params else message
+        super().__init__(self.message)
         self.msgid = message
         self.params = params
-        self.message = message.format(**params)
 
     @property
     def title(self) -> str:
