@@ -5,29 +5,22 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import field_validator
 
+from .catalog_checks import INDICATORS_FILE, OBSERVATIONS_FILE, reporter
+from .catalog_fields import Strict, Text
 from .problems import Problem
 
 SOURCES_FILE = "sources.csv"
 
 
-def source_ids(v):
-    """A list of source ids written "a; b" (blank: none)."""
-    if isinstance(v, str):
-        return tuple(s.strip() for s in v.split(";") if s.strip())
-    return v
-
-
-class Source(BaseModel):
+class Source(Strict):
     """An institution or outlet that published figures: its name in the three languages and its site."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
-
     id: str
-    name_fr: str
-    name_en: str
-    name_ar: str
+    name_fr: Text
+    name_en: Text
+    name_ar: Text
     url: str = ""
 
     @field_validator("id")
@@ -35,13 +28,6 @@ class Source(BaseModel):
     def _id(cls, v: str) -> str:
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", v):
             raise ValueError("id must be lower-case letters, digits and hyphens")
-        return v
-
-    @field_validator("name_fr", "name_en", "name_ar")
-    @classmethod
-    def _not_empty(cls, v: str) -> str:
-        if not v:
-            raise ValueError("must not be empty")
         return v
 
     @field_validator("url")
@@ -57,24 +43,17 @@ class Source(BaseModel):
 
 def check_sources(indicators, observations, sources, problems: list[Problem]) -> None:
     """Source ids are unique, and each indicator or observation names one known id per source entry."""
+    bad = reporter(problems, SOURCES_FILE)
     ids = [s.id for _, s in sources]
     for (row, s), n in zip(sources, range(len(ids)), strict=True):
         if s.id in ids[:n]:
-            problems.append(
-                Problem(
-                    file=SOURCES_FILE,
-                    sheet=None,
-                    row=row,
-                    column="id",
-                    code="catalog-field",
-                    detail=f"duplicate source id '{s.id}'",
-                )
-            )
+            bad(row, "id", "catalog-field", detail=f"duplicate source id '{s.id}'")
     known = set(ids)
     for file, rows, text in (
-        ("indicators.csv", indicators, "sources"),
-        ("observations_public.csv", observations, "source"),
+        (INDICATORS_FILE, indicators, "sources"),
+        (OBSERVATIONS_FILE, observations, "source"),
     ):
+        bad = reporter(problems, file)
         for row, item in rows:
             if not item.source_ids:
                 continue
@@ -86,13 +65,4 @@ def check_sources(indicators, observations, sources, problems: list[Problem]) ->
                 msg = f"{len(item.source_ids)} source ids for {len(entries)} {text} entries"
             else:
                 continue
-            problems.append(
-                Problem(
-                    file=file,
-                    sheet=None,
-                    row=row,
-                    column="source_ids",
-                    code="catalog-reference",
-                    detail=msg,
-                )
-            )
+            bad(row, "source_ids", "catalog-reference", detail=msg)

@@ -10,7 +10,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import field_validator, model_validator
+
+from .catalog_fields import OptionalFloat, Strict, Text, YesNo
 
 UNITS_FILE = "units.csv"
 # No indicator reaches this magnitude in any unit; beyond it a number is a typing or export slip (and
@@ -57,30 +59,17 @@ FIELDS = (
 FORM_COUNTS = {"en": 2, "fr": 2, "ar": 6}
 
 
-def yes_no(v):
-    """A catalog yes/no cell as a bool (the catalog files write yes/no; true/false and 1/0 are accepted)."""
-    if isinstance(v, str):
-        if v.strip().lower() in ("yes", "true", "1"):
-            return True
-        if v.strip().lower() in ("no", "false", "0"):
-            return False
-        raise ValueError("must be yes or no")
-    return v
-
-
-class Unit(BaseModel):
+class Unit(Strict):
     """One unit: what a value in it may be, how it is written, shown and rolled up from regions."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
-
-    code: str
-    label_en: str
-    label_fr: str
-    label_ar: str
+    code: Text
+    label_en: Text
+    label_fr: Text
+    label_ar: Text
     kind: Literal["count", "money", "quantity", "percent", "rank", "index", "milestone"]
-    min: float | None = None
-    max: float | None = None
-    whole: bool
+    min: OptionalFloat = None
+    max: OptionalFloat = None
+    whole: YesNo
     decimals: int
     # How regions make a national value: sum, population-weighted mean, or never.
     aggregation: Literal["sum", "mean", "none"]
@@ -90,23 +79,6 @@ class Unit(BaseModel):
     forms_en: tuple[str, ...] = ()
     forms_fr: tuple[str, ...] = ()
     forms_ar: tuple[str, ...] = ()
-
-    @field_validator("code", "label_en", "label_fr", "label_ar")
-    @classmethod
-    def _not_empty(cls, v: str) -> str:
-        if not v:
-            raise ValueError("must not be empty")
-        return v
-
-    @field_validator("min", "max", mode="before")
-    @classmethod
-    def _blank_none(cls, v):
-        return None if isinstance(v, str) and not v.strip() else v
-
-    @field_validator("whole", mode="before")
-    @classmethod
-    def _yes_no(cls, v):
-        return yes_no(v)
 
     @field_validator("decimals")
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from ..errors import MarsadError
 from ..i18n import LANGS, fmt_number, gettext, norm_lang
 from .codes import (
     CODE,
@@ -277,15 +278,19 @@ class Problems:
 # Unreadable input: one family of exceptions, each with a title a person reads
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(MarsadError):
     """A file that cannot be read at all. Each subclass names why with a translated title; raised with
-    `raise … from e` wherever another exception is the cause."""
+    `raise … from e` wherever another exception is the cause.
+
+    The reason is both the message and the title, and it is known in the language the file was read in:
+    `title` is that text, `title_in(lang)` (or `translated(_)`) says it in another."""
 
     msgid = N_("The file could not be read")
 
     def __init__(self, file: str, *, lang: str = "en", **params):
-        self.file, self.lang, self.params = file, norm_lang(lang), params
-        super().__init__(f"{file}: {self.title_in('en')}")
+        self.file, self.lang = file, norm_lang(lang)
+        super().__init__(self.msgid, **params)
+        self.args = (f"{file}: {self.title_in('en')}",)
 
     def __reduce__(self):
         return (_rebuild, (type(self), self.file, self.lang, self.params))
@@ -298,6 +303,9 @@ class UnreadableFile(Exception):
         """The reason, in the language the file was read in."""
         return self.title_in(self.lang)
 
+    def translated_title(self, _) -> str:
+        return self.translated(_)
+
     def problem(self) -> Problem:
         """The same as an `unreadable-file` problem (for a result that lists problems)."""
         return Problem(file=self.file, code="unreadable-file", lang=self.lang,
@@ -306,6 +314,10 @@ class UnreadableFile(Exception):
 
 def _rebuild(cls, file, lang, params):
     return cls(file, lang=lang, **params)
+
+
+# The kinds of unreadable file: a declarative list (one class each, so that callers catch them and a worker
+# pickles them by name; all the behaviour is UnreadableFile's).
 
 
 class FileNotOpened(UnreadableFile):

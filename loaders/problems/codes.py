@@ -48,6 +48,8 @@ def _code(code: str, severity: str, title: str, *default: Template, **variants: 
     return Code(code, severity, title, templates)
 
 
+# The registry itself: a declarative table (one entry per code, its variants' templates beside it), long by
+# design and alike in shape from entry to entry; the code that reads it is in loaders/problems/__init__.py.
 _READERS = [
     _code(
         "missing-column",

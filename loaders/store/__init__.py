@@ -3,10 +3,11 @@ current values, as-of, undo, schema versions and the StoreError family.
 
 Modules: `common` (constants, dates, the current-values SQL and `visible_batches`, the one rule for which
 batches count), `errors` (StoreError and its kinds, each with a title and a hint), `schema` (the tables as
-SQLAlchemy metadata), `migrations` (schema versions), `base` (the Store every engine shares), `duckdb` and
-`postgres` (the adapters: reading to Arrow, current values of a set of keys, bulk inserts, locking and
-retry, error translation). No module outside this package imports a database driver or asks which engine
-it is.
+SQLAlchemy metadata), `migrations` (schema versions), `base` (the Store every engine shares), `current`
+(its reading of current values: as of a date, for an upload's keys, of one key, and what an undo changes),
+`duckdb` and `postgres` (the adapters: reading to Arrow, current values of a set of keys, bulk inserts,
+locking and retry, error translation). No module outside this package imports a database driver or asks
+which engine it is.
 
 Changing the schema: describe the final shape in `schema.py`, then append the next version to
 `migrations.MIGRATIONS`. A new table is created when a database is opened: `MIGRATIONS.append((2, None))`.

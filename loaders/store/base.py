@@ -1,4 +1,5 @@
-"""The Store: what every engine does the same way (schema, catalog, batches, current values); adapters do the rest."""
+"""The Store: what every engine does the same way (connections, schema, catalog, batches, tables); reading current
+values is in `current`, adapters do the rest."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import pyarrow as pa
 from .. import settings
 from ..i18n import N_
 from . import migrations
-from .common import CURRENT_FOR_KEYS_SCHEMA, OBS_COLUMNS, current_sql, display_url, utcnow
+from .common import OBS_COLUMNS, display_url, utcnow
+from .current import CurrentValues
 from .errors import ForeignDatabase, SchemaMismatch, StoreBusy, StoreError, failure
 
 _WRITE_LOCKS: dict[str, threading.Lock] = {}
@@ -32,24 +34,9 @@ BATCH_COLUMNS = (
     "batch_id, created_at, user_name, origin, files, demo, rows, inserted, revised, unchanged, content_hash,"
     " status, submitted_at, published_at, published_by"
 )
-# Of a batch's values, how many are current before an undo, and after it which fell back on another batch's
-# value (the same value: kept; another: restored). A value a later real batch holds was not current before.
-_UNDO_BEFORE = """
-    SELECT count(*) AS values_, count(*) FILTER (WHERE c.batch_id = :batch_id) AS current_
-    FROM observation ob
-    LEFT JOIN ({current}) c ON c.indicator = ob.indicator AND c.period = ob.period AND c.region = ob.region
-    WHERE ob.batch_id = :batch_id
-"""
-_UNDO_AFTER = """
-    SELECT count(*) FILTER (WHERE c.value = ob.value) AS kept,
-           count(*) FILTER (WHERE c.value <> ob.value) AS restored
-    FROM observation ob
-    JOIN ({current}) c ON c.indicator = ob.indicator AND c.period = ob.period AND c.region = ob.region
-    WHERE ob.batch_id = :batch_id AND NOT (NOT c.demo AND c.batch_id > :batch_id)
-"""
 
 
-class Store:
+class Store(CurrentValues):
     """A database reached by URL. `Store(url)` gives the adapter of its engine (DuckDB file or PostgreSQL).
 
     Connections are short-lived so other processes can take the DuckDB lock. `begin()` gives a SQLAlchemy
@@ -78,8 +65,6 @@ class Store:
             on_wait  # called once when a wait for the lock starts (the CLI says so on stderr)
         )
         self._engine = None
-
-    current_sql = staticmethod(current_sql)
 
     # -- connections (adapters: _make_engine, _retryable, _translate, _write_guard, _native) -------------
 
@@ -118,6 +103,15 @@ class Store:
     def transaction(self, *, write: bool = False):
         """The engine's fastest transaction handle for the store's own methods (DuckDB: no SQLAlchemy)."""
         with self.begin(write=write) as conn:
+            yield conn
+
+    @contextmanager
+    def using(self, conn=None):
+        """`conn` when the caller has one, else a transaction of its own (for methods taking `conn=None`)."""
+        if conn is not None:
+            yield conn
+            return
+        with self.transaction() as conn:
             yield conn
 
     @contextmanager
@@ -283,10 +277,8 @@ class Store:
             )
 
     def meta_value(self, key: str, conn=None) -> str | None:
-        if conn is None:
-            with self.transaction() as conn:
-                return self.meta_value(key, conn)
-        rows = self.execute(conn, "SELECT value FROM meta WHERE key = :key", {"key": key})
+        with self.using(conn) as conn:
+            rows = self.execute(conn, "SELECT value FROM meta WHERE key = :key", {"key": key})
         return rows[0][0] if rows else None
 
     def set_meta(self, conn, key: str, value: str) -> None:
@@ -421,110 +413,7 @@ class Store:
             raise ValueError(f"{name}: not a table or column of the store")
         return f'"{name}"', ", ".join(f'"{c}"' for c in columns)
 
-    # -- reading current values -----------------------------------------------------------------------
-
-    def _current_query(
-        self, *, include_demo=True, indicators=False, real_versions=False, columns=None
-    ):
-        where = ("" if include_demo else "AND NOT o.demo") + (
-            f" AND {self.in_list('o.indicator', 'inds')}" if indicators else ""
-        )
-        if real_versions:
-            # The store's `versions` counts demo rows too, so a published value sharing its key with a DEMO
-            # value would look revised: a revision is judged among real rows (demo rows among demo rows).
-            return f"""
-                SELECT c.indicator, c.period, c.region, c.value, c.demo, c.versions,
-                       r.versions AS real_versions, c.batch_id, c.file, c.sheet, c.row_number, c.source,
-                       c.comment, c.loaded_at, c.user_name, c.origin
-                FROM ({current_sql(where)}) c
-                LEFT JOIN ({current_sql("AND NOT o.demo" + where)}) r
-                  ON r.indicator = c.indicator AND r.period = c.period AND r.region = c.region"""
-        cols = ", ".join(columns) if columns else "*"
-        return f"SELECT {cols} FROM ({current_sql(where)}) c"
-
-    def current(
-        self,
-        conn=None,
-        *,
-        as_of=None,
-        include_demo: bool = True,
-        indicators: list[str] | None = None,
-        columns: list[str] | None = None,
-        real_versions: bool = False,
-        frame: bool = False,
-    ):
-        """Current rows as known on `as_of` (None = now), as Arrow (or pandas with `frame=True`).
-
-        `columns` among OBS_COLUMNS, loaded_at, user_name, origin, versions (an allow-list); `real_versions`
-        adds how many real versions each key has; `indicators` restricts to those codes.
-        """
-        from .common import as_of_cutoff
-
-        if conn is None:
-            with self.transaction() as conn:
-                return self.current(
-                    conn,
-                    as_of=as_of,
-                    include_demo=include_demo,
-                    indicators=indicators,
-                    columns=columns,
-                    real_versions=real_versions,
-                    frame=frame,
-                )
-        allowed = {*OBS_COLUMNS, "loaded_at", "user_name", "origin", "versions"}
-        if columns and not set(columns) <= allowed:
-            raise ValueError(f"not columns of current values: {set(columns) - allowed}")
-        sql = self._current_query(
-            include_demo=include_demo,
-            indicators=indicators is not None,
-            real_versions=real_versions,
-            columns=columns,
-        )
-        params = {"cutoff": as_of_cutoff(as_of)}
-        if indicators is not None:
-            # An empty list has no element type in DuckDB: a code no indicator has selects nothing the same.
-            params["inds"] = list(indicators) or [""]
-        out = self.read_frame(conn, sql, params) if frame else self.read_arrow(conn, sql, params)
-        if not columns and not real_versions:
-            out = out.drop(columns=["rn"]) if frame else out.drop_columns(["rn"])
-        return out
-
-    def against_current(
-        self, conn, template: str, params: dict, *, include_demo: bool = True, as_of=None
-    ) -> list[tuple]:
-        """Rows of a fixed query that joins the current values, written `({current})` in `template` (a
-        developer's SQL, never data); values bound from `params` (and :cutoff from `as_of`)."""
-        from .common import as_of_cutoff
-
-        where = "" if include_demo else "AND NOT o.demo"
-        sql = template.format(current=current_sql(where))
-        return self.execute(conn, sql, {**params, "cutoff": as_of_cutoff(as_of)})
-
-    def current_observations(self, as_of=None, *, include_demo: bool = True):
-        """Current rows as a pandas DataFrame (see `current`)."""
-        return self.current(as_of=as_of, include_demo=include_demo, frame=True)
-
-    def current_for_keys(self, conn, keys: list[pa.Table]) -> pa.Table:
-        """Current real (non-DEMO) value and batch of each key (indicator, period, region; a null region is
-        national) present in `keys`, read inside the caller's transaction (CURRENT_FOR_KEYS_SCHEMA)."""
-        raise NotImplementedError
-
-    _CURRENT_FOR_KEYS = """
-        SELECT c.indicator, c.period, c.region, c.value AS old_value, c.batch_id AS old_batch_id
-        FROM ({current}) c
-        WHERE EXISTS (SELECT 1 FROM _marsad_keys k
-                      WHERE k.indicator = c.indicator AND k.period = c.period AND k.region = c.region)
-    """
-
-    def _current_for_keys_sql(self) -> str:
-        current = current_sql(
-            "AND NOT o.demo AND o.indicator IN (SELECT DISTINCT indicator FROM _marsad_keys)"
-        )
-        return self._CURRENT_FOR_KEYS.format(current=current)
-
-    _current_schema = CURRENT_FOR_KEYS_SCHEMA
-
-    # -- tables, history, undo ------------------------------------------------------------------------
+    # -- tables and history ------------------------------------------------------------------------
 
     def table(self, conn, name: str, *, frame: bool = False):
         """A catalog table or `batch`, in its stable order (Arrow, or pandas with `frame=True`)."""
@@ -536,32 +425,6 @@ class Store:
         """One table as a pandas DataFrame (see `table`)."""
         with self.begin() as conn:
             return self.table(conn, name, frame=True)
-
-    def current_batch_of(self, conn, indicator: str, period: str, region: str) -> int | None:
-        """The batch whose value of this key is current now (None: no current value)."""
-        rows = self.execute(
-            conn,
-            f"SELECT batch_id FROM ({current_sql()}) c"
-            " WHERE c.indicator = :indicator AND c.period = :period AND c.region = :region",
-            {"indicator": indicator, "period": period, "region": region, "cutoff": None},
-        )
-        return rows[0][0] if rows else None
-
-    def undo_batch(
-        self, conn, batch_id: int, *, user: str, now: dt.datetime
-    ) -> tuple[int, int, int, int]:
-        """Mark a batch undone; (values it holds, of them current before, kept, restored) after the undo."""
-        params = {"batch_id": batch_id, "cutoff": None}
-        n_values, n_current = self.execute(
-            conn, _UNDO_BEFORE.format(current=current_sql()), params
-        )[0]
-        self.execute(
-            conn,
-            "UPDATE batch SET undone_at = :now, undone_by = :user WHERE batch_id = :batch_id AND undone_at IS NULL",
-            {"now": now, "user": user, "batch_id": batch_id},
-        )
-        kept, restored = self.execute(conn, _UNDO_AFTER.format(current=current_sql()), params)[0]
-        return int(n_values), int(n_current), int(kept or 0), int(restored or 0)
 
     def data_version(self) -> str:
         """Changes whenever anything a page shows could change (cache key for the UI)."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from ..errors import MarsadError
 from ..i18n import N_
 
 
-class StoreError(Exception):
+class StoreError(MarsadError):
     """The database cannot be used as asked.
 
     `message` is one sentence for people (English msgid + params, see `translated`); `title` and `hint` say
@@ -17,29 +18,12 @@ class StoreError(Exception):
     HINT = N_("Check the --db value or MARSAD_DB_URL")
 
     def __init__(self, code: str, message: str, *, detail: str = "", **params):
-        super().__init__(message.format(**params))
+        super().__init__(message, **params)
         self.code = code
-        self.msgid = message
-        self.params = params
-        self.message = message.format(**params)
         self.detail = detail
 
-    @property
-    def title(self) -> str:
-        return self.TITLE
 
-    @property
-    def hint(self) -> str:
-        return self.HINT
-
-    def translated(self, _) -> str:
-        return _(self.msgid, **self.params)
-
-    def translated_title(self, _) -> str:
-        return _(self.TITLE)
-
-    def translated_hint(self, _) -> str:
-        return _(self.HINT)
+# The kinds: a declarative list (each a title and a hint; the behaviour is StoreError's and MarsadError's).
 
 
 class StoreBusy(StoreError):
