@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from . import methods as m
+from .freshness import stale_rows
 from .inputs import KpiInputs
-from .periods import decimal_year
+from .periods import decimal_year, t_to_iso
 from .series import assessment_series, native_series, period_labels, yearly_series
 from .status import assess, build_keys
 
@@ -80,7 +81,7 @@ def compute(
         n_regions=len(inputs.regions),
     )
     res = _partial_sums(keys, res, partial_pts)
-    flags = _flags(keys, res, pts, params, decimal_year(today), invalid)
+    flags = _flags(keys, res, pts, today, invalid)
     return Computation(
         inputs, today, method, keys, native, yearly, pts, res, knots, params, flags, invalid
     )
@@ -113,7 +114,7 @@ def _partial_sums(keys, res, partial_pts) -> pd.DataFrame:
     )
 
 
-def _flags(keys, res, pts, params, t_now, invalid) -> list[list[str]]:
+def _flags(keys, res, pts, today: dt.date, invalid) -> list[list[str]]:
     G = len(keys)
     # An unusable value flags its own row and the national row of its indicator.
     bad_pairs = set(zip(invalid["indicator"], invalid["region"], strict=True))
@@ -138,13 +139,11 @@ def _flags(keys, res, pts, params, t_now, invalid) -> list[list[str]]:
         if len(pts)
         else np.zeros(G, bool)
     )
-    months = keys["frequency"].map(m.FREQUENCY_MONTHS).astype(float).to_numpy()
-    t_last = np.where(
-        res["last_idx"].to_numpy() >= 0,
-        pts["t"].to_numpy()[np.clip(res["last_idx"], 0, None)] if len(pts) else np.nan,
-        np.nan,
-    )
-    stale = has & ~np.isnan(months) & (t_now - t_last > (months + m.STALE_GRACE_MONTHS) / 12 + 1e-9)
+    # The one freshness rule (kpis/freshness.py), on the columns the status table shows: the Overview's
+    # badge reads the same ones, so a stale badge and "No recent report" always go together.
+    due = keys["due_days"] if "due_days" in keys.columns else [None] * G
+    latest_dates = [t_to_iso(t) for t in res["t_latest"].tolist()]
+    stale, _ = stale_rows(latest_dates, keys["frequency"], due, res["progress"], today)
     is_flow = keys["kind"].to_numpy() == "flow"
     latest_complete = at("latest_idx", "complete")
     cols = {
@@ -153,7 +152,7 @@ def _flags(keys, res, pts, params, t_now, invalid) -> list[list[str]]:
         & (keys["confidence"].to_numpy() == "assumption"),
         "derived-national": at("latest_idx", "derived"),
         "revised": at("latest_idx", "revised") | at("base_idx", "revised"),
-        "stale": stale,
+        "stale": np.asarray(stale, bool),
         "incomplete-year": has & is_flow & ~latest_complete,
         "baseline-from-first-observation": res["baseline_from_first"].to_numpy(),
         "no-target": ~res["has_target"].to_numpy(),

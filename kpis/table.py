@@ -19,6 +19,7 @@ STATUS_COLUMNS = (
     "direction",
     "kind",
     "frequency",
+    "due_days",
     "latest_period",
     "latest_date",
     "latest_value",
@@ -81,6 +82,9 @@ def table(c: Computation, *, explain: bool = True) -> pd.DataFrame:
             "direction": k["direction"],
             "kind": k["kind"],
             "frequency": k["frequency"],
+            "due_days": pd.array(k["due_days"], dtype="Int64")
+            if "due_days" in k.columns
+            else pd.array([None] * len(k), dtype="Int64"),
             "latest_period": pd.Series(latest_period, dtype=object),
             "latest_date": pd.Series([t_to_iso(x) for x in r["t_latest"].tolist()], dtype=object),
             "latest_value": r["latest_value"],
