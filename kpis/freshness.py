@@ -91,11 +91,12 @@ def stale_rows(latest_dates, frequencies, due_days, progress, today: dt.date):
     stale, after = [], []
     for last, freq, days, prog in zip(latest_dates, frequencies, due_days, progress, strict=True):
         key = (last, freq, _days(days))
-        if key not in seen:  # a status table repeats a few (date, frequency) pairs many times
+        limit = seen.get(key, False)
+        if limit is False:  # a status table repeats a few (date, frequency) pairs many times
             day = _date(last)
-            seen[key] = (day, stale_after(day, freq, key[2]) if day else None)
-        day, limit = seen[key]
-        stale.append(is_stale(day, freq, today, due_days=key[2], done=_done(prog)))
+            limit = seen[key] = stale_after(day, freq, key[2]) if day else None
+        # is_stale, with the limit computed once per pair
+        stale.append(limit is not None and today > limit and not _done(prog))
         after.append(limit)
     return stale, after
 
