@@ -30,6 +30,8 @@ class IndicatorInfo(TypedDict):
     notes: str
     comparison: str
     national_from_regions: str
+    producer: str
+    due_days: float | None  # days after the period's end a figure is due (reporting calendar)
 
 
 class Provenance(TypedDict):

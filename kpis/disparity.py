@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -33,17 +34,78 @@ def disparity(inputs: KpiInputs, code: str, *, period: str | None = None) -> dic
     if not info["by_region"]:
         raise ValueError(f"{code} is not reported by region")
     sub = inputs.only([code])
-    native = native_series(sub)
     regions = sub.regions
-    n_reg = len(regions)
     pop = regions["population_2024"].to_numpy(float)
-    kind = info["kind"]
-    values = np.full(n_reg, np.nan)
-    demo = np.zeros(n_reg, bool)
-    carried = np.zeros(n_reg, bool)
-    incomplete = np.zeros(n_reg, bool)
-    from_period = np.full(n_reg, None, dtype=object)
+    at = _regional_values(sub, info, period)
+    period, values = at.period, at.values
+    intensive = is_intensive(info["unit"])
+    comparison = info.get("comparison") or ("absolute" if intensive else "per-capita")
+    reported = ~np.isnan(values)
+    if info["frequency"] == "event" and info["kind"] == "cumulative" and period is not None:
+        # A region that never reported an opening has none: 0, but it did not report.
+        reported = reported & ~((values == 0) & (at.from_period == None))  # noqa: E711
+    cmp = _compare(values, pop, comparison, intensive, info["direction"] == "down")
+    rows = [
+        {
+            "iso": r.iso,
+            "name_fr": r.name_fr,
+            "name_en": r.name_en,
+            "name_ar": r.name_ar,
+            "population": int(pop[i]),
+            "value": _f(values[i]),
+            "period": at.from_period[i],
+            "carried": bool(at.carried[i]),
+            "incomplete_year": bool(at.incomplete[i]),
+            "reported": bool(reported[i]),
+            "per_capita": None if intensive else _f(cmp.per_capita[i]),
+            "measure": _f(cmp.measure[i]),
+            "relative_to_reference": _f(cmp.rel[i]),
+            "lagging": bool(cmp.lagging[i]),
+            "demo": bool(at.demo[i]),
+        }
+        for i, r in enumerate(regions.itertuples(index=False))
+    ]
+    return {
+        "indicator": code,
+        "period": period,
+        "unit": info["unit"],
+        "comparison": comparison,
+        "measure": {"per-capita": "per_capita", "share": "share", "absolute": "value"}.get(
+            comparison
+        ),
+        "lagging_judged": bool(cmp.judged),
+        "per_capita_scale": PER_CAPITA_SCALE,
+        "reference": _f(cmp.reference),
+        "cv": _f(cmp.cv),
+        "max_min_ratio": _f(cmp.ratio),
+        "lagging": [r["iso"] for r in rows if r["lagging"]],
+        "missing": [r["iso"] for r in rows if not r["reported"]],
+        "reported": sum(r["reported"] for r in rows),
+        "regions": rows,
+        "flags": (["demo"] if at.demo.any() else [])
+        + (["incomplete-year"] if at.incomplete.any() else []),
+        "parameters": {
+            "lagging_ratio": LAGGING_RATIO,
+            "per_capita_scale": PER_CAPITA_SCALE,
+            "population": "2024 census (HCP RGPH 2024)",
+        },
+    }
 
+
+def _regional_values(sub: KpiInputs, info: dict, period: str | None) -> SimpleNamespace:
+    """Each region's value at the period (default: the latest reported), with where it comes from:
+    the period label it was reported for, DEMO, carried from an earlier period, an incomplete year."""
+    native = native_series(sub)
+    n_reg = len(sub.regions)
+    kind = info["kind"]
+    at = SimpleNamespace(
+        period=period,
+        values=np.full(n_reg, np.nan),
+        demo=np.zeros(n_reg, bool),
+        carried=np.zeros(n_reg, bool),
+        incomplete=np.zeros(n_reg, bool),
+        from_period=np.full(n_reg, None, dtype=object),
+    )
     if kind == "flow":
         yearly = yearly_series(native, sub)
         yr = yearly[yearly["reg"] > 0]
@@ -53,12 +115,12 @@ def disparity(inputs: KpiInputs, code: str, *, period: str | None = None) -> dic
         if period is not None:
             year = parse_period(period)[0]
             period = str(year)
-            at = yr[yr["year"] == year]
-            idx = at["reg"].to_numpy() - 1
-            values[idx] = at["value"].to_numpy(float)
-            demo[idx] = at["demo"].to_numpy(bool)
-            from_period[idx] = period
-            incomplete[idx] = ~at["complete"].to_numpy(bool)
+            rows = yr[yr["year"] == year]
+            idx = rows["reg"].to_numpy() - 1
+            at.values[idx] = rows["value"].to_numpy(float)
+            at.demo[idx] = rows["demo"].to_numpy(bool)
+            at.from_period[idx] = period
+            at.incomplete[idx] = ~rows["complete"].to_numpy(bool)
     else:
         pts = native[native["reg"] > 0]
         if period is None and len(pts):
@@ -70,19 +132,21 @@ def disparity(inputs: KpiInputs, code: str, *, period: str | None = None) -> dic
             upto = upto.iloc[np.lexsort((upto["t"].to_numpy(), upto["reg"].to_numpy()))]
             last = upto.drop_duplicates("reg", keep="last")
             idx = last["reg"].to_numpy() - 1
-            values[idx] = last["value"].to_numpy(float)
-            demo[idx] = last["demo"].to_numpy(bool)
-            carried[idx] = last["t"].to_numpy() < t - 1e-9
-            from_period[idx] = period_labels(last["year"], last["quarter"])
+            at.values[idx] = last["value"].to_numpy(float)
+            at.demo[idx] = last["demo"].to_numpy(bool)
+            at.carried[idx] = last["t"].to_numpy() < t - 1e-9
+            at.from_period[idx] = period_labels(last["year"], last["quarter"])
             if info["frequency"] == "event" and kind == "cumulative":
-                values[np.isnan(values)] = 0.0
+                at.values[np.isnan(at.values)] = 0.0
+    at.period = period
+    return at
 
-    intensive = is_intensive(info["unit"])
-    comparison = info.get("comparison") or ("absolute" if intensive else "per-capita")
-    reported = ~np.isnan(values)
-    if info["frequency"] == "event" and kind == "cumulative" and period is not None:
-        # A region that never reported an opening has none: 0, but it did not report.
-        reported = reported & ~((values == 0) & (from_period == None))  # noqa: E711
+
+def _compare(
+    values: np.ndarray, pop: np.ndarray, comparison: str, intensive: bool, down: bool
+) -> SimpleNamespace:
+    """The compared measure per region, the national reference, CV, max/min and the lagging regions."""
+    n_reg = len(values)
     has = ~np.isnan(values) if comparison != "none" else np.zeros(n_reg, bool)
     per_capita = np.where(has, values / pop * PER_CAPITA_SCALE, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -108,7 +172,6 @@ def disparity(inputs: KpiInputs, code: str, *, period: str | None = None) -> dic
             cv = float(np.std(mh) / np.mean(mh))
         if len(mh) >= 2 and np.min(mh) > 0:
             ratio = float(np.max(mh) / np.min(mh))
-    down = info["direction"] == "down"
     with np.errstate(invalid="ignore", divide="ignore"):
         if judged and not np.isnan(reference):
             lagging = has & (
@@ -118,50 +181,13 @@ def disparity(inputs: KpiInputs, code: str, *, period: str | None = None) -> dic
         else:
             lagging = np.zeros(n_reg, bool)
             rel = np.full(n_reg, np.nan)
-
-    rows = []
-    for i, r in enumerate(regions.itertuples(index=False)):
-        rows.append(
-            {
-                "iso": r.iso,
-                "name_fr": r.name_fr,
-                "name_en": r.name_en,
-                "name_ar": r.name_ar,
-                "population": int(pop[i]),
-                "value": _f(values[i]),
-                "period": from_period[i],
-                "carried": bool(carried[i]),
-                "incomplete_year": bool(incomplete[i]),
-                "reported": bool(reported[i]),
-                "per_capita": None if intensive else _f(per_capita[i]),
-                "measure": _f(measure[i]),
-                "relative_to_reference": _f(rel[i]),
-                "lagging": bool(lagging[i]),
-                "demo": bool(demo[i]),
-            }
-        )
-    return {
-        "indicator": code,
-        "period": period,
-        "unit": info["unit"],
-        "comparison": comparison,
-        "measure": {"per-capita": "per_capita", "share": "share", "absolute": "value"}.get(
-            comparison
-        ),
-        "lagging_judged": bool(judged),
-        "per_capita_scale": PER_CAPITA_SCALE,
-        "reference": _f(reference),
-        "cv": _f(cv),
-        "max_min_ratio": _f(ratio),
-        "lagging": [r["iso"] for r in rows if r["lagging"]],
-        "missing": [r["iso"] for r in rows if not r["reported"]],
-        "reported": sum(r["reported"] for r in rows),
-        "regions": rows,
-        "flags": (["demo"] if demo.any() else [])
-        + (["incomplete-year"] if incomplete.any() else []),
-        "parameters": {
-            "lagging_ratio": LAGGING_RATIO,
-            "per_capita_scale": PER_CAPITA_SCALE,
-            "population": "2024 census (HCP RGPH 2024)",
-        },
-    }
+    return SimpleNamespace(
+        per_capita=per_capita,
+        measure=measure,
+        judged=judged,
+        reference=reference,
+        cv=cv,
+        ratio=ratio,
+        lagging=lagging,
+        rel=rel,
+    )

@@ -50,6 +50,8 @@ INDICATOR_FIELDS = (
     "notes",
     "comparison",
     "national_from_regions",
+    "producer",
+    "due_days",
 )
 
 
@@ -115,19 +117,32 @@ def invalid_values(observations: pd.DataFrame, indicators: pd.DataFrame) -> np.n
         )
 
 
-def _regional_rules(ind: pd.DataFrame) -> None:
+def _shipped_indicators() -> dict:
+    from loaders.catalog import load_catalog
+
+    try:
+        return {i.code: i for i in load_catalog().indicators}
+    except Exception:  # noqa: BLE001 - a broken shipped catalog must not stop a computation
+        return {}
+
+
+def _reporting_rules(ind: pd.DataFrame, shipped: dict) -> None:
+    """Fill `producer` and `due_days` (the reporting calendar's rule, which freshness counts from) where
+    the source lacks the columns: the shipped catalog's for a catalog code, else none."""
+    if "producer" not in ind.columns:
+        ind["producer"] = [getattr(shipped.get(c), "producer", "") or "" for c in ind["code"]]
+    if "due_days" not in ind.columns:
+        ind["due_days"] = [getattr(shipped.get(c), "due_days", None) for c in ind["code"]]
+    ind["due_days"] = pd.to_numeric(ind["due_days"], errors="coerce").astype(float)
+
+
+def _regional_rules(ind: pd.DataFrame, shipped: dict) -> None:
     """Fill `comparison` and `national_from_regions` where the source lacks them (the store keeps
     the catalog's core columns only): the shipped catalog's value for a catalog code, else the rule
     of the unit (percentages, ranks and indices compared as they are, others per inhabitant) and
     "all" (a national sum counts only when every region reported)."""
-    from loaders.catalog import load_catalog
-
     from .units import is_intensive
 
-    try:
-        shipped = {i.code: i for i in load_catalog().indicators}
-    except Exception:  # noqa: BLE001 - a broken shipped catalog must not stop a computation
-        shipped = {}
     for col in ("comparison", "national_from_regions"):
         if col not in ind.columns:
             ind[col] = None
@@ -196,7 +211,9 @@ def make_inputs(
     ind["by_region"] = ind["by_region"].astype(bool)
     for col in ("notes", "sources"):
         ind[col] = ind[col].fillna("")
-    _regional_rules(ind)
+    shipped = _shipped_indicators()
+    _regional_rules(ind, shipped)
+    _reporting_rules(ind, shipped)
     ind = ind[list(INDICATOR_FIELDS)].reset_index(drop=True)
 
     ms = pd.DataFrame(milestones, columns=["indicator", "year", "value"]).copy()

@@ -199,14 +199,26 @@ PROJECTION_REASONS = {
 # direct writes may hold them). It is left out of every figure and the indicator is flagged.
 IMPLAUSIBLE_MAGNITUDE = 1e15
 
-# Staleness: no report for longer than the frequency plus a grace period for publication lag.
+# Freshness: ONE rule for the status flag "No recent report", the Overview's stale badge and the
+# Methodology page (kpis/freshness.py applies it; the engine and the Overview both call it). Its terms
+# are the reporting calendar's (kpis/calendar.py):
+# - a period's figure is DUE `due_days` after the period's last day (the producer's rule in
+#   indicators.csv; no rule, as for an international index: due on the period's last day) and
+#   OVERDUE from the day after;
+# - the NEXT figure is the one of the period after the latest value shown. An event has no periods:
+#   until it is done it is expected every EVENT_REPORT_MONTHS (the annual report);
+# - the data is STALE once the next figure is overdue by more than STALE_PERIODS_LATE periods, i.e.
+#   the figure after it is overdue too: after end + (1 + STALE_PERIODS_LATE) x frequency + due_days
+#   (2026-Q1 with 45 days: Q2 due 14 Aug, overdue from 15 Aug; stale from 15 Nov, when Q3 is overdue).
+# Why a grace of one period and not none: one late figure is the usual publication lag, which the
+# Reporting page chases producer by producer; two in a row means the series has stopped, which is
+# what a reader of the Overview must be warned of. Why in periods and not a fixed number of months:
+# six months is two quarters but a quarter of a biennial index's cycle. Never stale: no value at all
+# ("not enough data" says it), a target reached or an event done (nothing more is owed).
+# The calendar's "overdue" differs on purpose in what it counts, not in dates: it chases every
+# period owed since the roadmap began (published, non-DEMO values), while "stale" looks at the
+# latest value the pages show (DEMO included, as shown).
 FREQUENCY_MONTHS = {"quarterly": 3, "annual": 12, "biennial": 24, "event": None}
-STALE_GRACE_MONTHS = 6
-# The Overview's "stale" badge (kpis/freshness.py): the value of the period after the latest one is due
-# one frequency after the latest period's end; the data is stale once it is more than STALE_PERIODS_LATE
-# further periods late, i.e. after end + (1 + STALE_PERIODS_LATE) x frequency (quarterly: 6 months).
-# An event indicator has no frequency: until its target is reached it is expected to report every
-# EVENT_REPORT_MONTHS (the annual report), so it is stale after 2 x 12 months without a new value.
 STALE_PERIODS_LATE = 1
 EVENT_REPORT_MONTHS = 12
 
@@ -325,9 +337,9 @@ METHOD_NOTES = (
     (
         "stale",
         N_(
-            "A value is stale when no report arrived for longer than the indicator's frequency plus {grace} months."
+            "A figure is due a set number of days after its period ends (the producer's due date in the reporting calendar; the period's last day when there is none) and is overdue from the next day. A value is stale, marked “No recent report”, when the figure of the next period has been overdue for more than {late}: by then the figure after it is overdue too. An event not yet done is expected every {event}. A value whose target is reached, or an event done, is never stale."
         ),
-        {"grace": str(STALE_GRACE_MONTHS)},
+        {"late": f"{STALE_PERIODS_LATE} period", "event": f"{EVENT_REPORT_MONTHS} months"},
     ),
     (
         "disparity",

@@ -59,7 +59,10 @@ def method_note_params(lang: str) -> dict[str, dict[str, str]]:
             "level": t.num(m.PROJECTION_LOG_MIN_LEVEL),
             "multiple": t.num(m.PROJECTION_MAX_MULTIPLE),
         },
-        "stale": {"grace": t.num(m.STALE_GRACE_MONTHS)},
+        "stale": {
+            "late": t.n_("{n} period", "{n} periods", m.STALE_PERIODS_LATE),
+            "event": t.n_("{n} month", "{n} months", m.EVENT_REPORT_MONTHS),
+        },
         "disparity": {"scale": t.num(m.PER_CAPITA_SCALE), "ratio": t.pct(m.LAGGING_RATIO)},
     }
 
@@ -307,23 +310,45 @@ def _projection_section(t: Texts) -> DocSection:
             year=str(m.PROJECTION_HORIZON_YEAR),
         ),
     )
-    stale = pd.DataFrame(
-        [
-            {
-                _("Frequency"): t.label(FREQUENCY_LABELS, f),
-                _("Stale after"): t.n_("{n} month", "{n} months", months + m.STALE_GRACE_MONTHS)
-                if months
-                else _("never (events)"),
-            }
-            for f, months in m.FREQUENCY_MONTHS.items()
-        ]
-    )
+    stale = _freshness_table(t)
     s.tables(
         (_("Projection parameters"), _projection_table(t)),
         (_("When a value becomes stale"), stale),
     )
     s.text(method_note("stale", t.lang))
     return s
+
+
+def _freshness_table(t: Texts) -> pd.DataFrame:
+    """Per frequency: when the next figure is due and from when the data is stale (methods.py, Freshness)."""
+    _ = t._
+    rows = []
+    for f, months in m.FREQUENCY_MONTHS.items():
+        every = months or m.EVENT_REPORT_MONTHS
+        late = every * (1 + m.STALE_PERIODS_LATE)
+        if months:
+            due = _(
+                "{months} after the end of the latest period, plus the producer's days",
+                months=t.n_("{n} month", "{n} months", every),
+            )
+            after = _(
+                "{months} after the end of the latest period, plus the producer's days",
+                months=t.n_("{n} month", "{n} months", late),
+            )
+        else:
+            due = _("every {months} until done", months=t.n_("{n} month", "{n} months", every))
+            after = _(
+                "{months} after the latest report, unless done",
+                months=t.n_("{n} month", "{n} months", late),
+            )
+        rows.append(
+            {
+                _("Frequency"): t.label(FREQUENCY_LABELS, f),
+                _("Next figure due"): due,
+                _("Stale after"): after,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _disparity_section(t: Texts) -> DocSection:

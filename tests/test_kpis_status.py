@@ -283,18 +283,33 @@ def test_event_done_pending_or_overdue(obs, today, trajectory, growth):
 
 
 @pytest.mark.parametrize(
-    "freq,period,today,stale",
+    "freq,due_days,values,today,stale",
     [
-        ("quarterly", "2024-Q4", dt.date(2025, 9, 30), False),  # 9 months = 3 + 6 of grace
-        ("quarterly", "2024-Q4", dt.date(2025, 10, 31), True),
-        ("annual", "2023", dt.date(2025, 6, 30), False),  # 18 months = 12 + 6
-        ("annual", "2023", dt.date(2025, 7, 31), True),
-        ("event", "2020-Q1", dt.date(2030, 1, 1), False),
+        # 2024-Q4 ends 31 Dec 2024; no due rule: Q1's figure due 31 Mar, Q2's 30 Jun 2025.
+        ("quarterly", None, [("2024-Q4", 1)], dt.date(2025, 6, 30), False),
+        ("quarterly", None, [("2024-Q4", 1)], dt.date(2025, 7, 1), True),
+        # Due 45 days after the quarter: Q2's figure due 30 Jun + 45 = 14 Aug 2025.
+        ("quarterly", 45, [("2024-Q4", 1)], dt.date(2025, 8, 14), False),
+        ("quarterly", 45, [("2024-Q4", 1)], dt.date(2025, 8, 15), True),
+        # 2023: the 2025 figure is due 31 Dec 2025 (+ 90 days: 31 Mar 2026).
+        ("annual", None, [("2023", 1)], dt.date(2025, 12, 31), False),
+        ("annual", None, [("2023", 1)], dt.date(2026, 1, 1), True),
+        ("annual", 90, [("2023", 1)], dt.date(2026, 3, 31), False),
+        ("annual", 90, [("2023", 1)], dt.date(2026, 4, 1), True),
+        # An event not done reports every 12 months: 2020-Q1 is stale after 31 Mar 2022.
+        ("event", None, [("2020-Q1", 1)], dt.date(2022, 3, 31), False),
+        ("event", None, [("2020-Q1", 1)], dt.date(2022, 4, 1), True),
+        # Target reached (from 1 in 2023-Q4 to 10): nothing more is owed, never stale.
+        ("quarterly", None, [("2023-Q4", 1), ("2024-Q4", 10)], dt.date(2030, 1, 1), False),
     ],
 )
-def test_stale_when_no_report_for_longer_than_the_frequency(freq, period, today, stale):
+def test_stale_when_the_next_figure_is_overdue_by_more_than_one_period(
+    freq, due_days, values, today, stale
+):
     ind = {"code": "X.S", "frequency": freq, "target_year": 2030, "target_value": 10}
-    r = _row(ind, _o("X.S", (period, 1)), today)
+    if due_days is not None:
+        ind["due_days"] = due_days
+    r = _row(ind, _o("X.S", *values), today)
     assert ("stale" in r["flags"]) is stale
 
 

@@ -118,9 +118,10 @@ def _run_url(db, lang, params, *extra, monkeypatch):
 
 
 STALE_ESERVICES = {
-    # 2025-Q1 ends 31 March 2025; Q2's value was due by 30 June; one more quarter: 30 September 2025.
-    "en": "Stale since Oct 1, 2025",
-    "fr": "Ancienne depuis le 1 oct. 2025",
+    # 2025-Q1 ends 31 March 2025; ADD owes Q2's value 45 days after 30 June (14 August) and Q3's 45 days
+    # after 30 September: 14 November 2025. Stale from the day after (kpis/freshness.py).
+    "en": "Stale since Nov 15, 2025",
+    "fr": "Ancienne depuis le 15 nov. 2025",
 }
 
 
