@@ -10,7 +10,7 @@ from .catalog import Catalog, Indicator
 from .i18n import fmt_number, norm_lang, translator
 from .ingest import unit_label
 from .problems import column_letter
-from .sheet import NOT_DATA_MARK
+from .sheet import NOT_DATA_MARK, NOT_DATA_NAME
 
 FIRST_YEAR, LAST_YEAR = 2024, 2030
 DATA_ROWS = (
@@ -18,9 +18,6 @@ DATA_ROWS = (
 )
 HEADER_ROW = 3  # 1-based row of the header on the pillar sheets (a title and a hint line above it)
 LISTS_SHEET = "lists"
-# Sheets named by a defined name starting with this are not data: the reader skips them silently. Only
-# .xlsx keeps it, so the same sheets also carry the NOT_DATA_MARK cell, which every format keeps.
-NOT_DATA_NAME = "Marsad_NotData"
 FORMATS = ("xlsx", "ods")
 MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
