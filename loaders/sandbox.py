@@ -146,6 +146,9 @@ def _main(request: str, result: str, worker_mb: str) -> int:
     cap = int(worker_mb) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))  # before the readers load anything
     try:
+        from .pyarrow_start import skip_pandas_probe
+
+        skip_pandas_probe()
         from .ingest import ingest_uploads
         from .store import Store, StoreError
 
