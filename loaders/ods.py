@@ -312,6 +312,58 @@ def _validation_xml(name: str, sheet: str, row: int, col: int, opts: dict) -> st
     return f"<table:content-validation {attrs}>{help_}{err}</table:content-validation>"
 
 
+class _AutoStyles:
+    """The automatic styles of content.xml, each distinct one written once and named in order."""
+
+    def __init__(self):
+        self.xml: list[str] = []
+        self._cells: dict[tuple, str] = {}
+        self._named: dict[tuple[str, str], str] = {}
+        self._counts: dict[str, int] = {}
+
+    def cell(self, fmt: Format | None) -> str | None:
+        if fmt is None or not fmt.props:
+            return None
+        key = fmt.key()
+        if key not in self._cells:
+            self._cells[key] = f"ce{len(self._cells) + 1}"
+            self.xml.append(fmt.xml(self._cells[key]))
+        return self._cells[key]
+
+    def named(self, kind: str, family: str, props: str) -> str:
+        """The style of a table, column or row (`kind` "ta", "co", "ro") with these properties."""
+        if (kind, props) not in self._named:
+            self._counts[kind] = self._counts.get(kind, 0) + 1
+            self._named[kind, props] = name = f"{kind}{self._counts[kind]}"
+            self.xml.append(
+                f'<style:style style:name="{name}" style:family="{family}">{props}</style:style>'
+            )
+        return self._named[kind, props]
+
+
+def _columns_xml(ws: Worksheet, n_cols: int, styles: _AutoStyles) -> list[str]:
+    """The <table:table-column> elements: widths and default cell styles."""
+    parts = []
+    for c in range(n_cols):
+        width, fmt = ws.columns.get(c, (None, None))
+        attrs = ""
+        if width is not None:
+            inches = (width * 7 + 5) / 96  # Excel's character width at 96 dpi
+            co = styles.named(
+                "co",
+                "table-column",
+                f'<style:table-column-properties style:column-width="{inches:.4f}in"/>',
+            )
+            attrs += f' table:style-name="{co}"'
+        ce = styles.cell(fmt)
+        if ce:
+            attrs += f' table:default-cell-style-name="{ce}"'
+        parts.append(f"<table:table-column{attrs}/>")
+    if not n_cols:
+        parts.append("<table:table-column/>")
+    return parts
+
+
 class Workbook:
     """xlsxwriter.Workbook's interface, writing an .ods file (a path or a binary file object)."""
 
@@ -406,117 +458,9 @@ class Workbook:
         )
 
     def _content(self) -> str:
-        cell_styles: dict[tuple, str] = {}
-        styles_xml: list[str] = []
-
-        def cell_style(fmt: Format | None) -> str | None:
-            if fmt is None or not fmt.props:
-                return None
-            key = fmt.key()
-            if key not in cell_styles:
-                cell_styles[key] = f"ce{len(cell_styles) + 1}"
-                styles_xml.append(fmt.xml(cell_styles[key]))
-            return cell_styles[key]
-
-        def named(kind: str, family: str, props: str, cache: dict) -> str:
-            if props not in cache:
-                cache[props] = f"{kind}{len(cache) + 1}"
-                styles_xml.append(
-                    f'<style:style style:name="{cache[props]}" style:family="{family}">{props}</style:style>'
-                )
-            return cache[props]
-
-        col_styles: dict[str, str] = {}
-        row_styles: dict[str, str] = {}
-        table_styles: dict[str, str] = {}
+        styles = _AutoStyles()
         validations: list[str] = []
-        tables: list[str] = []
-        for ws in self.sheets:
-            shown = "false" if ws.hidden else "true"
-            mode = "rl-tb" if ws.rtl else "lr-tb"
-            ta = named(
-                "ta",
-                "table",
-                f'<style:table-properties table:display="{shown}" style:writing-mode="{mode}"/>',
-                table_styles,
-            )
-            # Each dropdown range gets one validation; a cell takes the last range that covers it.
-            valid: dict[tuple[int, int], str] = {}
-            for r1, c1, r2, c2, opts in ws.validations:
-                name = f"val{len(validations) + 1}"
-                validations.append(_validation_xml(name, ws.name, r1, c1, opts))
-                for r in range(r1, r2 + 1):
-                    for c in range(c1, c2 + 1):
-                        valid[r, c] = name
-            used = list(ws.cells) + list(valid)
-            n_rows = max((r for r, _ in used), default=-1) + 1
-            n_cols = max([c for _, c in used] + list(ws.columns), default=-1) + 1
-            parts = [f'<table:table table:name={quoteattr(ws.name)} table:style-name="{ta}">']
-            for c in range(n_cols):
-                width, fmt = ws.columns.get(c, (None, None))
-                attrs = ""
-                if width is not None:
-                    inches = (width * 7 + 5) / 96  # Excel's character width at 96 dpi
-                    co = named(
-                        "co",
-                        "table-column",
-                        f'<style:table-column-properties style:column-width="{inches:.4f}in"/>',
-                        col_styles,
-                    )
-                    attrs += f' table:style-name="{co}"'
-                ce = cell_style(fmt)
-                if ce:
-                    attrs += f' table:default-cell-style-name="{ce}"'
-                parts.append(f"<table:table-column{attrs}/>")
-            if not n_cols:
-                parts.append("<table:table-column/>")
-            by_row: dict[int, list[int]] = {}
-            for r, c in used:
-                by_row.setdefault(r, []).append(c)
-            empty_run = 0
-            for r in range(max(n_rows, 1)):
-                if r not in by_row and r not in ws.heights:
-                    empty_run += 1
-                    continue
-                if empty_run:
-                    parts.append(
-                        f'<table:table-row table:number-rows-repeated="{empty_run}">'
-                        "<table:table-cell/></table:table-row>"
-                    )
-                    empty_run = 0
-                attrs = ""
-                if r in ws.heights:
-                    ro = named(
-                        "ro",
-                        "table-row",
-                        f'<style:table-row-properties style:row-height="{ws.heights[r]}pt" '
-                        'style:use-optimal-row-height="false"/>',
-                        row_styles,
-                    )
-                    attrs = f' table:style-name="{ro}"'
-                parts.append(f"<table:table-row{attrs}>")
-                last = max(by_row.get(r, [0]))
-                blanks = 0
-                for c in range(last + 1):
-                    xml = self._cell(ws.cells.get((r, c)), valid.get((r, c)), cell_style)
-                    if xml == "<table:table-cell/>":
-                        blanks += 1
-                        continue
-                    if blanks:
-                        parts.append(
-                            f'<table:table-cell table:number-columns-repeated="{blanks}"/>'
-                            if blanks > 1
-                            else "<table:table-cell/>"
-                        )
-                        blanks = 0
-                    parts.append(xml)
-                if blanks:
-                    parts.append("<table:table-cell/>")
-                parts.append("</table:table-row>")
-            if empty_run:  # an empty sheet still has one row
-                parts.append("<table:table-row><table:table-cell/></table:table-row>")
-            parts.append("</table:table>")
-            tables.append("".join(parts))
+        tables = [self._table(ws, styles, validations) for ws in self.sheets]
         names = "".join(
             f"<table:named-range table:name={quoteattr(n)} "
             f"table:base-cell-address={quoteattr(_range(f).strip('[]').split(':')[0])} "
@@ -525,7 +469,7 @@ class Workbook:
         )
         return (
             f"{_XML}<office:document-content {_NS}>"
-            f"<office:automatic-styles>{''.join(styles_xml)}</office:automatic-styles>"
+            f"<office:automatic-styles>{''.join(styles.xml)}</office:automatic-styles>"
             "<office:body><office:spreadsheet>"
             + (
                 f"<table:content-validations>{''.join(validations)}</table:content-validations>"
@@ -536,6 +480,79 @@ class Workbook:
             + (f"<table:named-expressions>{names}</table:named-expressions>" if names else "")
             + "</office:spreadsheet></office:body></office:document-content>"
         )
+
+    def _table(self, ws: Worksheet, styles: _AutoStyles, validations: list[str]) -> str:
+        """One sheet's <table:table>; its dropdowns are appended to `validations`."""
+        shown = "false" if ws.hidden else "true"
+        mode = "rl-tb" if ws.rtl else "lr-tb"
+        ta = styles.named(
+            "ta",
+            "table",
+            f'<style:table-properties table:display="{shown}" style:writing-mode="{mode}"/>',
+        )
+        # Each dropdown range gets one validation; a cell takes the last range that covers it.
+        valid: dict[tuple[int, int], str] = {}
+        for r1, c1, r2, c2, opts in ws.validations:
+            name = f"val{len(validations) + 1}"
+            validations.append(_validation_xml(name, ws.name, r1, c1, opts))
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    valid[r, c] = name
+        used = list(ws.cells) + list(valid)
+        n_rows = max((r for r, _ in used), default=-1) + 1
+        n_cols = max([c for _, c in used] + list(ws.columns), default=-1) + 1
+        parts = [f'<table:table table:name={quoteattr(ws.name)} table:style-name="{ta}">']
+        parts += _columns_xml(ws, n_cols, styles)
+        by_row: dict[int, list[int]] = {}
+        for r, c in used:
+            by_row.setdefault(r, []).append(c)
+        empty_run = 0
+        for r in range(max(n_rows, 1)):
+            if r not in by_row and r not in ws.heights:
+                empty_run += 1
+                continue
+            if empty_run:
+                parts.append(
+                    f'<table:table-row table:number-rows-repeated="{empty_run}">'
+                    "<table:table-cell/></table:table-row>"
+                )
+                empty_run = 0
+            parts.append(self._row(ws, r, max(by_row.get(r, [0])), valid, styles))
+        if empty_run:  # an empty sheet still has one row
+            parts.append("<table:table-row><table:table-cell/></table:table-row>")
+        parts.append("</table:table>")
+        return "".join(parts)
+
+    def _row(self, ws: Worksheet, r: int, last: int, valid: dict, styles: _AutoStyles) -> str:
+        """One <table:table-row> up to column `last`, runs of blank cells written once."""
+        attrs = ""
+        if r in ws.heights:
+            ro = styles.named(
+                "ro",
+                "table-row",
+                f'<style:table-row-properties style:row-height="{ws.heights[r]}pt" '
+                'style:use-optimal-row-height="false"/>',
+            )
+            attrs = f' table:style-name="{ro}"'
+        parts = [f"<table:table-row{attrs}>"]
+        blanks = 0
+        for c in range(last + 1):
+            xml = self._cell(ws.cells.get((r, c)), valid.get((r, c)), styles.cell)
+            if xml == "<table:table-cell/>":
+                blanks += 1
+                continue
+            if blanks:
+                parts.append(
+                    f'<table:table-cell table:number-columns-repeated="{blanks}"/>'
+                    if blanks > 1
+                    else "<table:table-cell/>"
+                )
+                blanks = 0
+            parts.append(xml)
+        if blanks:
+            parts.append("<table:table-cell/>")
+        parts.append("</table:table-row>")
+        return "".join(parts)
 
     @staticmethod
     def _cell(cell, validation: str | None, cell_style) -> str:

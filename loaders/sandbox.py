@@ -64,21 +64,56 @@ def ingest_in_worker(
         return _rejected(
             too_big, names, _("Nothing was written: {count} problems must be fixed first", count=1)
         )
+    request = {
+        "url": store.url,
+        "uploads": uploads,
+        "user": user,
+        "dry_run": dry_run,
+        "lang": lang,
+        "now": now,
+        "expected_state": expected_state,
+    }
+    returncode, err, out = _run_worker(request, lim)
+    if returncode is None:
+        message = _(
+            "Reading the files took longer than {seconds} s and was stopped; nothing was written. "
+            "Split the files or send fewer rows at once",
+            seconds=lim.worker_seconds,
+        )
+        return _rejected(
+            [_worker_problem(names, "worker-timeout", lang, seconds=lim.worker_seconds)],
+            names,
+            message,
+        )
+    if returncode == 0 and out is not None:
+        if isinstance(out, dict) and "store_error" in out:
+            from .store.errors import KINDS
+
+            kind, code, msgid, params = out["store_error"]
+            raise KINDS[kind](code, msgid, **params)
+        return out
+    if returncode == _EXIT_MEMORY or returncode in _MEMORY_SIGNALS:
+        message = _(
+            "Reading the files needed more than {mb} MB of memory and was stopped; nothing was "
+            "written. Split the files or send fewer rows at once",
+            mb=lim.worker_mb,
+        )
+        return _rejected(
+            [_worker_problem(names, "worker-memory", lang, mb=lim.worker_mb)], names, message
+        )
+    if settings.get("MARSAD_DEBUG"):
+        sys.stderr.write(err.decode(errors="replace")[-4000:])
+    message = _("The files could not be checked (the reading process failed); nothing was written")
+    return _rejected([_worker_problem(names, "worker-failed", lang)], names, message)
+
+
+def _run_worker(request: dict, lim: Limits) -> tuple[int | None, bytes, object]:
+    """(exit code, stderr, the unpickled result or None) of one worker run on `request`; the exit
+    code is None when the worker was stopped for taking longer than `worker_seconds`."""
     with tempfile.TemporaryDirectory(prefix="marsad-worker-") as tmp:
-        request, result = Path(tmp) / "request.pickle", Path(tmp) / "result.pickle"
-        with request.open("wb") as f:
-            pickle.dump(
-                {
-                    "url": store.url,
-                    "uploads": uploads,
-                    "user": user,
-                    "dry_run": dry_run,
-                    "lang": lang,
-                    "now": now,
-                    "expected_state": expected_state,
-                },
-                f,
-            )
+        request_path, result = Path(tmp) / "request.pickle", Path(tmp) / "result.pickle"
+        with request_path.open("wb") as f:
+            pickle.dump(request, f)
         # glibc reserves 64 MB of address space per thread arena: under a cap on address space, few arenas.
         env = {
             **os.environ,
@@ -86,65 +121,34 @@ def ingest_in_worker(
             "MALLOC_ARENA_MAX": "2",
         }
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "loaders.sandbox",
-                str(request),
-                str(result),
-                str(lim.worker_mb),
-            ],
+            [sys.executable, "-m", "loaders.sandbox", str(request_path), str(result),
+             str(lim.worker_mb)],
             cwd=_ROOT,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-        )
+        )  # fmt: skip
         try:
             _out, err = proc.communicate(timeout=lim.worker_seconds)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate()
-            message = _(
-                "Reading the files took longer than {seconds} s and was stopped; nothing was written. "
-                "Split the files or send fewer rows at once",
-                seconds=lim.worker_seconds,
-            )
-            return _rejected(
-                [_worker_problem(names, "worker-timeout", lang, seconds=lim.worker_seconds)],
-                names,
-                message,
-            )
+            return None, b"", None
+        out = None
         if proc.returncode == 0 and result.is_file():
             with result.open("rb") as f:
                 out = pickle.load(f)  # written by our own worker, from our own classes
-            if isinstance(out, dict) and "store_error" in out:
-                from .store.errors import KINDS
-
-                kind, code, msgid, params = out["store_error"]
-                raise KINDS[kind](code, msgid, **params)
-            return out
-        if proc.returncode == _EXIT_MEMORY or proc.returncode in _MEMORY_SIGNALS:
-            message = _(
-                "Reading the files needed more than {mb} MB of memory and was stopped; nothing was "
-                "written. Split the files or send fewer rows at once",
-                mb=lim.worker_mb,
-            )
-            return _rejected(
-                [_worker_problem(names, "worker-memory", lang, mb=lim.worker_mb)], names, message
-            )
-        if settings.get("MARSAD_DEBUG"):
-            sys.stderr.write(err.decode(errors="replace")[-4000:])
-        message = _(
-            "The files could not be checked (the reading process failed); nothing was written"
-        )
-        return _rejected([_worker_problem(names, "worker-failed", lang)], names, message)
+        return proc.returncode, err, out
 
 
 def _main(request: str, result: str, worker_mb: str) -> int:
     cap = int(worker_mb) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))  # before the readers load anything
     try:
+        from .pyarrow_start import skip_pandas_probe
+
+        skip_pandas_probe()
         from .ingest import ingest_uploads
         from .store import Store, StoreError
 

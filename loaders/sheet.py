@@ -19,6 +19,10 @@ NAMED_ROLES = ("indicator", "code", "period", "region", "value", "unit", "source
 # data (the template's instructions and lists). It lives in the cells, so it survives every spreadsheet app
 # and format (xlsx, ods, xls), unlike a defined name.
 NOT_DATA_MARK = "marsad:not-data"
+# A workbook can name sheets that are not data (our own template's instructions and lists) with a
+# defined name starting with this; they are skipped without a warning. Only .xlsx keeps it: the
+# marker cell above is what survives a re-save as .ods or .xls.
+NOT_DATA_NAME = "Marsad_NotData"
 
 _SOURCE_NOTE = re.compile(
     r"^\s*(?:sources?|المصدر|المصادر)(?:\s*[:：\-–]\s*|\s+)(.*)$", re.IGNORECASE | re.DOTALL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -10,7 +11,7 @@ from .catalog import Catalog, Indicator
 from .i18n import fmt_number, norm_lang, translator
 from .ingest import unit_label
 from .problems import column_letter
-from .sheet import NOT_DATA_MARK
+from .sheet import NOT_DATA_MARK, NOT_DATA_NAME
 
 FIRST_YEAR, LAST_YEAR = 2024, 2030
 DATA_ROWS = (
@@ -18,9 +19,6 @@ DATA_ROWS = (
 )
 HEADER_ROW = 3  # 1-based row of the header on the pillar sheets (a title and a hint line above it)
 LISTS_SHEET = "lists"
-# Sheets named by a defined name starting with this are not data: the reader skips them silently. Only
-# .xlsx keeps it, so the same sheets also carry the NOT_DATA_MARK cell, which every format keeps.
-NOT_DATA_NAME = "Marsad_NotData"
 FORMATS = ("xlsx", "ods")
 MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -191,56 +189,117 @@ def build_template(
     import xlsxwriter
 
     lang = norm_lang(lang)
-    _ = translator(lang)
     catalog = _catalog_of(store_or_catalog)
     in_memory = hasattr(out_path, "write")
     if not in_memory:
         out_path = Path(out_path)
-    name_attr = f"name_{lang}"
-    national = NATIONAL_LABEL[lang]
-    region_names = {r.iso: getattr(r, name_attr) for r in catalog.regions}
-    region_choices = [national, *region_names.values()]
-    headers = dict(zip(COLUMNS, HEADERS[lang], strict=True))
-    by_pillar: dict[tuple[str, str], list[Indicator]] = {}
-    for ind in catalog.indicators:
-        by_pillar.setdefault((ind.programme, ind.pillar), []).append(ind)
-    pillars = [p for p in catalog.pillars if (p.programme, p.pillar) in by_pillar]
-
     if template_format(out_path, fmt) == "ods":
         from .ods import Workbook as OdsWorkbook
 
         wb = OdsWorkbook(out_path, {"in_memory": in_memory})
     else:
         wb = xlsxwriter.Workbook(out_path if in_memory else str(out_path), {"in_memory": in_memory})
-    rtl = lang == "ar"
-    bold = wb.add_format({"bold": True})
-    title_fmt = wb.add_format({"bold": True, "font_size": 14})
-    hint_fmt = wb.add_format({"italic": True, "font_color": "#555555"})
-    head_fmt = wb.add_format(
-        {
-            "bold": True,
-            "bg_color": "#1F4E79",
-            "font_color": "#FFFFFF",
-            "border": 1,
-            "text_wrap": True,
-            "valign": "vcenter",
-        }
-    )
-    info_fmt = wb.add_format({"bg_color": "#F2F2F2", "font_color": "#404040"})
-    input_fmt = wb.add_format({"bg_color": "#FFFFFF", "border": 1, "border_color": "#BFBFBF"})
-    wrap_fmt = wb.add_format({"text_wrap": True, "valign": "top"})
+    t = _Template.start(wb, catalog, lang)
+    instr_name = _instructions_sheet(wb, t)
+    _lists_sheet(wb, t)
+    wb.define_name(f"{NOT_DATA_NAME}_1", f"={_sheet_ref(instr_name)}!$A$1")
+    wb.define_name(f"{NOT_DATA_NAME}_2", f"={_sheet_ref(LISTS_SHEET)}!$A$1")
+    prefill: dict[tuple[str, str], list[dict]] = {}
+    for r in rows or []:
+        ind = catalog.indicator(r["indicator"])
+        prefill.setdefault((ind.programme, ind.pillar), []).append(r)
+    for p in catalog.pillars:
+        if (p.programme, p.pillar) in t.by_pillar:
+            _pillar_sheet(wb, t, p, prefill.get((p.programme, p.pillar), []))
+    wb.close()
+    return out_path
 
-    # -- instructions (first sheet, in the chosen language; the reader skips it) -------------------------
-    instr_name = _("Instructions")
-    ws = wb.add_worksheet(instr_name)
-    if rtl:
+
+@dataclass
+class _Template:
+    """What every sheet of one template is written with: language, formats, names and the lists."""
+
+    catalog: Catalog
+    lang: str
+    _: object  # the translator
+    fmts: dict
+    headers: dict[str, str]
+    region_names: dict[str, str]
+    by_pillar: dict[tuple[str, str], list[Indicator]]
+    # filled by _lists_sheet: the code -> (code, name, unit, target) lookup and the ranges on "lists"
+    lookups: dict[str, tuple] = field(default_factory=dict)
+    lookup_range: str = ""
+    units_range: str = ""
+    codes_col: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, wb, catalog: Catalog, lang: str) -> _Template:
+        by_pillar: dict[tuple[str, str], list[Indicator]] = {}
+        for ind in catalog.indicators:
+            by_pillar.setdefault((ind.programme, ind.pillar), []).append(ind)
+        return cls(
+            catalog=catalog,
+            lang=lang,
+            _=translator(lang),
+            fmts=_formats(wb),
+            headers=dict(zip(COLUMNS, HEADERS[lang], strict=True)),
+            region_names={r.iso: getattr(r, f"name_{lang}") for r in catalog.regions},
+            by_pillar=by_pillar,
+        )
+
+    @property
+    def national(self) -> str:
+        return NATIONAL_LABEL[self.lang]
+
+    @property
+    def region_choices(self) -> list[str]:
+        return [self.national, *self.region_names.values()]
+
+    def shown(self, ind: Indicator) -> tuple[str, str, str, str]:
+        """code, name, unit and target of an indicator, as the sheets show them."""
+        _ = self._
+        return (
+            ind.code,
+            getattr(ind, f"name_{self.lang}"),
+            unit_label(ind.unit, self.lang, self.catalog.units or None),
+            _target_text(ind, self.lang, _),
+        )
+
+
+def _formats(wb) -> dict:
+    return {
+        "bold": wb.add_format({"bold": True}),
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "hint": wb.add_format({"italic": True, "font_color": "#555555"}),
+        "head": wb.add_format(
+            {
+                "bold": True,
+                "bg_color": "#1F4E79",
+                "font_color": "#FFFFFF",
+                "border": 1,
+                "text_wrap": True,
+                "valign": "vcenter",
+            }
+        ),
+        "info": wb.add_format({"bg_color": "#F2F2F2", "font_color": "#404040"}),
+        "input": wb.add_format({"bg_color": "#FFFFFF", "border": 1, "border_color": "#BFBFBF"}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "mark": wb.add_format({"font_color": "#A6A6A6", "font_size": 8}),
+    }
+
+
+def _instructions_sheet(wb, t: _Template) -> str:
+    """The first sheet, in the chosen language (the reader skips it); returns its name."""
+    _, f = t._, t.fmts
+    name = _("Instructions")
+    ws = wb.add_worksheet(name)
+    if t.lang == "ar":
         ws.right_to_left()
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 60)
     ws.set_column(2, 5, 18)
-    ws.write(0, 0, _("Marsad: reporting template"), title_fmt)
-    mark_fmt = wb.add_format({"font_color": "#A6A6A6", "font_size": 8})
-    _mark_not_data(ws, 1, 0, mark_fmt)
+    ws.write(0, 0, _("Marsad: reporting template"), f["title"])
+    _mark_not_data(ws, 1, 0, f["mark"])
     lines = [
         _(
             "One sheet per pillar. One row per value: choose the indicator code, the period and the region "
@@ -261,170 +320,133 @@ def build_template(
         _("Load the file on the Upload page, or with: python -m loaders ingest FILE"),
     ]
     for i, text in enumerate(lines):
-        ws.write(2 + i, 0, f"{i + 1}.", bold)
-        ws.write(2 + i, 1, text, wrap_fmt)
+        ws.write(2 + i, 0, f"{i + 1}.", f["bold"])
+        ws.write(2 + i, 1, text, f["wrap"])
     ref_row = 3 + len(lines)
-    ws.write(ref_row, 0, _("Indicators"), title_fmt)
-    ref_head = [*HEADERS[lang][:4], _("Frequency"), _("By region")]
-    ws.write_row(ref_row + 1, 0, ref_head, head_fmt)
+    ws.write(ref_row, 0, _("Indicators"), f["title"])
+    ref_head = [*HEADERS[t.lang][:4], _("Frequency"), _("By region")]
+    ws.write_row(ref_row + 1, 0, ref_head, f["head"])
     freq = {
         "quarterly": _("quarterly"),
         "annual": _("annual"),
         "biennial": _("every two years"),
         "event": _("when it happens"),
     }
-    for i, ind in enumerate(catalog.indicators):
-        ws.write_row(
-            ref_row + 2 + i,
-            0,
-            [
-                ind.code,
-                getattr(ind, name_attr),
-                unit_label(ind.unit, lang, catalog.units or None),
-                _target_text(ind, lang, _),
-                freq[ind.frequency],
-                _("yes") if ind.by_region else _("no"),
-            ],
-        )
+    for i, ind in enumerate(t.catalog.indicators):
+        row = [*t.shown(ind), freq[ind.frequency], _("yes") if ind.by_region else _("no")]
+        ws.write_row(ref_row + 2 + i, 0, row)
+    return name
 
-    # -- hidden lists (dropdown sources and the code -> name/unit/target lookup) -----------------------------
+
+def _lists_sheet(wb, t: _Template) -> None:
+    """The hidden sheet of dropdown sources and of the code -> name/unit/target lookup."""
     lists = wb.add_worksheet(LISTS_SHEET)
     lists.hide()
-    period_list = periods()
-    lists.write_column(0, 0, period_list)
-    lists.write_column(0, 1, region_choices)
-    _mark_not_data(lists, 0, 2, mark_fmt)  # column C: between the dropdown sources and the lookup
-    lookup = [
-        (
-            i.code,
-            getattr(i, name_attr),
-            unit_label(i.unit, lang, catalog.units or None),
-            _target_text(i, lang, _),
-        )
-        for i in catalog.indicators
-    ]
+    lists.write_column(0, 0, periods())
+    lists.write_column(0, 1, t.region_choices)
+    _mark_not_data(
+        lists, 0, 2, t.fmts["mark"]
+    )  # column C: between the dropdown sources and the lookup
+    lookup = [t.shown(i) for i in t.catalog.indicators]
     for r, rec in enumerate(lookup):
         lists.write_row(r, 3, rec)
-    lookup_range = f"{LISTS_SHEET}!$D$1:$G${len(lookup)}"
-    pillar_codes_col = {}
-    for c, (key, inds) in enumerate(by_pillar.items()):
-        pillar_codes_col[key] = 8 + c
+    t.lookups = {i.code: rec for i, rec in zip(t.catalog.indicators, lookup, strict=True)}
+    t.lookup_range = f"{LISTS_SHEET}!$D$1:$G${len(lookup)}"
+    for c, (key, inds) in enumerate(t.by_pillar.items()):
+        t.codes_col[key] = 8 + c
         lists.write_column(0, 8 + c, [i.code for i in inds])
+    t.units_range = _write_unit_ranges(lists, t.catalog, 8 + len(t.by_pillar) + 1)
 
-    units_range = _write_unit_ranges(lists, catalog, 8 + len(by_pillar) + 1)
-    wb.define_name(f"{NOT_DATA_NAME}_1", f"={_sheet_ref(instr_name)}!$A$1")
-    wb.define_name(f"{NOT_DATA_NAME}_2", f"={_sheet_ref(LISTS_SHEET)}!$A$1")
 
-    # -- one sheet per pillar --------------------------------------------------------------------------------
-    prefill: dict[tuple[str, str], list[dict]] = {}
-    for r in rows or []:
-        ind = catalog.indicator(r["indicator"])
-        prefill.setdefault((ind.programme, ind.pillar), []).append(r)
-    col = {k: i for i, k in enumerate(COLUMNS)}
-    lookups = {i.code: rec for i, rec in zip(catalog.indicators, lookup, strict=True)}
-    first = HEADER_ROW  # 0-based index of the first data row
-    for p in pillars:
-        key = (p.programme, p.pillar)
-        filled = prefill.get(key, [])
-        n_rows = max(DATA_ROWS, len(filled))  # every pre-filled row, however many
-        last = HEADER_ROW + n_rows - 1
-        ws = wb.add_worksheet(f"{p.programme}-{p.pillar}")
-        if rtl:
-            ws.right_to_left()
-        ws.write(0, 0, f"{p.programme} — {getattr(p, name_attr)}", title_fmt)
-        ws.write(
-            1,
-            0,
-            _(
-                "Choose the indicator code, the period and the region from the lists, then type the "
-                "value."
-            ),
-            hint_fmt,
-        )
-        ws.write_row(HEADER_ROW - 1, 0, [headers[k] for k in COLUMNS], head_fmt)
-        ws.set_row(HEADER_ROW - 1, 30)
-        ws.freeze_panes(HEADER_ROW, 1)
-        widths = {
-            "code": 18,
-            "name": 45,
-            "unit": 16,
-            "target": 16,
-            "period": 11,
-            "region": 28,
-            "value": 14,
-            "source": 30,
-            "comment": 30,
-        }
-        for k, w in widths.items():
-            fmt = info_fmt if k in ("name", "unit", "target") else input_fmt
-            ws.set_column(col[k], col[k], w, fmt)
-        letter = column_letter(col["code"])
-        codes_letter = column_letter(pillar_codes_col[key])
-        n_codes = len(by_pillar[key])
-        ws.data_validation(
-            first,
-            col["code"],
-            last,
-            col["code"],
+_WIDTHS = {"code": 18, "name": 45, "unit": 16, "target": 16, "period": 11, "region": 28,
+           "value": 14, "source": 30, "comment": 30}  # fmt: skip
+_COL = {k: i for i, k in enumerate(COLUMNS)}
+
+
+def _pillar_sheet(wb, t: _Template, p, filled: list[dict]) -> None:
+    """One pillar's long-layout sheet: title, header, dropdowns, and the (pre-filled) rows."""
+    _, f = t._, t.fmts
+    key = (p.programme, p.pillar)
+    n_rows = max(DATA_ROWS, len(filled))  # every pre-filled row, however many
+    ws = wb.add_worksheet(f"{p.programme}-{p.pillar}")
+    if t.lang == "ar":
+        ws.right_to_left()
+    ws.write(0, 0, f"{p.programme} — {getattr(p, f'name_{t.lang}')}", f["title"])
+    ws.write(
+        1,
+        0,
+        _(
+            "Choose the indicator code, the period and the region from the lists, then type the "
+            "value."
+        ),
+        f["hint"],
+    )
+    ws.write_row(HEADER_ROW - 1, 0, [t.headers[k] for k in COLUMNS], f["head"])
+    ws.set_row(HEADER_ROW - 1, 30)
+    ws.freeze_panes(HEADER_ROW, 1)
+    for k, w in _WIDTHS.items():
+        fmt = f["info"] if k in ("name", "unit", "target") else f["input"]
+        ws.set_column(_COL[k], _COL[k], w, fmt)
+    _pillar_validations(ws, t, key, HEADER_ROW + n_rows - 1)
+    letter = column_letter(_COL["code"])
+    for i in range(n_rows):
+        _pillar_row(ws, t, HEADER_ROW + i, letter, filled[i] if i < len(filled) else None)
+
+
+def _pillar_validations(ws, t: _Template, key: tuple[str, str], last: int) -> None:
+    """The dropdowns of a pillar sheet (code, period, region) and the value's range check."""
+    _, headers, first = t._, t.headers, HEADER_ROW  # 0-based index of the first data row
+    codes_letter = column_letter(t.codes_col[key])
+    n_codes = len(t.by_pillar[key])
+    for k, source, extra in (
+        (
+            "code",
+            f"={LISTS_SHEET}!${codes_letter}$1:${codes_letter}${n_codes}",
+            {"error_message": _("Choose a code from the list")},
+        ),
+        (
+            "period",
+            f"={LISTS_SHEET}!$A$1:$A${len(periods())}",
+            # a warning only: an earlier period (a baseline year, say) can still be typed
             {
-                "validate": "list",
-                "source": f"={LISTS_SHEET}!${codes_letter}$1:${codes_letter}${n_codes}",
-                "error_title": headers["code"],
-                "error_message": _("Choose a code from the list"),
-            },
-        )
-        ws.data_validation(
-            first,
-            col["period"],
-            last,
-            col["period"],
-            {
-                "validate": "list",
-                "source": f"={LISTS_SHEET}!$A$1:$A${len(period_list)}",
-                # a warning only: an earlier period (a baseline year, say) can still be typed
                 "error_type": "warning",
-                "error_title": headers["period"],
                 "error_message": _("A quarter like 2026-Q1 or a year like 2026"),
             },
+        ),
+        (
+            "region",
+            f"={LISTS_SHEET}!$B$1:$B${len(t.region_choices)}",
+            {"error_message": _("Choose a region from the list")},
+        ),
+    ):
+        opts = {"validate": "list", "source": source, **extra, "error_title": headers[k]}
+        ws.data_validation(first, _COL[k], last, _COL[k], opts)
+    letter = column_letter(_COL["code"])
+    _value_validation(ws, first, last, _COL["value"], letter, t.units_range, headers["value"], _)
+
+
+def _pillar_row(ws, t: _Template, r: int, letter: str, values: dict | None) -> None:
+    """One data row: the lookup formulas beside the code, and a pre-filled row's cells."""
+    a = f"${letter}{r + 1}"
+    shown = t.lookups[values["indicator"]] if values else ("", "", "", "")
+    for k, pos in (("name", 2), ("unit", 3), ("target", 4)):
+        # Excel/LibreOffice compute these when a code is chosen; the cached value is what a saved,
+        # filled file holds (empty until then, and an empty formula result is not read as data).
+        ws.write_formula(
+            r,
+            _COL[k],
+            f'=IF({a}="","",IFERROR(VLOOKUP({a},{t.lookup_range},{pos},FALSE),""))',
+            t.fmts["info"],
+            shown[pos - 1],
         )
-        ws.data_validation(
-            first,
-            col["region"],
-            last,
-            col["region"],
-            {
-                "validate": "list",
-                "source": f"={LISTS_SHEET}!$B$1:$B${len(region_choices)}",
-                "error_title": headers["region"],
-                "error_message": _("Choose a region from the list"),
-            },
-        )
-        _value_validation(ws, first, last, col["value"], letter, units_range, headers["value"], _)
-        for i in range(n_rows):
-            r = first + i
-            a = f"${letter}{r + 1}"
-            values = filled[i] if i < len(filled) else None
-            shown = lookups[values["indicator"]] if values else ("", "", "", "")
-            for k, pos in (("name", 2), ("unit", 3), ("target", 4)):
-                # Excel/LibreOffice compute these when a code is chosen; the cached value is what a saved,
-                # filled file holds (empty until then, and an empty formula result is not read as data).
-                ws.write_formula(
-                    r,
-                    col[k],
-                    f'=IF({a}="","",IFERROR(VLOOKUP({a},{lookup_range},{pos},FALSE),""))',
-                    info_fmt,
-                    shown[pos - 1],
-                )
-            if values:
-                ws.write_string(r, col["code"], values["indicator"])
-                ws.write_string(r, col["period"], values["period"])
-                ws.write_string(
-                    r, col["region"], region_names.get(values.get("region") or "", national)
-                )
-                ws.write_number(r, col["value"], float(values["value"]))
-                if values.get("source"):
-                    ws.write_string(r, col["source"], values["source"])
-                if values.get("comment"):
-                    ws.write_string(r, col["comment"], values["comment"])
-    wb.close()
-    return out_path
+    if not values:
+        return
+    ws.write_string(r, _COL["code"], values["indicator"])
+    ws.write_string(r, _COL["period"], values["period"])
+    region = t.region_names.get(values.get("region") or "", t.national)
+    ws.write_string(r, _COL["region"], region)
+    ws.write_number(r, _COL["value"], float(values["value"]))
+    if values.get("source"):
+        ws.write_string(r, _COL["source"], values["source"])
+    if values.get("comment"):
+        ws.write_string(r, _COL["comment"], values["comment"])
