@@ -29,7 +29,9 @@ CHANGES_SCHEMA = pa.schema(
 class IngestResult:
     """Outcome of one upload (one call = one batch). `changes` is the preview of what is (or would be) written."""
 
-    status: str  # committed | unchanged | rejected | dry-run
+    # committed (published: viewers see it) | submitted (written, waits for a validator to publish it) |
+    # unchanged | rejected | dry-run | stale
+    status: str
     batch_id: int | None
     rows: int  # distinct values read, after leaving out rows with errors and repeated duplicates
     inserted: int
@@ -143,34 +145,41 @@ def preview_message(_, preview: Preview, *, stale: bool) -> str:
 def written(
     _, preview: Preview, *, batch_id: int, same: int | None, batch_status: str
 ) -> IngestResult:
-    """The outcome of a batch written: its status and the sentence saying what changed."""
-    if preview.inserted + preview.revised == 0:
-        # Recorded all the same: these values now rest on this batch too, so undoing the batch that first
-        # loaded them keeps them (as if that batch had never been loaded).
-        msg = (
-            _(
-                "Nothing new: this content was already loaded in batch {same}; recorded as batch"
-                " {batch_id}, {unchanged} unchanged",
-                same=same,
-                batch_id=batch_id,
-                unchanged=preview.unchanged,
-            )
-            if same
-            else _(
-                "Nothing new: every value is already the current one; recorded as batch {batch_id},"
-                " {unchanged} unchanged",
-                batch_id=batch_id,
-                unchanged=preview.unchanged,
-            )
+    """The outcome of a batch written: its status and the sentence saying what changed and who sees it."""
+    if preview.inserted + preview.revised and batch_status == "submitted":
+        # Written, but no viewer sees it until a validator publishes it (loaders/submit.py).
+        msg = _(
+            "Submitted for review as batch {batch_id}: {inserted} new, {revised} revised, {unchanged}"
+            " unchanged. A validator must publish it before anyone sees it.",
+            batch_id=batch_id,
+            **preview.counts(),
         )
-        status = "unchanged"
-    else:
+        return preview.result("submitted", msg, batch_id, same)
+    if preview.inserted + preview.revised:
         msg = _(
             "Batch {batch_id} loaded: {inserted} new, {revised} revised, {unchanged} unchanged",
             batch_id=batch_id,
             **preview.counts(),
         )
-        status = "committed"
+        return preview.result("committed", msg, batch_id, same)
+    # Recorded all the same: these values now rest on this batch too, so undoing the batch that first
+    # loaded them keeps them (as if that batch had never been loaded).
+    msg = (
+        _(
+            "Nothing new: this content was already loaded in batch {same}; recorded as batch"
+            " {batch_id}, {unchanged} unchanged",
+            same=same,
+            batch_id=batch_id,
+            unchanged=preview.unchanged,
+        )
+        if same
+        else _(
+            "Nothing new: every value is already the current one; recorded as batch {batch_id},"
+            " {unchanged} unchanged",
+            batch_id=batch_id,
+            unchanged=preview.unchanged,
+        )
+    )
     if batch_status == "submitted":
-        msg += ". " + _("Submitted for review: published once a validator approves it.")
-    return preview.result(status, msg, batch_id, same)
+        msg += ". " + _("Submitted for review: a validator must publish it.")
+    return preview.result("unchanged", msg, batch_id, same)
