@@ -247,11 +247,19 @@ _JUMPS = """
         WHERE c.ukind IN (SELECT unnest($kinds))
           AND NOT EXISTS (SELECT 1 FROM up u WHERE u.indicator = v.indicator AND u.period = v.period
                                               AND u.region = v.region)),
+    -- Two values of a series differ by more than the factor only if its largest and smallest nonzero
+    -- values do (division rounds monotonically), so only those series need sorting by period.
+    sus AS (
+        SELECT indicator, region, length(period) AS plen FROM s WHERE value <> 0 GROUP BY ALL
+        HAVING max(abs(value)) / min(abs(value)) > $factor),
     w AS (
-        SELECT *,
+        SELECT s.*,
                lag(value) OVER k AS prev, lag(period) OVER k AS prev_period,
                lead(value) OVER k AS next, lead(period) OVER k AS next_period, lead(up) OVER k AS next_up
-        FROM s WINDOW k AS (PARTITION BY indicator, region, length(period) ORDER BY period))
+        FROM s SEMI JOIN sus ON sus.indicator IS NOT DISTINCT FROM s.indicator
+                            AND sus.region IS NOT DISTINCT FROM s.region
+                            AND sus.plen IS NOT DISTINCT FROM length(s.period)
+        WINDOW k AS (PARTITION BY indicator, region, length(period) ORDER BY period))
     SELECT indicator, period, region, value, file, sheet, row_number, col,
            CASE WHEN prev <> 0 AND value <> 0 AND greatest(abs(value / prev), abs(prev / value)) > $factor
                 THEN prev END AS prev, prev_period,
