@@ -13,12 +13,11 @@ from typing import BinaryIO
 import sqlalchemy as sa
 
 from .access.audit import record as _audit
+from .csvtext import ESCAPE_MACRO
 from .i18n import N_, translator
 from .store import NATIONAL, Store, batch, observation, scratch, utcnow
 
 EXPORT_HEADER = ("indicator", "period", "region", "value", "unit", "source", "batch_id", "demo")
-# Text starting with one of these is a formula to a spreadsheet (CSV injection): it gets a leading "'".
-FORMULA_START = "=+-@\t\r"
 
 
 # Batch statuses as people read them (loaders/review.py has the same words for its own messages).
@@ -245,8 +244,7 @@ def value_keys(store: Store, indicator: str):
 # -- export ---------------------------------------------------------------------------------------------
 
 
-# A text cell a spreadsheet would run as a formula gets a leading quote (regex: = + - @ tab CR).
-_ESCAPE_MACRO = "CREATE MACRO esc(x) AS CASE WHEN regexp_matches(x, '^[=+\\-@\\t\\r]') THEN chr(39) || x ELSE x END"
+# esc(x): the one formula rule of loaders/csvtext.py, as a DuckDB macro.
 _EXPORT_SELECT = """
     SELECT esc(indicator) AS indicator, esc(period) AS period, esc(NULLIF(region, '')) AS region,
            CAST(value AS DOUBLE) AS value, esc(unit) AS unit, esc(source) AS source,
@@ -267,7 +265,7 @@ def export_csv(store: Store, out: str | os.PathLike | BinaryIO, as_of=None) -> i
     tmp = None
     try:
         con.register("cur", table)
-        con.execute(_ESCAPE_MACRO)
+        con.execute(ESCAPE_MACRO)
         if isinstance(out, (str, os.PathLike)):
             target = Path(out)
         else:

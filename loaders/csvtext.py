@@ -1,8 +1,8 @@
 """The one rule for text written to CSV files people open: a cell a spreadsheet would run as a formula
 (CSV injection) starts with one of FORMULA_START and gets a leading "'"; numbers are written as numbers.
 
-`formula_safe` applies it in Python (the problems CSV); `ESCAPE_MACRO` is the same rule as a DuckDB macro
-`esc(x)` for the bulk export (loaders/batches.py), built from the same characters.
+`formula_safe` applies it in Python (the problems CSV, the chart data of kpis/export); `ESCAPE_MACRO` is the
+same rule as a DuckDB macro `esc(x)` for the bulk export (loaders/batches.py), built from the same characters.
 """
 
 from __future__ import annotations

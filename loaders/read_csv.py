@@ -244,12 +244,14 @@ def _fast_table(data: bytes, offset: int, delimiter: str, width: int, first_row:
         return None, None
     view = memoryview(data)[offset:end]
     names = _names(width)
+    # Only a quoted value can hold a line break; without any quote the parser may split the file freely.
+    quoted = data.find(b'"', offset, end) >= 0
     try:
         table = pacsv.read_csv(
             pa.py_buffer(view),
             read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
             parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, quote_char='"', double_quote=True, newlines_in_values=True
+                delimiter=delimiter, quote_char='"', double_quote=True, newlines_in_values=quoted
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in names},

@@ -208,7 +208,7 @@ if st.button(
         except StoreBusy as e:  # nothing written; the preview stays, Confirm can be pressed again
             st.warning(e.translated(_), icon=":material/hourglass_top:")
             st.stop()
-    if result.status in ("committed", "unchanged"):
+    if result.status in ("committed", "submitted", "unchanged"):
         st.cache_data.clear()  # every page shows the new figures
         state["result"] = result
         st.rerun()

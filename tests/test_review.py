@@ -30,7 +30,7 @@ def _submit(store, rows, user="amina", now=T_SUBMIT, source="HCP"):
     r = ingest_long(
         store, [long_rows(rows, source=source)], files=["report.csv"], user=user, now=now
     )
-    assert r.status == "committed", r.message
+    assert r.status == "submitted", r.message
     assert "Submitted for review" in r.message
     return r.batch_id
 

@@ -7,14 +7,12 @@ import io
 
 import pandas as pd
 
-from loaders.batches import FORMULA_START
+from loaders.csvtext import formula_safe
 
 
 def escape_cell(value):
-    """Text starting like a formula gets a leading "'" (as loaders' CSV export); numbers stay numbers."""
-    if isinstance(value, str) and value[:1] and value[0] in FORMULA_START:
-        return "'" + value
-    return value
+    """Text starting like a formula gets a leading "'" (loaders/csvtext.py's rule); numbers stay numbers."""
+    return formula_safe(value) if isinstance(value, str) else value
 
 
 def escaped(df: pd.DataFrame) -> pd.DataFrame:
