@@ -210,6 +210,12 @@ def get_user(store_or_conn, name: str) -> User | None:
     return None if row is None else User(row.name, row.role, row.display_name, "local")
 
 
+def account_count(store: Store) -> int:
+    """How many accounts exist, disabled ones included (none: the first admin may still be created)."""
+    with store.begin() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(account)).scalar_one()
+
+
 def account_state(store: Store, name: str) -> str:
     """`active`, `disabled` or `unknown`."""
     with store.begin() as conn:

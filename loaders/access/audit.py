@@ -24,6 +24,8 @@ ACTIONS = (
     "user_enable",
     "user_reset_password",
     "user_set_role",
+    "backup",
+    "restore",
 )
 COLUMNS = ("audit_id", "at", "user_name", "action", "subject", "before", "after")
 
