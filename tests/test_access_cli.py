@@ -142,7 +142,10 @@ def test_with_sign_in_required_the_first_admin_can_still_be_made(db_url, capsys,
     )
     assert code == 0
     code, out, _ = cli(capsys, monkeypatch, "users", "list", "--user", "amal", "--db", db_url)
-    assert (code, out) == (0, "amal\tadmin\tactive\t\n")
+    assert (code, out) == (
+        0,
+        "amal\tadmin\tactive\t\t\n",
+    )  # name, role, state, display name, producer
 
 
 # -- backup and restore ---------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ ACTIONS = (
     "user_enable",
     "user_reset_password",
     "user_set_role",
+    "user_set_producer",
     "backup",
     "restore",
 )

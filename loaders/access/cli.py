@@ -123,9 +123,9 @@ def backup_user(directory, name: str, action: str, _=None) -> User:
 
 # argparse tables are declarative: one parser per `users` action, longer than a usual function.
 def add_users_parser(sub, parents) -> None:
-    """`users add|disable|enable|reset-password|set-role|list` under `python -m loaders`."""
+    """`users add|disable|enable|reset-password|set-role|set-producer|list` under `python -m loaders`."""
     u = sub.add_parser(
-        "users", parents=parents, help="accounts: add, disable, reset password, role"
+        "users", parents=parents, help="accounts: add, disable, reset password, role, producer"
     )
     us = u.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     pw = argparse.ArgumentParser(add_help=False)
@@ -144,6 +144,12 @@ def add_users_parser(sub, parents) -> None:
     s.add_argument("name")
     s.add_argument("--role", choices=ROLES, required=True)
     s.add_argument("--display-name", default=None)
+    s.add_argument(
+        "--producer",
+        default=None,
+        metavar="CODE",
+        help="the catalog producer an analyst reports for",
+    )
     s = us.add_parser("disable", parents=[*parents, who], help="no more sign-in; its sessions end")
     s.add_argument("name")
     s = us.add_parser("enable", parents=[*parents, who], help="allow a disabled account again")
@@ -153,6 +159,13 @@ def add_users_parser(sub, parents) -> None:
     s = us.add_parser("set-role", parents=[*parents, who], help="change an account's role")
     s.add_argument("name")
     s.add_argument("role", choices=ROLES)
+    s = us.add_parser(
+        "set-producer", parents=[*parents, who], help="the producer an account reports for"
+    )
+    s.add_argument("name")
+    g = s.add_mutually_exclusive_group(required=True)
+    g.add_argument("--producer", metavar="CODE", help="a producer of the catalog")
+    g.add_argument("--clear", action="store_true", help="no producer")
     s = us.add_parser("list", parents=[*parents, who], help="every account")
     s.add_argument("--json", action="store_true")
 
@@ -185,6 +198,9 @@ def run_users(store, args, name: str, catalog=None, _=None) -> int:
     cmd = args.users_command
     try:
         who = _actor(store, args, name, _)
+        producer = getattr(args, "producer", None)
+        if producer is not None:
+            producer = _acc().check_producer(producer, _acc().catalog_producers(catalog))
         if cmd == "list":
             rows = _acc().list_users(store)
             if args.json:
@@ -192,11 +208,19 @@ def run_users(store, args, name: str, catalog=None, _=None) -> int:
             else:
                 for r in rows:
                     state = "active" if r["active"] else "disabled"
-                    cells = [r["name"], r["role"], state, r["display_name"] or ""]
+                    cells = [
+                        r["name"],
+                        r["role"],
+                        state,
+                        r["display_name"] or "",
+                        r["producer"] or "",
+                    ]
                     print("\t".join(cells))
             return 0
         if cmd == "add":
-            _acc().add_user(store, who, args.name, args.role, _password(args), args.display_name)
+            _acc().add_user(
+                store, who, args.name, args.role, _password(args), args.display_name, producer
+            )
             print(f"{args.name}: account added ({args.role})")
         elif cmd in ("disable", "enable"):
             _acc().set_active(store, who, args.name, cmd == "enable")
@@ -207,6 +231,9 @@ def run_users(store, args, name: str, catalog=None, _=None) -> int:
         elif cmd == "set-role":
             _acc().set_role(store, who, args.name, args.role)
             print(f"{args.name}: role {args.role}")
+        elif cmd == "set-producer":
+            _acc().set_producer(store, who, args.name, producer)
+            print(f"{args.name}: producer {producer or '-'}")
     except AccessFailure as e:
         print(e.message, file=sys.stderr)
         return e.code
