@@ -8,6 +8,7 @@ import streamlit as st
 from kpis import calendar
 from loaders.i18n import fmt_date, fmt_period
 from loaders.store import local_today
+from pages._auth import signed_in_user
 from pages._ui import ctx, load_kpi_inputs, show_table
 
 c = ctx()
@@ -45,10 +46,13 @@ for col, s in zip(cols, ("overdue", "due", "received", "upcoming"), strict=True)
     col.metric(STATUS[s], counts[s])
 
 producers = sorted(p for p in table.loc[table["status"] != "unscheduled", "producer"].unique() if p)
-# MERGE: an account's producer (H7) preselects this; until accounts exist, the analyst picks it.
+# A signed-in account's producer (`users set-producer`) is preselected; anyone may pick another.
+own = getattr(signed_in_user(), "producer", None)
+options = ["", *producers]
 mine = st.selectbox(
     _("Your producer (listed first)"),
-    [""] + producers,
+    options,
+    index=options.index(own) if own in options else 0,
     format_func=lambda p: p or _("none"),
     key="reporting_producer",
 )

@@ -8,6 +8,7 @@ import streamlit as st
 from loaders import review
 from loaders.i18n import fmt_date, fmt_number, fmt_period
 from loaders.store import StoreBusy, local_time
+from pages._auth import signed_in_user
 from pages._ui import catalog, ctx, literal, reader, served, show_table
 
 c = ctx()
@@ -34,7 +35,11 @@ def _default_user() -> str:
 
 
 def _actor() -> tuple[str, str]:
-    """(name, role) of whoever acts. MERGE: H7's signed-in user and role; until then the name is asked."""
+    """(name, role) of whoever acts: the signed-in account with its role; with sign-in off the name is asked
+    (anyone may act then, as before accounts; the four-eyes rule still compares names)."""
+    user = signed_in_user()
+    if user is not None and user.source != "open":
+        return user.name, user.role
     name = st.text_input(_("Your name"), value=_default_user(), key="review_user").strip()
     return name, review.role_of(name)
 

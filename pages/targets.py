@@ -11,6 +11,7 @@ from loaders import review, targets
 from loaders.i18n import fmt_date, fmt_number, fmt_percent
 from loaders.ingest import store_catalog
 from loaders.store import StoreBusy, local_time, local_today
+from pages._auth import signed_in_user
 from pages._ui import ctx, literal, load_kpi_inputs, reader, served, show_table
 
 c = ctx()
@@ -34,11 +35,15 @@ st.caption(
         " and progress can be read against either. Every change is recorded and can be undone."
     )
 )
-# MERGE: H7's signed-in user and `require(user, "edit_targets")`; until sign-in exists the name is asked.
-user = st.text_input(
-    _("Your name"), value=os.environ.get("MARSAD_USER", ""), key="targets_user"
-).strip()
-role = review.role_of(user)
+# The signed-in account and its role (app.py lists this page for admins only); with sign-in off the name is asked.
+account = signed_in_user()
+if account is not None and account.source != "open":
+    user, role = account.name, account.role
+else:
+    user = st.text_input(
+        _("Your name"), value=os.environ.get("MARSAD_USER", ""), key="targets_user"
+    ).strip()
+    role = review.role_of(user)
 if not review.can(role, "edit_targets"):
     st.error(_("Only administrators change targets."))
     st.stop()

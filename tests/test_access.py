@@ -184,12 +184,16 @@ def test_users_cli_reads_the_password_from_stdin_and_lists(db_url, capsys, monke
     assert code == 0 and out.strip() == "amal: account added (admin)"
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     code, _, err = cli(
-        capsys, "users", "add", "badr", "--role", "viewer", "--password-stdin", "--db", db_url
+        capsys,
+        *("users", "add", "badr", "--role", "viewer", "--password-stdin", "--user", "amal"),
+        *("--db", db_url),
     )
     assert code == 2 and err.strip() == "A password needs at least 10 characters."
-    code, _, _ = cli(capsys, "users", "set-role", "amal", "validator", "--db", db_url)
-    assert code == 2  # the last admin
-    code, out, _ = cli(capsys, "users", "list", "--json", "--db", db_url)
+    code, _, err = cli(
+        capsys, "users", "set-role", "amal", "validator", "--user", "amal", "--db", db_url
+    )
+    assert code == 2 and err.strip() == "amal is the last active admin: make another admin first."
+    code, out, _ = cli(capsys, "users", "list", "--json", "--user", "amal", "--db", db_url)
     rows = json.loads(out)
     assert [(r["name"], r["role"], r["active"]) for r in rows] == [("amal", "admin", True)]
     assert "password_hash" not in rows[0]

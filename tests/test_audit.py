@@ -56,8 +56,18 @@ def test_every_change_writes_one_row_with_who_what_before_and_after(db_url, caps
     acc.set_active(store, "amal", "badr", False)
     demo_id = batch_id + 1
     assert rows(store) == [
-        ("cli:ops", "user_add", "amal", {"role": "admin", "active": True, "display_name": None}),
-        ("amal", "user_add", "badr", {"role": "analyst", "active": True, "display_name": None}),
+        (
+            "cli:ops",
+            "user_add",
+            "amal",
+            {"role": "admin", "active": True, "display_name": None, "producer": None},
+        ),
+        (
+            "amal",
+            "user_add",
+            "badr",
+            {"role": "analyst", "active": True, "display_name": None, "producer": None},
+        ),
         ("badr", "signin_success", "badr", None),
         ("badr", "signin_failure", "badr", {"reason": "password"}),
         ("ghost", "signin_failure", "ghost", {"reason": "unknown"}),
@@ -71,19 +81,25 @@ def test_every_change_writes_one_row_with_who_what_before_and_after(db_url, caps
             "amal",
             "user_set_role",
             "badr",
-            {"role": "validator", "active": True, "display_name": None},
+            {"role": "validator", "active": True, "display_name": None, "producer": None},
         ),
         (
             "amal",
             "user_reset_password",
             "badr",
-            {"role": "validator", "active": True, "display_name": None, "password": "changed"},
+            {
+                "role": "validator",
+                "active": True,
+                "display_name": None,
+                "producer": None,
+                "password": "changed",
+            },
         ),
         (
             "amal",
             "user_disable",
             "badr",
-            {"role": "validator", "active": False, "display_name": None},
+            {"role": "validator", "active": False, "display_name": None, "producer": None},
         ),
     ]
     before = json.loads(audit.read(store, action="user_set_role")["before"][0])

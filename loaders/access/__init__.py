@@ -19,6 +19,8 @@ ACTIONS = (
     "admin_users",
     "edit_catalog",
     "view_audit",
+    "backup",
+    "restore",
 )
 # The one map. Roles are not nested: a validator checks others' batches and does not load figures itself
 # (the four-eyes rule); an admin holds every permission so a one-person deployment can still run.
@@ -41,6 +43,8 @@ ACTION_LABELS = {
     "admin_users": N_("manage users"),
     "edit_catalog": N_("edit the catalog"),
     "view_audit": N_("see the audit trail"),
+    "backup": N_("back up the database"),
+    "restore": N_("restore a backup"),
 }
 ROLE_LABELS = {
     "viewer": N_("viewer"),
@@ -58,6 +62,9 @@ class User:
     role: str
     display_name: str | None = None
     source: str = "local"  # local | oidc | open | cli
+    producer: str | None = (
+        None  # the institution whose figures an analyst owes (catalog `producer`)
+    )
 
     @property
     def label(self) -> str:

@@ -70,7 +70,12 @@ def signin_required(store: Store) -> bool:
 
 
 def _public(row) -> dict:
-    return {"role": row.role, "active": bool(row.active), "display_name": row.display_name}
+    return {
+        "role": row.role,
+        "active": bool(row.active),
+        "display_name": row.display_name,
+        "producer": row.producer,
+    }
 
 
 def _check_password(password: str) -> None:
@@ -105,8 +110,33 @@ def _keep_an_admin(conn, name: str) -> None:
         )
 
 
+def catalog_producers(catalog) -> list[str]:
+    """The producers the catalog's indicators name (indicators.csv `producer`), sorted; none without a catalog."""
+    indicators = getattr(catalog, "indicators", None) or []
+    return sorted({i.producer for i in indicators if getattr(i, "producer", "")})
+
+
+def check_producer(producer: str, known: list[str]) -> str:
+    """`producer` as the catalog spells it (case and outer spaces do not matter), else AccountError."""
+    wanted = (producer or "").strip().casefold()
+    for p in known:
+        if p.casefold() == wanted:
+            return p
+    raise AccountError(
+        N_("{producer} is not a producer in the catalog: use one of {producers}."),
+        producer=producer,
+        producers=", ".join(known),
+    )
+
+
 def add_user(
-    store: Store, actor, name: str, role: str, password: str, display_name: str | None = None
+    store: Store,
+    actor,
+    name: str,
+    role: str,
+    password: str,
+    display_name: str | None = None,
+    producer: str | None = None,
 ) -> None:
     if not NAME_RE.match(name or ""):
         raise AccountError(
@@ -129,9 +159,10 @@ def add_user(
                 created_at=now,
                 updated_at=now,
                 failed_count=0,
+                producer=producer,
             )
         )
-        after = {"role": role, "active": True, "display_name": display_name}
+        after = {"role": role, "active": True, "display_name": display_name, "producer": producer}
         audit.record(conn, actor, "user_add", name, None, after)
 
 
@@ -183,6 +214,11 @@ def reset_password(store: Store, actor, name: str, password: str) -> None:
     _update(store, actor, name, "user_reset_password", change)
 
 
+def set_producer(store: Store, actor, name: str, producer: str | None) -> None:
+    """The producer an account reports for (None: none); check it first with check_producer."""
+    _update(store, actor, name, "user_set_producer", lambda conn, row: {"producer": producer})
+
+
 def list_users(store: Store) -> list[dict]:
     with store.begin() as conn:
         rows = conn.execute(
@@ -194,6 +230,7 @@ def list_users(store: Store) -> list[dict]:
                 account.c.created_at,
                 account.c.updated_at,
                 account.c.failed_count,
+                account.c.producer,
             ).order_by(account.c.name)
         ).all()
     return [dict(r._mapping) for r in rows]
@@ -207,7 +244,17 @@ def get_user(store_or_conn, name: str) -> User | None:
     row = store_or_conn.execute(
         sa.select(account).where(account.c.name == name, account.c.active)
     ).first()
-    return None if row is None else User(row.name, row.role, row.display_name, "local")
+    return None if row is None else _user(row)
+
+
+def _user(row) -> User:
+    return User(row.name, row.role, row.display_name, "local", row.producer)
+
+
+def account_count(store: Store) -> int:
+    """How many accounts exist, disabled ones included (none: the first admin may still be created)."""
+    with store.begin() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(account)).scalar_one()
 
 
 def account_state(store: Store, name: str) -> str:
@@ -268,7 +315,7 @@ def sign_in(store: Store, name: str, password: str) -> SignIn:
             )
             token = _new_session(conn, name, now)
             audit.record(conn, name, "signin_success", name)
-            return SignIn(User(row.name, row.role, row.display_name, "local"), token)
+            return SignIn(_user(row), token)
         reason = "unknown" if row is None else ("disabled" if ok else "password")
         if row is not None and reason == "password":
             conn.execute(
@@ -321,7 +368,7 @@ def session_user(store: Store, token: str | None) -> User | None:
                 account.c.active,
             )
         ).first()
-    return None if row is None else User(row.name, row.role, row.display_name, "local")
+    return None if row is None else _user(row)
 
 
 def sign_out(store: Store, token: str | None) -> None:

@@ -24,6 +24,9 @@ ACTIONS = (
     "user_enable",
     "user_reset_password",
     "user_set_role",
+    "user_set_producer",
+    "backup",
+    "restore",
 )
 COLUMNS = ("audit_id", "at", "user_name", "action", "subject", "before", "after")
 

@@ -85,3 +85,11 @@ def _v3_access(conn) -> None:
 
 
 MIGRATIONS.append((3, _v3_access))
+
+
+def _v4_account_producer(conn) -> None:
+    """An account may name the producer it reports for (the Reporting page lists it first); none before."""
+    add_column(conn, "account", "producer", "VARCHAR")
+
+
+MIGRATIONS.append((4, _v4_account_producer))

@@ -179,6 +179,8 @@ account = sa.Table(
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.Column("failed_count", sa.Integer, nullable=False),
     sa.Column("last_failed_at", sa.DateTime),
+    # Version 4: the catalog producer (indicators.csv `producer`) whose figures an analyst reports; NULL: none.
+    sa.Column("producer", sa.String),
 )
 # A browser keeps a random token in a cookie; the database keeps only its SHA-256, so a backup or a read of
 # this table gives nobody a usable session. Any replica can check a token: no sticky sessions needed.
