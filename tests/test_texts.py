@@ -116,8 +116,8 @@ def test_a_correction_shows_on_the_indicator_page_and_its_undo_brings_the_catalo
     assert set(rows["user_name"]) == {"app"}  # the open local user (MARSAD_USER unset)
 
 
-def test_notes_and_pillar_names_follow_the_corrections(tmp_path):
-    store = open_store(f"duckdb:///{tmp_path}/m.duckdb")
+def test_notes_and_pillar_names_follow_the_corrections(db_url):
+    store = open_store(db_url)  # a DuckDB file and a PostgreSQL database
     catalog = load_catalog()
     note = "يشمل الرقم الأسر المؤهلة لا الأسر المرتبطة فعلا"
     r1 = texts.change(store, catalog, "indicator:DM.FTTH", "notes", "ar", note, user=ADMIN)
@@ -222,3 +222,18 @@ def test_every_catalog_text_meets_the_rules():
     for (key, field, lang), text in texts.catalog_texts(load_catalog()).items():
         if text:  # a blank French or Arabic note shows the English one
             assert texts.check(text, field, lang, key.partition(":")[0]) == text, (key, field, lang)
+
+
+def test_corrections_are_in_the_backup_and_numbering_goes_on_after_a_restore(tmp_path):
+    from loaders.backup import backup, restore
+    from loaders.store import Store
+
+    store = open_store(f"duckdb:///{tmp_path}/a.duckdb")
+    catalog = load_catalog()
+    texts.change(store, catalog, "pillar:IA2030/SOV", "name", "en", "AI sovereignty", user=ADMIN)
+    backup(store, tmp_path / "bk")
+    again = Store(f"duckdb:///{tmp_path}/b.duckdb")
+    restore(again, tmp_path / "bk")
+    assert load_inputs(again).pillars.set_index("pillar").loc["SOV", "name_en"] == "AI sovereignty"
+    rid = texts.change(again, catalog, "pillar:IA2030/SOV", "name", "en", "Sovereignty", user=ADMIN)
+    assert rid == 2
