@@ -2,6 +2,7 @@
 and the action, a correction shows on the Indicator page and its undo brings the catalog's text back, both are
 in the audit trail, and a text breaking the catalog's rules is refused with one clear sentence."""
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpis.inputs import load_inputs
+from kpis.view_indicator import indicator_view
 from loaders import texts
 from loaders.access import PermissionDenied, User, audit
 from loaders.access import accounts as acc
@@ -126,6 +128,12 @@ def test_notes_and_pillar_names_follow_the_corrections(db_url):
     )
     inputs = load_inputs(store)
     assert inputs.indicator("DM.FTTH")["notes_ar"] == note
+    shown = indicator_view(inputs, "DM.FTTH", "ar", today=dt.date(2026, 12, 1)).notes
+    assert shown.translate(ISOLATES) == note  # the Indicator page's "Catalog note"
+    french = indicator_view(inputs, "DM.FTTH", "fr", today=dt.date(2026, 12, 1)).notes
+    assert (
+        french == load_catalog().indicator("DM.FTTH").notes_fr
+    )  # other languages keep the catalog's
     pillars = inputs.pillars.set_index("pillar")
     assert pillars.loc["SOV", "name_en"] == "Sovereignty and trust in AI"
     assert pillars.loc["SOV", "name_fr"] == "Souveraineté et confiance"  # other languages untouched
