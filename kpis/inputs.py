@@ -10,6 +10,8 @@ import pandas as pd
 
 from loaders.store import Store, as_of_date
 from loaders.targets import apply_to_frames, revisions
+from loaders.texts import apply_to_frames as apply_texts
+from loaders.texts import revisions as text_revisions
 
 OBS_FIELDS = (
     "indicator",
@@ -337,7 +339,11 @@ def load_inputs(store: Store, as_of: dt.date | dt.datetime | str | None = None) 
         )
         # Targets and milestones as changed by admins (loaders/targets.py) up to the date.
         ind, ms = apply_to_frames(ind, ms, revisions(store, conn=conn, as_of=as_of))
+        # Names and notes as corrected by admins (loaders/texts.py): always today's, whatever the date.
+        texts = text_revisions(store, conn=conn)
     real = obs.pop("real_versions")
     obs["revised"] = np.where(obs["demo"].astype(bool), obs["versions"] > 1, real.fillna(0) > 1)
     # The Moroccan date the figures are as known on (the cutoff itself is a UTC instant).
-    return make_inputs(obs, ind, ms, reg, pil, as_of_date(as_of))
+    inputs = make_inputs(obs, ind, ms, reg, pil, as_of_date(as_of))
+    ind, pil = apply_texts(inputs.indicators, inputs.pillars, texts)
+    return replace(inputs, indicators=ind, pillars=pil)

@@ -84,8 +84,11 @@ def indicator_sources(code: str, sources: str | None, lang: str) -> list[tuple[s
     return entries(sources, lang, ids)
 
 
-def catalog_note(code: str, notes: str | None, lang: str) -> str:
-    """The catalog's note on an indicator in the language (the English note when none is written)."""
+def catalog_note(code: str, notes: str | None, lang: str, corrected: str | None = None) -> str:
+    """The catalog's note on an indicator in the language (the English note when none is written);
+    `corrected`: an admin's correction of the note in this language (loaders/texts.py), which wins."""
+    if isinstance(corrected, str) and corrected:
+        return corrected
     try:
         ind = _catalog().indicator(code)
     except KeyError:

@@ -466,7 +466,9 @@ def indicator_view(
         explain=explain_lines(detail, t),
         flags=t.flags(s.get("flags")),
         sources=src.indicator_sources(code, info.get("sources"), t.lang),
-        notes=t.free(src.catalog_note(code, info.get("notes"), t.lang)),
+        notes=t.free(
+            src.catalog_note(code, info.get("notes"), t.lang, info.get(f"notes_{t.lang}"))
+        ),
         milestones=pd.DataFrame() if region else indicator_milestones(inputs, code, t, today),
         observations=observation_table(inputs, code, t, region),
         chart_note=chart_note(detail, t),

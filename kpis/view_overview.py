@@ -1,19 +1,21 @@
 """The Overview's filtered grids: per pillar, each indicator's row with its sparkline, progress against the
-expected path and a stale badge (no streamlit here)."""
+expected path and a stale badge, and the badges of indicators whose figure is overdue (no streamlit here)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from loaders.i18n import N_, fmt_date, translator
+from loaders.i18n import N_, fmt_date, name_col, translator
 
 from . import methods as m
 from . import views
 from .freshness import staleness
+from .inputs import KpiInputs
+from .text import isnum, texts
 
 # Filter values: the Overview's status groups, and data that is stale (kpis/freshness.py).
 STATUS_FILTERS = (*m.STATUS_GROUP_ORDER, "stale")
@@ -21,6 +23,7 @@ STALE_LABEL = N_("Stale data")
 COL_TREND = N_("Trend")
 COL_EXPECTED = N_("Expected by now")
 COL_FRESHNESS = N_("Freshness")
+OVERDUE_LABEL = N_("Overdue")
 
 
 def sparklines(
@@ -51,6 +54,9 @@ class Grid:
     table: pd.DataFrame  # the grid: progress columns in % (0..100), trend as a list of values
     codes: list[str]
     details: pd.DataFrame  # indicator, period, baseline, source: what the grid has no room for
+    overdue: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (indicator name, tooltip), grid order
 
 
 def stale_note(after: str | None, lang: str) -> str:
@@ -60,6 +66,29 @@ def stale_note(after: str | None, lang: str) -> str:
         return _(STALE_LABEL)
     since = dt.date.fromisoformat(after) + dt.timedelta(days=1)
     return _("Stale since {date}", date=fmt_date(since, lang, "medium"))
+
+
+def overdue_badges(inputs: KpiInputs, lang: str, today: dt.date) -> dict[str, str]:
+    """{code: tooltip} of the indicators whose figure is overdue on `today` by the reporting calendar
+    (kpis/calendar.py, the one rule): the period owed, its due date, its producer and how late it is."""
+    from .calendar import overdue_codes, reporting
+
+    codes = set(overdue_codes(inputs, today))
+    if not codes:
+        return {}
+    t = texts(lang)
+    table = reporting(inputs, today)
+    out = {}
+    for r in table[table["code"].isin(codes)].itertuples():
+        due = t._(
+            "{producer} owes the figure for {period}, due on {date}",
+            period=t.period(r.period),
+            date=fmt_date(r.due_date, lang, "medium"),
+            producer=r.producer or "—",
+        )
+        late = t.n_("{n} day late", "{n} days late", int(r.days_overdue))
+        out[r.code] = f"{due} · {late}"
+    return out
 
 
 def overview_grids(
@@ -73,9 +102,11 @@ def overview_grids(
     pillar_codes: list[str] | tuple = (),
     groups: list[str] | tuple = (),
     spark: dict | None = None,
+    overdue: dict[str, str] | None = None,
 ) -> list[Grid]:
     """The Overview's rows for the nation (region '') or one region, filtered by pillar and by status group
-    or staleness (empty filters keep everything); a region shows only the indicators reported by region."""
+    or staleness (empty filters keep everything); a region shows only the indicators reported by region.
+    `overdue`: overdue_badges, given to each grid for the indicators it shows."""
     _ = translator(lang)
     rows = status[status["region"].fillna("") == region].copy()
     stale = staleness(rows, today).set_index("indicator")
@@ -86,6 +117,8 @@ def overview_grids(
     pils = pillars[pillars["pillar"].isin(pillar_codes)] if pillar_codes else pillars
     by_code = rows.set_index("indicator")
     spark = spark or {}
+    overdue = overdue or {}
+    names = dict(zip(inds["code"], inds[name_col(lang)], strict=True))
     out = []
     for sec in views.overview_sections(rows, inds, pils, lang):
         t = sec.table.copy()
@@ -126,6 +159,8 @@ def overview_grids(
         details = t[detail_cols][keep].reset_index(drop=True)
         t = t[order][keep].reset_index(drop=True)
         if len(t):
+            kept = [c for c, k in zip(codes, keep, strict=True) if k]
+            late = [(names.get(c, c), overdue[c]) for c in kept if c in overdue]
             out.append(
                 Grid(
                     sec.programme,
@@ -133,8 +168,9 @@ def overview_grids(
                     sec.pillar,
                     sec.pillar_label,
                     t,
-                    [c for c, k in zip(codes, keep, strict=True) if k],
+                    kept,
                     details,
+                    late,
                 )
             )
     return out
@@ -145,7 +181,7 @@ def _share(by_code: pd.DataFrame, code: str, col: str) -> float | None:
     if code not in by_code.index:
         return None
     v = by_code.at[code, col]
-    if not views._isnum(v):
+    if not isnum(v):
         return None
     return round(100 * min(max(float(v), 0.0), 1.0), 1)
 

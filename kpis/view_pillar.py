@@ -12,6 +12,7 @@ from loaders.i18n import N_, translator
 
 from . import view_overview as vo
 from . import views
+from .text import isnum
 
 SORTS = {
     "position": N_("Roadmap order"),
@@ -41,7 +42,7 @@ def pillar_table(grid: vo.Grid, status: pd.DataFrame, lang: str, sort: str) -> p
     for code in grid.codes:
         s = nat.loc[code] if code in nat.index else None
         p, e = (s["progress"], s["expected_now_progress"]) if s is not None else (None, None)
-        ok = views._isnum(p) and views._isnum(e)
+        ok = isnum(p) and isnum(e)
         gaps.append(round(100 * (float(p) - float(e)), 1) if ok else None)
         tones.append(views.status_group(s["status"]) if s is not None else "none")
     # The gap replaces the expected-progress bar: the grid must fit the page without scrolling.
@@ -103,7 +104,7 @@ def small_multiples(
             row=r + 1,
             col=col + 1,
         )
-        if s is not None and views._isnum(s["target_value"]):
+        if s is not None and isnum(s["target_value"]):
             fig.add_hline(
                 y=float(s["target_value"]),
                 line={"dash": "dash", "color": "#374151", "width": 1},

@@ -127,6 +127,7 @@ def _overview_view(url, version, as_of, method, lang, region, pillars, groups):
         pillar_codes=list(pillars),
         groups=list(groups),
         spark=_spark(url, version, as_of),
+        overdue=vo.overdue_badges(kpi_inputs(url, version, as_of), lang, day),
     )
     shown = []
     for g in grids:
@@ -144,6 +145,7 @@ def _overview_view(url, version, as_of, method, lang, region, pillars, groups):
                 pa.Table.from_pandas(table, preserve_index=False),
                 wider,
                 pa.Table.from_pandas(details, preserve_index=False),
+                g.overdue,
             )
         )
     return {

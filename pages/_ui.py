@@ -203,8 +203,12 @@ def load_kpi_inputs(c: Ctx):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def catalog_tables(url: str, version: str) -> dict[str, pd.DataFrame]:
+    from loaders.texts import apply_to_tables
+
     store = reader(url)
-    return {t: store.read_table(t) for t in ("pillar", "indicator", "milestone", "region")}
+    return apply_to_tables(
+        store, {t: store.read_table(t) for t in ("pillar", "indicator", "milestone", "region")}
+    )
 
 
 def status(c: Ctx, by_region: bool = False):

@@ -99,11 +99,22 @@ if region:
 if not grids:
     st.info(_("No indicator matches these filters."), icon=":material/filter_alt_off:")
 programme = None
-for prog, prog_label, pillar, pillar_label, table, wider, details in grids:
+for prog, prog_label, pillar, pillar_label, table, wider, details, overdue in grids:
     if prog != programme:
         programme = prog
         st.header(literal(prog_label), divider="gray")
     st.subheader(literal(pillar_label))
+    if (
+        overdue
+    ):  # figures the reporting calendar says are late: the tooltip says which, when, from whom
+        with st.container(horizontal=True, gap="small"):
+            for name, tip in overdue:
+                st.badge(
+                    f"{_(vo.OVERDUE_LABEL)} · {literal(name)}",
+                    icon=":material/schedule:",
+                    color="orange",
+                    help=literal(tip),
+                )
     st.dataframe(
         table,
         hide_index=True,

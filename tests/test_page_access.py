@@ -40,7 +40,7 @@ REACH = {
     "viewer": VIEW_PAGES,
     "analyst": VIEW_PAGES | {"upload"},
     "validator": VIEW_PAGES | {"review"},
-    "admin": VIEW_PAGES | {"upload", "review", "targets", "audit"},
+    "admin": VIEW_PAGES | {"upload", "review", "targets", "translations", "audit"},
 }
 
 

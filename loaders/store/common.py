@@ -187,4 +187,5 @@ SEQUENCES = {
     "review_event_id_seq": ("review_event", "event_id"),
     "target_revision_id_seq": ("target_revision", "revision_id"),
     "audit_id_seq": ("audit", "audit_id"),
+    "text_revision_id_seq": ("text_revision", "revision_id"),
 }

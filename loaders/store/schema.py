@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .common import OBS_COLUMNS
+from .schema_texts import define as define_text_revision
 
 md = sa.MetaData()
 
@@ -207,5 +208,7 @@ audit = sa.Table(
     sa.Column("before", sa.String),  # JSON
     sa.Column("after", sa.String),  # JSON
 )
+# -- corrected catalog texts (loaders/texts.py), version 5 --------------------------------------------------
+text_revision_seq, text_revision = define_text_revision(md)
 
 TABLES = {t.name: t for t in md.sorted_tables}
