@@ -124,15 +124,7 @@ def overview_grids(
         t = sec.table.copy()
         codes = list(sec.codes)
         is_stale = [bool(stale["stale"].get(code, False)) for code in codes]
-        keep = np.ones(len(codes), bool)
-        if groups:
-            keep = np.array(
-                [
-                    tone in groups or ("stale" in groups and s)
-                    for tone, s in zip(sec.tones, is_stale, strict=True)
-                ],
-                bool,
-            )
+        keep = _kept(sec.tones, is_stale, groups)
         t[_(COL_TREND)] = [spark.get((code, region), ([], []))[1] for code in codes]
         t[_(views.COL_PROGRESS)] = [_share(by_code, code, "progress_display") for code in codes]
         t[_(COL_EXPECTED)] = [_share(by_code, code, "expected_now_progress") for code in codes]
@@ -140,22 +132,7 @@ def overview_grids(
             stale_note(stale.at[code, "stale_after"], lang) if s else ""
             for code, s in zip(codes, is_stale, strict=True)
         ]
-        order = [
-            _(views.COL_INDICATOR),
-            _(views.COL_STATUS),
-            _(views.COL_LATEST),
-            _(COL_TREND),
-            _(views.COL_PROGRESS),
-            _(COL_EXPECTED),
-            _(views.COL_TARGET),
-            _(COL_FRESHNESS),
-        ]
-        detail_cols = [
-            _(views.COL_INDICATOR),
-            _(views.COL_PERIOD),
-            _(views.COL_BASELINE),
-            _(views.COL_SOURCE),
-        ]
+        order, detail_cols = _columns(_)
         details = t[detail_cols][keep].reset_index(drop=True)
         t = t[order][keep].reset_index(drop=True)
         if len(t):
@@ -174,6 +151,40 @@ def overview_grids(
                 )
             )
     return out
+
+
+def _kept(tones, is_stale: list[bool], groups) -> np.ndarray:
+    """Which rows a status-group filter keeps ("stale" is a group of its own); no filter keeps all."""
+    if not groups:
+        return np.ones(len(is_stale), bool)
+    return np.array(
+        [
+            tone in groups or ("stale" in groups and s)
+            for tone, s in zip(tones, is_stale, strict=True)
+        ],
+        bool,
+    )
+
+
+def _columns(_) -> tuple[list[str], list[str]]:
+    """The grid's columns, then those of its details row, as translated headers."""
+    order = [
+        _(views.COL_INDICATOR),
+        _(views.COL_STATUS),
+        _(views.COL_LATEST),
+        _(COL_TREND),
+        _(views.COL_PROGRESS),
+        _(COL_EXPECTED),
+        _(views.COL_TARGET),
+        _(COL_FRESHNESS),
+    ]
+    details = [
+        _(views.COL_INDICATOR),
+        _(views.COL_PERIOD),
+        _(views.COL_BASELINE),
+        _(views.COL_SOURCE),
+    ]
+    return order, details
 
 
 def _share(by_code: pd.DataFrame, code: str, col: str) -> float | None:

@@ -6,6 +6,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from .errors import MarsadError
 from .i18n import N_
 from .store import Store, batch, batch_problem, observation, review_event, utcnow
 from .submit import initial_status, record, review_on, self_publish_allowed  # noqa: F401 (re-exported)
@@ -35,7 +36,7 @@ def can(role: str, action: str) -> bool:
     return action in _ALLOWED.get(role, frozenset())
 
 
-class ReviewError(Exception):
+class ReviewError(MarsadError):
     """A review action refused; `code` is stable, `message` is English, `translated(_)` for people."""
 
     def __init__(self, code: str, message: str, **params):

@@ -75,3 +75,20 @@ def test_an_account_turns_review_on_and_the_status_follows_what_viewers_see(db_u
     again = ingest_long(store, [long_rows(rows)], files=["report.csv"], user="amina", now=NOW)
     assert again.status == "unchanged"
     assert again.message.endswith(". Submitted for review: a validator must publish it.")
+
+
+def test_cli_publish_prints_what_viewers_see_after_publishing(tmp_path):
+    # Review on, --publish: published before the status is printed, so it reads "committed", not "submitted".
+    db = tmp_path / "publish.duckdb"
+    out = json.loads(_cli(db, "--json", "--publish", review_on=True))
+    assert (out["status"], out["batch_id"], out["inserted"]) == ("committed", 25, 3)
+    assert out["message"] == "Batch 25 loaded: 3 new, 0 revised, 0 unchanged"
+    store = open_store(f"duckdb:///{db}")
+    assert review.status_of(store, 25) == "published"
+    df = store.current_observations()
+    exports = df[(df["indicator"] == "DM.EXPORTS") & (df["period"] == "2025")]
+    assert exports["value"].tolist() == [18.5]  # viewers see it
+    # The same file again: nothing new, published all the same, and no sentence asking for a validator.
+    out = json.loads(_cli(db, "--json", "--publish", review_on=True))
+    assert (out["status"], out["batch_id"]) == ("unchanged", 26)
+    assert "validator" not in out["message"]

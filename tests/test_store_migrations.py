@@ -23,7 +23,7 @@ def test_a_new_database_records_the_latest_version(db_url):
     store = open_store(db_url)
     # 2: review before publication (batch status and publication time); 3: accounts and the audit trail;
     # 4: an account's producer
-    assert _version(store) == str(migrations.latest()) == "4"
+    assert _version(store) == str(migrations.latest()) == "5"
 
 
 def test_a_v1_database_is_upgraded_on_open_and_keeps_its_data(db_url, monkeypatch):
@@ -91,7 +91,7 @@ def test_a_database_from_a_newer_marsad_is_refused_and_left_untouched(db_url):
     with pytest.raises(SchemaMismatch) as e:
         open_store(db_url)
     assert e.value.code == "schema-too-new"
-    assert "newer version of Marsad (schema 7; this version knows up to 4)" in e.value.message
+    assert "newer version of Marsad (schema 7; this version knows up to 5)" in e.value.message
     assert (
         e.value.translated_title(lambda m, **k: m)
         == "The database was made by another version of Marsad"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import MarsadError
 from ..i18n import N_
 
 ROLES = ("viewer", "analyst", "validator", "admin")
@@ -71,7 +72,7 @@ class User:
         return self.display_name or self.name
 
 
-class PermissionDenied(Exception):
+class PermissionDenied(MarsadError):
     """An action the user's role does not allow; `message` is one sentence for people (English msgid + params)."""
 
     def __init__(self, message: str, **params):

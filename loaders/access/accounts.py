@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from ..errors import MarsadError
 from ..i18n import N_
 from ..store import Store, account, session, utcnow
 from . import ROLES, User, audit
@@ -31,7 +32,7 @@ _hasher = PasswordHasher()  # argon2id, 64 MiB, 3 passes: the library's RFC 9106
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
 
-class AccountError(Exception):
+class AccountError(MarsadError):
     """A refused account change or sign-in; `message` is one sentence for people (English msgid + params)."""
 
     def __init__(self, message: str, **params):

@@ -27,6 +27,8 @@ ACTIONS = (
     "user_set_producer",
     "backup",
     "restore",
+    "text_change",
+    "text_undo",
 )
 COLUMNS = ("audit_id", "at", "user_name", "action", "subject", "before", "after")
 

@@ -93,3 +93,4 @@ def _v4_account_producer(conn) -> None:
 
 
 MIGRATIONS.append((4, _v4_account_producer))
+MIGRATIONS.append((5, None))  # corrected catalog texts: the text_revision table (loaders/texts.py)
