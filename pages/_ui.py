@@ -17,6 +17,8 @@ from pandas.io.formats.style import Styler
 from loaders import settings
 from loaders.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, RTL_LANGS, name_col, translator
 from loaders.store import Store, StoreBusy, local_time, local_today, open_store, resolve_url, utcnow
+from pages._chrome import chrome_css, chrome_script, css_text
+from pages._chrome import plotly_chart as plotly_chart  # the pages' one way to draw a chart
 
 # A viewer waits this long for a DuckDB file another process is writing, then sees the last figures read.
 READ_LOCK_WAIT = 2.0
@@ -297,15 +299,6 @@ def _keep_user_name() -> None:
     st.session_state["user_name"] = st.session_state["user_name_input"].strip()
 
 
-def _css_text(text: str) -> str:
-    """Text as a CSS string literal (our own translations; quotes, backslashes and line ends escaped)."""
-    return (
-        '"'
-        + "".join(ch if ch.isalnum() or ch in " .,:;()-–·/" else f"\\{ord(ch):x} " for ch in text)
-        + '"'
-    )
-
-
 def uploader_css(c: Ctx) -> None:
     """Streamlit's file uploader writes its button ("Upload"), the size limit ("50MB per file") and, while a
     file is dragged, "Drag and drop files here" in English only: they are hidden and replaced by the
@@ -319,10 +312,10 @@ def uploader_css(c: Ctx) -> None:
     st.html(
         f"""<style>
 [data-testid="stFileUploaderDropzoneInstructions"] > * {{ display: none; }}
-[data-testid="stFileUploaderDropzoneInstructions"]::after {{ content: {_css_text(hint)};
+[data-testid="stFileUploaderDropzoneInstructions"]::after {{ content: {css_text(hint)};
   font-size: .875rem; color: rgba(49, 51, 63, .6); }}
 [data-testid="stFileUploaderDropzone"] button > * {{ display: none; }}
-[data-testid="stFileUploaderDropzone"] button::after {{ content: {_css_text(c._("Choose files"))}; }}
+[data-testid="stFileUploaderDropzone"] button::after {{ content: {css_text(c._("Choose files"))}; }}
 [data-testid="stFileUploaderDropzone"]
   > :not(input):not(:has(button)):not([data-testid="stFileUploaderDropzoneInstructions"]) {{
   visibility: hidden; }}
@@ -362,7 +355,8 @@ BASE_CSS = """
 
 
 def style(c: Ctx) -> None:
-    st.html(BASE_CSS + (RTL_CSS if c.rtl else ""))
+    st.html(BASE_CSS + (RTL_CSS if c.rtl else "") + chrome_css(c.lang, c._))
+    chrome_script(c.lang, c._)
 
 
 # -- text from files, people and the catalog shown as text -------------------------------------------------
