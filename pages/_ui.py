@@ -335,11 +335,16 @@ RTL_CSS = """
 [data-testid="stExpander"] summary { flex-direction: row-reverse; }
 /* Charts and data grids keep their own left-to-right engines; their labels are Arabic already. */
 .js-plotly-plot, [data-testid="stDataFrame"], [data-testid="stTable"] { direction: ltr; }
+/* ...so each chart label takes the direction of its first letter: an Arabic sentence holding Latin words
+(the map's licence, a source) keeps its order; text-anchor still follows the ltr direction above. */
+.js-plotly-plot text { unicode-bidi: plaintext; }
 [data-testid="stTable"] table { direction: rtl; }
 /* Streamlit puts an inline text-align:left on table cells and lists: !important is needed here. */
 [data-testid="stTable"] th, [data-testid="stTable"] td { text-align: right !important; }
 [data-testid="stMain"] :is(ul, ol, li) { text-align: right; }
 [data-testid="stDateInput"] input { direction: ltr; text-align: right; }
+/* The date field is a row of year, month and day boxes: in rtl the row reversed 2026-12-02 into 02-12-2026. */
+[data-testid="stDateInputField"] [role="group"] { direction: ltr; }
 body, [data-testid="stMain"], [data-testid="stSidebar"] {
   font-family: "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", sans-serif;
 }
@@ -350,6 +355,9 @@ BASE_CSS = """
 <style>
 .marsad-source { color:#555; font-size:.85em; }
 .marsad-empty { color:#666; font-style:italic; }
+/* A metric's value wraps rather than ending in "…" ("12 من أصل 12" in a fifth of the page at 1440 px). */
+[data-testid="stMetricValue"] :is(div, p) { white-space: normal; overflow: visible; text-overflow: clip;
+  line-height: 1.2; }
 </style>
 """
 

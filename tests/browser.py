@@ -1,6 +1,8 @@
 """Run the real app on a local port and drive it with headless Chromium (tests and README screenshots).
 
-As a script: `python tests/browser.py OUTDIR [--demo]` saves screenshots of every page in Arabic and French.
+As a script: `python tests/browser.py OUTDIR [PAGE ...] [--demo] [--no-full]` saves screenshots of every page
+(or the PAGEs named, see ALL_PAGES) in Arabic, French and English at 1440×900 and 1920×1080, and of the whole
+page at each width.
 """
 
 from __future__ import annotations
@@ -119,7 +121,39 @@ def open_page(b, url: str, *, width: int = 1400, height: int = 1000, wait_for: s
     return page
 
 
-def screenshots(outdir: Path, demo: bool, pages: list[str], tall: int = 2400) -> list[Path]:
+# Every page of the navigation, each opened on something to show (the first entry is the app's root).
+ALL_PAGES = {
+    "overview": "",
+    "indicator": "indicator?code=IA.JOBS",
+    "regions": "regions?code=IA.JOBS",
+    "pillar": "pillar",
+    "milestones": "milestones",
+    "peers": "peers",
+    "methodology": "methodology",
+    "present": "present",
+    "upload": "upload",
+    "history": "history",
+    "review": "review",
+    "reporting": "reporting",
+    "targets": "targets",
+    "audit": "audit",
+}
+SIZES = ((1440, 900), (1920, 1080))
+# Streamlit scrolls inside its own containers: the whole page is their tallest content.
+CONTENT_HEIGHT_JS = """() => Math.max(...['stMain', 'stAppScrollToBottomContainer', 'stSidebarContent']
+  .map(t => document.querySelector(`[data-testid="${t}"]`)?.scrollHeight || 0))"""
+
+
+def screenshots(
+    outdir: Path,
+    demo: bool,
+    pages: dict[str, str] | None = None,
+    sizes=SIZES,
+    langs=("ar", "fr", "en"),
+    full: bool = True,
+) -> list[Path]:
+    """Each page in each language at each window size ({name}_{lang}_{w}x{h}.png), and with `full` the
+    whole page at that width ({name}_{lang}_{w}_full.png), on a new database (with the DEMO data if `demo`)."""
     import tempfile
 
     outdir.mkdir(parents=True, exist_ok=True)
@@ -129,12 +163,25 @@ def screenshots(outdir: Path, demo: bool, pages: list[str], tall: int = 2400) ->
         running_app(Path(tmp) / "m.duckdb", demo=demo) as base,
         browser() as b,
     ):
-        for slug in pages:
-            for lang in ("ar", "fr", "en"):
-                page = open_page(b, f"{base}/{slug}?lang={lang}", height=tall)
-                path = outdir / f"{slug or 'overview'}_{lang}.png"
-                page.screenshot(path=str(path), full_page=True)
-                saved.append(path)
+        open_page(b, base + "/?lang=ar").close()  # the first request goes through app.py
+        for name, path in (pages or ALL_PAGES).items():
+            for lang in langs:
+                url = f"{base}/{path}{'&' if '?' in path else '?'}lang={lang}"
+                w, h = sizes[0]
+                page = open_page(b, url, width=w, height=h, wait_for="[data-testid=stMain] h1")
+                for i, (w, h) in enumerate(sizes):
+                    if i:
+                        page.set_viewport_size({"width": w, "height": h})
+                        page.wait_for_timeout(1500)
+                    saved.append(outdir / f"{name}_{lang}_{w}x{h}.png")
+                    page.screenshot(path=str(saved[-1]))
+                    if full:
+                        tall = min(max(page.evaluate(CONTENT_HEIGHT_JS), h), 8000)
+                        page.set_viewport_size({"width": w, "height": tall})
+                        page.wait_for_timeout(1500)
+                        saved.append(outdir / f"{name}_{lang}_{w}_full.png")
+                        page.screenshot(path=str(saved[-1]))
+                        page.set_viewport_size({"width": w, "height": h})
                 page.close()
     return saved
 
@@ -143,6 +190,7 @@ if __name__ == "__main__":
     # `python tests/browser.py` puts tests/, not the project, on the path.
     sys.path.insert(0, str(ROOT))
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots/tmp")
-    slugs = [a for a in sys.argv[2:] if not a.startswith("--")] or [""]
-    for p in screenshots(out, "--demo" in sys.argv, slugs):
-        print(p)
+    names = [a for a in sys.argv[2:] if not a.startswith("--")]
+    chosen = {n: ALL_PAGES[n] for n in names} if names else None
+    for p in screenshots(out, "--demo" in sys.argv, chosen, full="--no-full" not in sys.argv):
+        print(p, flush=True)

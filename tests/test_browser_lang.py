@@ -100,3 +100,33 @@ def test_switching_to_english_gives_back_streamlit_and_plotly_english(app):
     assert {"Download plot as a PNG", "Reset axes", "Fullscreen"} <= shown
     assert page.get_by_role("link", name="Skip to main content", exact=True).count() == 1
     page.close()
+
+
+def test_arabic_regions_page_keeps_dates_values_and_the_licence_in_order(app):
+    base, b = app
+    page = open_page(b, _url(base, "regions?code=IA.JOBS", "ar"), width=1440, height=900)
+    # The sidebar date reads 2026-12-02 left to right, not 02-12-2026: the year box is left of the day box.
+    year, day = (
+        page.get_by_test_id("stSidebar").locator(f"[data-type={t}]").first.bounding_box()["x"]
+        for t in ("year", "day")
+    )
+    assert year < day
+    # "12 من أصل 12" fits its box at 1440 px: wrapped, never cut with "…" or spilling over the next one.
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=stMetric]')].filter(m => {
+          const v = m.querySelector('[data-testid=stMetricValue] p').getBoundingClientRect();
+          const box = m.getBoundingClientRect();
+          return v.left < box.left || v.right > box.right; }).length"""
+    )
+    assert cut == 0
+    assert page.get_by_test_id("stMetricValue").filter(has_text="12 من أصل 12").count() >= 1
+    # The licence written on the map reads right to left: its first character (©) is drawn rightmost.
+    page.locator(".js-plotly-plot text").filter(has_text="OpenStreetMap").first.wait_for()
+    first_x, last_x = page.evaluate(
+        """() => { const t = [...document.querySelectorAll('.js-plotly-plot text')]
+            .find(e => e.textContent.includes('OpenStreetMap'));
+          const n = t.getNumberOfChars();
+          return [t.getExtentOfChar(0).x, t.getExtentOfChar(n - 1).x]; }"""
+    )
+    assert first_x > last_x
+    page.close()
