@@ -40,6 +40,8 @@ PLOTLY_TEXTS = (
 )
 # Streamlit adds its own toolbar button to every chart, its title fixed in English: only CSS can re-say it.
 STREAMLIT_CHART_BUTTONS = (N_("Fullscreen"), N_("Close fullscreen"))
+# What st.table writes in its one cell when it has no row ("empty").
+EMPTY_TABLE = N_("No rows")
 
 
 def chart_config(lang: str, _, **extra) -> dict:
@@ -78,6 +80,11 @@ def chrome_css(lang: str, _) -> str:
         '[data-testid="stSkipToContent"] { font-size: 0 !important; }',
         f'[data-testid="stSkipToContent"]::after {{ content: {skip}; font-size: .875rem; }}',
     ]
+    rules += [
+        '[data-testid="stTableStyledEmptyTableCell"] { font-size: 0 !important; }',
+        f'[data-testid="stTableStyledEmptyTableCell"]::after {{ content: {css_text(_(EMPTY_TABLE))};'
+        " font-size: .875rem; }",
+    ]
     for title in STREAMLIT_CHART_BUTTONS:
         rules.append(
             f'.js-plotly-plot .modebar-btn[data-title="{title}"]::after {{ content: {css_text(_(title))}; }}'
@@ -85,17 +92,36 @@ def chrome_css(lang: str, _) -> str:
     return "<style>\n" + "\n".join(rules) + "\n</style>"
 
 
+# Inline, no network. Streamlit's chart button is read by its English aria-label, and charts are drawn after
+# this script and redrawn later: an observer (one per page; a language switch replaces it) names each new one.
+SCRIPT = """<script>(() => {
+  const lang = %(lang)s, skip = %(skip)s, names = %(names)s;
+  document.documentElement.lang = lang;
+  const a = document.querySelector('[data-testid="stSkipToContent"]');
+  if (a && skip) { a.setAttribute('aria-label', skip); a.lang = lang; }
+  else if (a) { a.removeAttribute('aria-label'); a.removeAttribute('lang'); }
+  const name = () => document.querySelectorAll('.modebar-btn[data-title]').forEach(b => {
+    const t = names[b.getAttribute('data-title')];
+    if (t && b.getAttribute('aria-label') !== t) b.setAttribute('aria-label', t);
+  });
+  window.__marsadNames?.disconnect();
+  name();
+  window.__marsadNames = new MutationObserver(name);
+  window.__marsadNames.observe(document.body, {childList: true, subtree: true});
+})();</script>"""
+
+
+def _js(value) -> str:
+    """A JSON literal that cannot close the script element."""
+    return json.dumps(value).replace("<", "\\u003c")
+
+
 def chrome_script(lang: str, _) -> None:
-    """Give the page's language to the document and the skip link's accessible name to screen readers
-    (CSS can change what is drawn, not what is read). Inline, no network; the texts are JSON literals."""
-    label = json.dumps(_("Skip to main content") if lang != "en" else "")
+    """Give the page's language to the document, and the skip link and Streamlit's chart button their
+    translated accessible names for screen readers (CSS changes what is drawn, not what is read)."""
+    names = {t: _(t) for t in STREAMLIT_CHART_BUTTONS}
+    skip = _("Skip to main content") if lang != "en" else ""
     st.html(
-        "<script>(() => {"
-        f" document.documentElement.lang = {json.dumps(lang)};"
-        " const a = document.querySelector('[data-testid=\"stSkipToContent\"]');"
-        " if (!a) return;"
-        f" if ({label}) {{ a.setAttribute('aria-label', {label}); a.lang = {json.dumps(lang)}; }}"
-        " else { a.removeAttribute('aria-label'); a.removeAttribute('lang'); }"
-        "})();</script>",
+        SCRIPT % {"lang": _js(lang), "skip": _js(skip), "names": _js(names)},
         unsafe_allow_javascript=True,
     )

@@ -54,6 +54,14 @@ def test_chart_toolbars_speak_the_page_language(app, lang):
         assert not titles & ENGLISH, (path, titles & ENGLISH)
         if path.startswith("indicator"):
             assert TOOLTIPS[lang] <= shown
+        # ...and a screen reader hears every button, Streamlit's own included, in the page's language.
+        names = set(
+            page.evaluate(
+                "() => [...document.querySelectorAll('.js-plotly-plot .modebar-btn')]"
+                ".map(b => b.getAttribute('aria-label'))"
+            )
+        )
+        assert not names & ENGLISH, (path, names & ENGLISH)
         page.close()
 
 
@@ -129,4 +137,18 @@ def test_arabic_regions_page_keeps_dates_values_and_the_licence_in_order(app):
           return [t.getExtentOfChar(0).x, t.getExtentOfChar(n - 1).x]; }"""
     )
     assert first_x > last_x
+    page.close()
+
+
+def test_an_empty_table_says_so_in_arabic(app):
+    base, b = app
+    # No audited action yet; Arabic tables are HTML tables (st.table), which write "empty" when bare.
+    page = open_page(b, _url(base, "audit", "ar"), width=1440, height=900)
+    cell = page.get_by_test_id("stTableStyledEmptyTableCell")
+    assert cell.evaluate("c => getComputedStyle(c, '::after').content") == '"لا توجد صفوف"'
+    width = cell.evaluate(
+        "c => { const r = document.createRange(); r.selectNodeContents(c.firstChild);"
+        " return [c.firstChild.textContent, r.getBoundingClientRect().width]; }"
+    )
+    assert width == ["empty", 0]  # Streamlit's English word takes no room
     page.close()
