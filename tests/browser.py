@@ -2,7 +2,7 @@
 
 As a script: `python tests/browser.py OUTDIR [PAGE ...] [--demo] [--no-full]` saves screenshots of every page
 (or the PAGEs named, see ALL_PAGES) in Arabic, French and English at 1440×900 and 1920×1080, and of the whole
-page at each width.
+page at each width. `python tests/browser.py --readme` redraws the README's pictures in data/screenshots/.
 """
 
 from __future__ import annotations
@@ -186,9 +186,72 @@ def screenshots(
     return saved
 
 
+# The README's pictures: (file, path, language, window). The PDF briefing is drawn by briefing_png.
+README_SHOTS = [
+    ("overview_ar.png", "", "ar", (1440, 900)),
+    ("indicator_fr.png", "indicator?code=IA.JOBS", "fr", (1440, 900)),
+    ("regions_ar.png", "regions?code=IA.JOBS", "ar", (1440, 900)),
+    ("present_ar.png", "present?present=1&slides=scorecard,indicator:IA.JOBS", "ar", (1920, 1080)),
+]
+
+
+def small_png(path: Path, colours: int = 128) -> None:
+    """Write the screenshot again with a palette (a fifth of the size; flat colours, text stays sharp)."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        small = im.convert("RGB").quantize(colours, method=Image.Quantize.MEDIANCUT, dither=0)
+    small.save(path, optimize=True)
+
+
+def briefing_png(store_url: str, out: Path, lang: str = "ar") -> None:
+    """The first page of the PDF briefing (the scorecard and IA.JOBS), drawn by Chromium as it prints."""
+    from kpis.export.pack import briefing_html_for
+    from kpis.inputs import load_inputs
+    from kpis.slides import parse_spec
+    from loaders.store import open_store
+
+    refs, _bad = parse_spec("scorecard,indicator:IA.JOBS")
+    page_html = briefing_html_for(load_inputs(open_store(store_url)), refs, lang)
+    with browser() as b:
+        page = b.new_page(viewport={"width": 794, "height": 1123})  # A4 at 96 dpi
+        page.emulate_media(media="print")
+        page.set_content(page_html, wait_until="load")
+        page.screenshot(path=str(out))
+        page.close()
+    small_png(out)
+
+
+def readme_screenshots(outdir: Path) -> list[Path]:
+    """The README's pictures, from the current app with the DEMO data on a new database."""
+    import tempfile
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    saved = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "m.duckdb"
+        with running_app(db, demo=True) as base, browser() as b:
+            open_page(b, base + "/?lang=ar").close()  # the first request goes through app.py
+            for name, path, lang, (w, h) in README_SHOTS:
+                url = f"{base}/{path}{'&' if '?' in path else '?'}lang={lang}"
+                wait = ".js-plotly-plot .main-svg" if "present=1" in path else "h1"
+                page = open_page(b, url, width=w, height=h, wait_for=wait)
+                saved.append(outdir / name)
+                page.screenshot(path=str(saved[-1]))
+                page.close()
+                small_png(saved[-1])
+        saved.append(outdir / "briefing_ar.png")
+        briefing_png(str(db), saved[-1])
+    return saved
+
+
 if __name__ == "__main__":
     # `python tests/browser.py` puts tests/, not the project, on the path.
     sys.path.insert(0, str(ROOT))
+    if "--readme" in sys.argv:  # `python tests/browser.py --readme`: data/screenshots/ redrawn
+        for p in readme_screenshots(ROOT / "data" / "screenshots"):
+            print(p, p.stat().st_size, flush=True)
+        sys.exit(0)
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots/tmp")
     names = [a for a in sys.argv[2:] if not a.startswith("--")]
     chosen = {n: ALL_PAGES[n] for n in names} if names else None
