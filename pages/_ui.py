@@ -17,6 +17,8 @@ from pandas.io.formats.style import Styler
 from loaders import settings
 from loaders.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, RTL_LANGS, name_col, translator
 from loaders.store import Store, StoreBusy, local_time, local_today, open_store, resolve_url, utcnow
+from pages._chrome import chrome_css, chrome_script, css_text
+from pages._chrome import plotly_chart as plotly_chart  # the pages' one way to draw a chart
 
 # A viewer waits this long for a DuckDB file another process is writing, then sees the last figures read.
 READ_LOCK_WAIT = 2.0
@@ -301,15 +303,6 @@ def _keep_user_name() -> None:
     st.session_state["user_name"] = st.session_state["user_name_input"].strip()
 
 
-def _css_text(text: str) -> str:
-    """Text as a CSS string literal (our own translations; quotes, backslashes and line ends escaped)."""
-    return (
-        '"'
-        + "".join(ch if ch.isalnum() or ch in " .,:;()-–·/" else f"\\{ord(ch):x} " for ch in text)
-        + '"'
-    )
-
-
 def uploader_css(c: Ctx) -> None:
     """Streamlit's file uploader writes its button ("Upload"), the size limit ("50MB per file") and, while a
     file is dragged, "Drag and drop files here" in English only: they are hidden and replaced by the
@@ -323,10 +316,10 @@ def uploader_css(c: Ctx) -> None:
     st.html(
         f"""<style>
 [data-testid="stFileUploaderDropzoneInstructions"] > * {{ display: none; }}
-[data-testid="stFileUploaderDropzoneInstructions"]::after {{ content: {_css_text(hint)};
+[data-testid="stFileUploaderDropzoneInstructions"]::after {{ content: {css_text(hint)};
   font-size: .875rem; color: rgba(49, 51, 63, .6); }}
 [data-testid="stFileUploaderDropzone"] button > * {{ display: none; }}
-[data-testid="stFileUploaderDropzone"] button::after {{ content: {_css_text(c._("Choose files"))}; }}
+[data-testid="stFileUploaderDropzone"] button::after {{ content: {css_text(c._("Choose files"))}; }}
 [data-testid="stFileUploaderDropzone"]
   > :not(input):not(:has(button)):not([data-testid="stFileUploaderDropzoneInstructions"]) {{
   visibility: hidden; }}
@@ -346,11 +339,16 @@ RTL_CSS = """
 [data-testid="stExpander"] summary { flex-direction: row-reverse; }
 /* Charts and data grids keep their own left-to-right engines; their labels are Arabic already. */
 .js-plotly-plot, [data-testid="stDataFrame"], [data-testid="stTable"] { direction: ltr; }
+/* ...so each chart label takes the direction of its first letter: an Arabic sentence holding Latin words
+(the map's licence, a source) keeps its order; text-anchor still follows the ltr direction above. */
+.js-plotly-plot text { unicode-bidi: plaintext; }
 [data-testid="stTable"] table { direction: rtl; }
 /* Streamlit puts an inline text-align:left on table cells and lists: !important is needed here. */
 [data-testid="stTable"] th, [data-testid="stTable"] td { text-align: right !important; }
 [data-testid="stMain"] :is(ul, ol, li) { text-align: right; }
 [data-testid="stDateInput"] input { direction: ltr; text-align: right; }
+/* The date field is a row of year, month and day boxes: in rtl the row reversed 2026-12-02 into 02-12-2026. */
+[data-testid="stDateInputField"] [role="group"] { direction: ltr; }
 body, [data-testid="stMain"], [data-testid="stSidebar"] {
   font-family: "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", sans-serif;
 }
@@ -361,12 +359,16 @@ BASE_CSS = """
 <style>
 .marsad-source { color:#555; font-size:.85em; }
 .marsad-empty { color:#666; font-style:italic; }
+/* A metric's value wraps rather than ending in "…" ("12 من أصل 12" in a fifth of the page at 1440 px). */
+[data-testid="stMetricValue"] :is(div, p) { white-space: normal; overflow: visible; text-overflow: clip;
+  line-height: 1.2; }
 </style>
 """
 
 
 def style(c: Ctx) -> None:
-    st.html(BASE_CSS + (RTL_CSS if c.rtl else ""))
+    st.html(BASE_CSS + (RTL_CSS if c.rtl else "") + chrome_css(c.lang, c._))
+    chrome_script(c.lang, c._)
 
 
 # -- text from files, people and the catalog shown as text -------------------------------------------------

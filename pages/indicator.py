@@ -13,6 +13,7 @@ from pages._ui import (
     literal,
     literal_table,
     load_kpi_inputs,
+    plotly_chart,
     url_choice,
     write_url,
 )
@@ -61,11 +62,7 @@ for row in (v.metrics[:3], v.metrics[3:]):
             col.caption(literal(metric.note))
 
 if v.has_data:
-    st.plotly_chart(
-        charts.trajectory_chart(v.detail, c.lang),
-        config={"displaylogo": False},
-        key="trajectory_chart",
-    )
+    plotly_chart(c, charts.trajectory_chart(v.detail, c.lang), key="trajectory_chart")
     if v.chart_note:
         st.caption(literal(v.chart_note))
 else:

@@ -6,7 +6,7 @@ import streamlit as st
 from kpis import view_milestones as vm
 from pages._officials import milestones, observations, today
 from pages._state import keep_in_url, widget_from_url
-from pages._ui import catalog, ctx, show_table
+from pages._ui import catalog, ctx, plotly_chart, show_table
 
 c = ctx()
 _ = c._
@@ -71,5 +71,5 @@ if t["demo"].any():
         _("Some items were completed by DEMO data: illustrative, not official."),
         icon=":material/science:",
     )
-st.plotly_chart(vm.timeline_chart(t, c.lang, rtl=c.rtl, today=day), config={"displaylogo": False})
+plotly_chart(c, vm.timeline_chart(t, c.lang, rtl=c.rtl, today=day))
 show_table(c, vm.timeline_table(t, c.lang), key="ms_table")

@@ -9,7 +9,7 @@ from kpis.methods import METHODS
 from loaders.i18n import fmt_date
 from pages._officials import grid_config, overview_view, stale_total, status_bars
 from pages._state import keep_in_url, widget_from_url
-from pages._ui import catalog, ctx, literal, status
+from pages._ui import catalog, ctx, literal, plotly_chart, status
 
 c = ctx()
 _ = c._
@@ -78,7 +78,7 @@ cols = st.columns(len(views.TONE_ORDER) + 1)
 cols[0].metric(_("Indicators"), view["n"])
 for col, tone in zip(cols[1:], views.TONE_ORDER, strict=False):
     col.metric(_(views.TONE_LABELS[tone]), counts[tone], help=views.group_help(tone, c.lang))
-st.plotly_chart(status_bars(c), config={"displaylogo": False})
+plotly_chart(c, status_bars(c))
 
 # Open one indicator's page (figures, chart, explanation, sources), keeping the language in the URL.
 choices = view["choices"]

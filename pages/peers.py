@@ -7,7 +7,7 @@ from kpis import view_peers as vpe
 from kpis.peers import editions_table
 from pages._officials import index_editions, observations
 from pages._state import keep_in_url, widget_from_url
-from pages._ui import catalog, ctx, show_table
+from pages._ui import catalog, ctx, plotly_chart, show_table
 
 c = ctx()
 _ = c._
@@ -29,7 +29,7 @@ if picked:
 if not len(t):
     st.info(_("No edition to show."), icon=":material/info:")
     st.stop()
-st.plotly_chart(vpe.percentile_chart(t, c.lang, rtl=c.rtl), config={"displaylogo": False})
+plotly_chart(c, vpe.percentile_chart(t, c.lang, rtl=c.rtl))
 if t["countries_ranked"].isna().any():
     st.caption(
         _(

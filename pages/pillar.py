@@ -6,7 +6,7 @@ from kpis import view_overview as vo
 from kpis import view_pillar as vp
 from pages._officials import fit_grid, spark, today
 from pages._state import keep_in_url, widget_from_url
-from pages._ui import catalog, ctx, literal, status
+from pages._ui import catalog, ctx, literal, plotly_chart, status
 
 c = ctx()
 _ = c._
@@ -60,6 +60,4 @@ st.caption(
         "Values as assessed (years for flows); the dashed line is the target. Each panel has its own scale."
     )
 )
-st.plotly_chart(
-    vp.small_multiples(grid, st_df, series, c.lang, rtl=c.rtl), config={"displaylogo": False}
-)
+plotly_chart(c, vp.small_multiples(grid, st_df, series, c.lang, rtl=c.rtl))

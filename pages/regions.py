@@ -6,7 +6,15 @@ from kpis import charts, charts_regions
 from kpis import view_choices as choices
 from kpis import view_regions as vr
 from loaders.i18n import fmt_period
-from pages._ui import ctx, literal, literal_table, load_kpi_inputs, url_choice, write_url
+from pages._ui import (
+    ctx,
+    literal,
+    literal_table,
+    load_kpi_inputs,
+    plotly_chart,
+    url_choice,
+    write_url,
+)
 
 c = ctx()
 _ = c._
@@ -71,7 +79,8 @@ for col, metric in zip(st.columns(len(v.metrics), border=True), v.metrics, stric
 
 left, right = st.columns([3, 2])
 with left:
-    st.plotly_chart(
+    plotly_chart(
+        c,
         charts_regions.region_map(
             v.frame,
             c.lang,
@@ -84,12 +93,13 @@ with left:
             reverse_scale=v.reverse_scale,
             lagging=set(v.lagging),
         ),
-        config={"displaylogo": False, "scrollZoom": False},
         key="region_map",
+        scrollZoom=False,
     )
     st.caption(_("Map: {attribution}", attribution=charts.map_attribution(c.lang)))
 with right:
-    st.plotly_chart(
+    plotly_chart(
+        c,
         charts_regions.region_bars(
             v.frame,
             c.lang,
@@ -104,7 +114,6 @@ with right:
             lagging_label=_("Lagging region"),
             other_label=_("Other regions"),
         ),
-        config={"displaylogo": False},
         key="region_bars",
     )
 
