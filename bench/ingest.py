@@ -129,10 +129,13 @@ def make_xlsx(path: Path, rows: int) -> None:
     wb.close()
 
 
-def make_store(db: Path, catalog_dir: Path) -> None:
-    from loaders.store import open_store
-
-    open_store(str(db), catalog_dir=catalog_dir)
+def make_store(db: Path, catalog_dir: Path, cwd: Path = ROOT) -> None:
+    """A fresh store of the synthetic catalog, made by the checkout at `cwd` (its own schema version)."""
+    code = (
+        "from loaders.store import open_store; "
+        f"open_store({str(db)!r}, catalog_dir=__import__('pathlib').Path({str(catalog_dir)!r}))"
+    )
+    run([PY, "-c", code], cwd=cwd)
 
 
 def run(
@@ -206,7 +209,7 @@ def measure_fastexcel(path: Path, runs: int) -> float:
     return statistics.median(run([PY, "-c", code])[0] for _ in range(runs))
 
 
-def main(argv: list[str] | None = None) -> None:
+def _args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000, help="rows of the long CSV")
     ap.add_argument("--xlsx-rows", type=int, default=200_000, help="rows of the .xlsx")
@@ -224,57 +227,72 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--compare", type=Path, help="another checkout of Marsad to time on the same files"
     )
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def _setup(args, work: Path) -> dict:
+    """The files and template stores (one per checkout: each makes its own schema version)."""
+    t0 = time.perf_counter()
+    sizes = {"csv": args.rows, "xlsx": args.xlsx_rows, "big": args.big_rows}
+    stores: dict = {}
+    for name, rows in sizes.items():
+        if rows <= 0:
+            continue
+        cat = work / f"catalog_{name}"
+        n = make_catalog(cat, rows)
+        for who, cwd in (("new", ROOT), ("old", args.compare)):
+            if cwd is None or (who == "old" and name == "big"):
+                continue
+            stores[name, who] = work / f"template_{name}_{who}.duckdb"
+            stores[name, who].unlink(missing_ok=True)
+            make_store(stores[name, who], cat, cwd=cwd)
+        print(f"setup {name}: {n} synthetic indicators for {rows:,} rows", flush=True)
+    files = {"csv": work / "long.csv", "xlsx": work / "long.xlsx", "big": work / "big.csv"}
+    files["small"] = work / "small.csv"
+    make_csv(files["csv"], args.rows)
+    make_csv(files["small"], 3)
+    if args.xlsx_rows > 0:
+        make_xlsx(files["xlsx"], args.xlsx_rows)
+    if args.big_rows > 0:
+        make_csv(files["big"], args.big_rows)
+    print(
+        f"setup done in {time.perf_counter() - t0:.1f} s "
+        f"(csv {files['csv'].stat().st_size / 1e6:.0f} MB)",
+        flush=True,
+    )
+    return {"stores": stores, "files": files}
+
+
+def _compare(args, work: Path, s: dict, kind: str, store: str, rows: int, base: float) -> None:
+    """The other checkout's ingest of the same file, on a store of its own schema."""
+    if not args.compare:
+        return
+    other, _rss = measure_ingest(
+        s["files"][kind], s["stores"][store, "old"], work, args.runs, rows, cwd=args.compare
+    )
+    ratio = f" -> {other / base:.2f}x" if base else ""
+    print(f"{rows:,}-row {kind} with {args.compare}: ingest {other:.2f} s{ratio}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _args(argv)
     global CLOCK
     CLOCK = args.clock
-
     work = args.keep or Path(tempfile.mkdtemp(prefix="marsad-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        t0 = time.perf_counter()
-        sizes = {"csv": args.rows, "xlsx": args.xlsx_rows, "big": args.big_rows}
-        stores = {}
-        for name, rows in sizes.items():
-            if rows <= 0:
-                continue
-            cat = work / f"catalog_{name}"
-            n = make_catalog(cat, rows)
-            stores[name] = work / f"template_{name}.duckdb"
-            stores[name].unlink(missing_ok=True)
-            make_store(stores[name], cat)
-            print(f"setup {name}: {n} synthetic indicators for {rows:,} rows", flush=True)
-        csv_path, xlsx_path, big_path = work / "long.csv", work / "long.xlsx", work / "big.csv"
-        make_csv(csv_path, args.rows)
-        small_path = work / "small.csv"
-        make_csv(small_path, 3)
-        if args.xlsx_rows > 0:
-            make_xlsx(xlsx_path, args.xlsx_rows)
-        if args.big_rows > 0:
-            make_csv(big_path, args.big_rows)
-        print(
-            f"setup done in {time.perf_counter() - t0:.1f} s "
-            f"(csv {csv_path.stat().st_size / 1e6:.0f} MB)",
-            flush=True,
-        )
-
+        s = _setup(args, work)
+        files, stores = s["files"], s["stores"]
         # A 3-row report: what starting the command costs (imports, opening the store).
-        small, _rss = measure_ingest(small_path, stores["csv"], work, args.runs, 3)
+        small, _rss = measure_ingest(files["small"], stores["csv", "new"], work, args.runs, 3)
         print(f"3-row CSV: ingest {small:.2f} s", flush=True)
-        if args.compare:
-            other, _rss = measure_ingest(
-                small_path, stores["csv"], work, args.runs, 3, cwd=args.compare
-            )
-            print(f"3-row CSV with {args.compare}: ingest {other:.2f} s", flush=True)
-        ing_csv, rss_csv = measure_ingest(csv_path, stores["csv"], work, args.runs, args.rows)
-        ctas = measure_duckdb_ctas(csv_path, work, args.runs)
+        _compare(args, work, s, "small", "csv", 3, 0.0)
+        ing_csv, rss_csv = measure_ingest(
+            files["csv"], stores["csv", "new"], work, args.runs, args.rows
+        )
+        ctas = measure_duckdb_ctas(files["csv"], work, args.runs)
         r_csv = ing_csv / ctas
-        if args.compare:
-            other, _rss = measure_ingest(
-                csv_path, stores["csv"], work, args.runs, args.rows, cwd=args.compare
-            )
-            print(
-                f"{args.rows:,}-row CSV with {args.compare}: ingest {other:.2f} s -> {other / ctas:.2f}x"
-            )
+        _compare(args, work, s, "csv", "csv", args.rows, ctas)
         print(
             f"{args.rows:,}-row CSV: ingest {ing_csv:.2f} s (peak {rss_csv:.0f} MB) vs DuckDB CTAS "
             f"{ctas:.2f} s -> {r_csv:.2f}x (goal <= 2)",
@@ -283,17 +301,11 @@ def main(argv: list[str] | None = None) -> None:
         r_xlsx = float("nan")
         if args.xlsx_rows > 0:
             ing_x, rss_x = measure_ingest(
-                xlsx_path, stores["xlsx"], work, args.runs, args.xlsx_rows
+                files["xlsx"], stores["xlsx", "new"], work, args.runs, args.xlsx_rows
             )
-            fx = measure_fastexcel(xlsx_path, args.runs)
+            fx = measure_fastexcel(files["xlsx"], args.runs)
             r_xlsx = ing_x / fx
-            if args.compare:
-                other, _rss = measure_ingest(
-                    xlsx_path, stores["xlsx"], work, args.runs, args.xlsx_rows, cwd=args.compare
-                )
-                print(
-                    f"{args.xlsx_rows:,}-row xlsx with {args.compare}: ingest {other:.2f} s -> {other / fx:.2f}x"
-                )
+            _compare(args, work, s, "xlsx", "xlsx", args.xlsx_rows, fx)
             print(
                 f"{args.xlsx_rows:,}-row xlsx: ingest {ing_x:.2f} s (peak {rss_x:.0f} MB) vs fastexcel "
                 f"{fx:.2f} s -> {r_xlsx:.2f}x (goal <= 1.5)",
@@ -301,7 +313,9 @@ def main(argv: list[str] | None = None) -> None:
             )
         rss_big = float("nan")
         if args.big_rows > 0:
-            t_big, rss_big = measure_ingest(big_path, stores["big"], work, 1, args.big_rows)
+            t_big, rss_big = measure_ingest(
+                files["big"], stores["big", "new"], work, 1, args.big_rows
+            )
             print(
                 f"{args.big_rows:,}-row CSV: ingest {t_big:.2f} s, peak RSS {rss_big:.0f} MB (goal < 2048)",
                 flush=True,
