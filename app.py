@@ -33,7 +33,7 @@ PAGES = [
     ("pages/history.py", _("History"), ":material/history:", _("Data"), "view"),
     ("pages/review.py", _("Review"), ":material/fact_check:", _("Data"), "publish"),
     ("pages/reporting.py", _("Reporting"), ":material/event_upcoming:", _("Data"), "view"),
-    ("pages/targets.py", _("Targets"), ":material/flag:", _("Data"), "edit_catalog"),
+    ("pages/targets.py", _("Targets"), ":material/track_changes:", _("Data"), "edit_catalog"),
     ("pages/translations.py", _("Translations"), ":material/translate:", _("Data"), "edit_catalog"),
     ("pages/audit.py", _("Audit trail"), ":material/policy:", _("Data"), "view_audit"),
 ]
