@@ -4,10 +4,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from kpis.methods import METHODS
-from pages._auth import account_box, may, resolve_user
-from pages._state import keep_view_in_url
-from pages._ui import admin_panel, build_ctx, language_picker, style, view_controls
+# Streamlit lists every file of pages/ (helpers included) until this script reaches st.navigation, which
+# comes after the imports and, on a first start, the creation of the store: hide that provisional list
+# (it links "/ui") before anything slow runs.
+st.html('<style>[data-testid="stSidebarNav"]:has(a[href$="/ui"]){visibility:hidden}</style>')
+
+from kpis.methods import METHODS  # noqa: E402
+from pages._auth import account_box, may, resolve_user  # noqa: E402
+from pages._state import keep_view_in_url  # noqa: E402
+from pages._ui import admin_panel, build_ctx, language_picker, style, view_controls  # noqa: E402
 
 # A bundled icon: a ":material/..." page icon makes every browser fetch it from a Google font host.
 ICON = Path(__file__).resolve().parent / "data" / "icon.png"

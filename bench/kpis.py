@@ -42,7 +42,13 @@ QUARTERS = [(y, q) for y in range(2019, 2026) for q in range(1, 5)]  # 28 quarte
 
 def make_catalog(dest: Path, copies: int, all_regional: bool) -> Path:
     dest.mkdir(parents=True)
-    for name in ("pillars.csv", "regions.csv", "observations_public.csv", "units.csv"):
+    for name in (
+        "pillars.csv",
+        "regions.csv",
+        "observations_public.csv",
+        "units.csv",
+        "sources.csv",
+    ):
         shutil.copy(CATALOG_DIR / name, dest / name)
     with (CATALOG_DIR / "indicators.csv").open(encoding="utf-8") as f:
         reader = csv.DictReader(f)
