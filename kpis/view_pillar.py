@@ -12,7 +12,7 @@ from loaders.i18n import N_, translator
 
 from . import view_overview as vo
 from . import views
-from .text import isnum
+from .text import isnum, texts
 
 SORTS = {
     "position": N_("Roadmap order"),
@@ -46,7 +46,9 @@ def pillar_table(grid: vo.Grid, status: pd.DataFrame, lang: str, sort: str) -> p
         gaps.append(round(100 * (float(p) - float(e)), 1) if ok else None)
         tones.append(views.status_group(s["status"]) if s is not None else "none")
     # The gap replaces the expected-progress bar: the grid must fit the page without scrolling.
-    t.insert(t.columns.get_loc(_(vo.COL_EXPECTED)) + 1, _(COL_GAP), gaps)
+    # Shown as text in the page's number format ("-7,9 pts", isolated in Arabic); sorted by the numbers.
+    shown = [texts(lang).signed_points(g) for g in gaps]
+    t.insert(t.columns.get_loc(_(vo.COL_EXPECTED)) + 1, _(COL_GAP), shown)
     t = t.drop(columns=_(vo.COL_EXPECTED))
     key = {
         "status": [TONE_RANK[x] for x in tones],

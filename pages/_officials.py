@@ -99,7 +99,7 @@ def grid_config(lang: str, *, wider: bool = False) -> dict:
         **bar,
     )
     gap = "Gap to the expected path (points)"
-    out[_(gap)] = cc.NumberColumn(_(gap), width=WIDTHS[gap], format="%+.1f")
+    out[_(gap)] = cc.TextColumn(_(gap), width=WIDTHS[gap], alignment=align)
     return out
 
 

@@ -60,5 +60,24 @@ def test_sort_by_name_is_applied_and_kept_in_the_link(tmp_path, monkeypatch):
 def test_sort_by_gap_puts_the_furthest_behind_first_with_demo(tmp_path, monkeypatch):
     at = _open(tmp_path / "m.duckdb", "en", {"pillar": "CAT", "sort": "gap"}, monkeypatch, "--demo")
     assert not at.exception
-    gaps = [g for g in at.dataframe[0].value["Gap to the expected path (points)"] if g == g]
+    shown = list(at.dataframe[0].value["Gap to the expected path (points)"])
+    gaps = [float(g.removesuffix(" pts")) for g in shown if g != "—"]
     assert gaps == sorted(gaps) and gaps[0] < 0
+    assert shown[0].startswith("-") and shown[0].endswith(" pts")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_gaps_read_in_the_page_number_format_never_none(tmp_path, monkeypatch, lang):
+    at = _open(tmp_path / "m.duckdb", lang, {"pillar": "CAT", "sort": "gap"}, monkeypatch, "--demo")
+    assert not at.exception
+    from loaders.i18n import translator
+
+    shown = [
+        str(g) for g in at.dataframe[0].value[translator(lang)("Gap to the expected path (points)")]
+    ]
+    assert "None" not in shown and "nan" not in shown
+    first = shown[0]
+    if lang == "fr":
+        assert first.startswith("-") and "," in first and first.endswith("\u00a0pts")
+    else:
+        assert first.startswith("\u2066-") and "," in first and first.endswith("نقطة")
