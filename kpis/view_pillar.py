@@ -31,6 +31,8 @@ TONE_COLOURS = {
     "none": "#6b7280",
 }
 COLUMNS_PER_ROW = 3
+ROW_GAP_PX = 95
+MARGIN = {"l": 40, "r": 40, "t": 50, "b": 20}
 
 
 def pillar_table(grid: vo.Grid, status: pd.DataFrame, lang: str, sort: str) -> pd.DataFrame:
@@ -62,7 +64,7 @@ def pillar_table(grid: vo.Grid, status: pd.DataFrame, lang: str, sort: str) -> p
 
 
 def small_multiples(
-    grid: vo.Grid, status: pd.DataFrame, spark: dict, lang: str, *, rtl: bool, height_per_row=210
+    grid: vo.Grid, status: pd.DataFrame, spark: dict, lang: str, *, rtl: bool, height_per_row=250
 ) -> go.Figure:
     """One small chart per indicator of the pillar: its assessed values, and its target as a dashed line;
     each panel on its own scale, coloured by status."""
@@ -72,6 +74,7 @@ def small_multiples(
     names = grid.table[_(views.COL_INDICATOR)].tolist()
     n = max(len(codes), 1)
     rows = math.ceil(n / COLUMNS_PER_ROW)
+    height = max(rows * height_per_row, 260)
     # Subplot titles go in grid order (rows from the top, columns from the left): place each name where
     # its panel is drawn (mirrored in right-to-left languages).
     titles = [""] * (rows * COLUMNS_PER_ROW)
@@ -82,7 +85,10 @@ def small_multiples(
         rows=rows,
         cols=COLUMNS_PER_ROW,
         subplot_titles=titles,
-        vertical_spacing=min(0.35 / rows, 0.12),
+        # A row's year ticks and the next row's titles both sit in the gap: keep it ~95 px whatever the height.
+        vertical_spacing=min(
+            ROW_GAP_PX / (height - MARGIN["t"] - MARGIN["b"]), 1 / max(rows - 1, 1)
+        ),
         horizontal_spacing=0.06,
     )
     for i, code in enumerate(codes):
@@ -129,8 +135,8 @@ def small_multiples(
     fig.update_yaxes(side="right" if rtl else "left", nticks=4)
     fig.update_annotations(font_size=12)
     fig.update_layout(
-        height=max(rows * height_per_row, 260),
-        margin={"l": 40, "r": 40, "t": 50, "b": 20},
+        height=height,
+        margin=MARGIN,
         plot_bgcolor="#fff",
         font={"family": "Noto Sans Arabic, DejaVu Sans, sans-serif"},
     )

@@ -81,3 +81,14 @@ def test_gaps_read_in_the_page_number_format_never_none(tmp_path, monkeypatch, l
         assert first.startswith("-") and "," in first and first.endswith("\u00a0pts")
     else:
         assert first.startswith("\u2066-") and "," in first and first.endswith("نقطة")
+
+
+def test_small_multiples_leave_room_for_year_ticks_above_the_next_row_titles(tmp_path, monkeypatch):
+    at = _open(tmp_path / "m.duckdb", "fr", {"pillar": "EGOV"}, monkeypatch)
+    (chart,) = at.get("plotly_chart")
+    layout = json.loads(chart.proto.spec)["layout"]
+    # Seven panels in three rows: axes 1 and 4 are the first panels of rows one and two.
+    top, second = layout["yaxis"]["domain"], layout["yaxis4"]["domain"]
+    plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    # ~20 px of year ticks under row one and ~20 px of titles over row two, with air between.
+    assert (top[0] - second[1]) * plot_px >= 80
