@@ -54,19 +54,22 @@ def today(c: Ctx) -> dt.date:
     return c.as_of or local_today()
 
 
-# Pixel widths that fit the grid in the main column at 1440 px: an Arabic grid is drawn with its columns
-# reversed, so it must not scroll (it would open at its last column, away from the indicator's name).
+# Pixel widths that fit the grid in the main column at 1440 px (about 940 px wide, less the grid's borders) in
+# every language: an Arabic grid is drawn with its columns reversed, so it must not scroll (it would open at its
+# last column, away from the indicator's name). The seven columns shown sum to 885 px.
 WIDTHS = {
-    "Indicator": 230,
-    "Status": 110,
-    "Latest value": 155,
-    "Trend": 80,
-    "Progress": 70,
-    "Expected by now": 70,
-    "Target": 125,
-    "Freshness": 125,
+    "Indicator": 210,
+    "Status": 100,
+    "Latest value": 150,
+    "Trend": 60,
+    "Progress": 65,
+    "Expected by now": 75,
+    "Target": 120,
+    "Freshness": 105,
     "Gap to the expected path (points)": 75,
 }
+# With no stale value the freshness column is left out and its width goes to these.
+WIDER = {"Indicator": 45, "Latest value": 35, "Target": 25}
 
 
 def fit_grid(table: pd.DataFrame, lang: str, *, rtl: bool) -> tuple[pd.DataFrame, dict]:
@@ -84,7 +87,7 @@ def grid_config(lang: str, *, wider: bool = False) -> dict:
     cc = st.column_config
     _ = translator(lang)
     align = "right" if lang in RTL_LANGS else None
-    extra = {"Indicator": 50, "Latest value": 40, "Target": 35} if wider else {}
+    extra = WIDER if wider else {}
     out = {
         _(k): cc.TextColumn(_(k), width=w + extra.get(k, 0), alignment=align)
         for k, w in WIDTHS.items()

@@ -92,3 +92,14 @@ def test_small_multiples_leave_room_for_year_ticks_above_the_next_row_titles(tmp
     plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
     # ~20 px of year ticks under row one and ~20 px of titles over row two, with air between.
     assert (top[0] - second[1]) * plot_px >= 80
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
+def test_the_grid_fits_the_main_column_at_1440_px(tmp_path, monkeypatch, lang):
+    at = _open(tmp_path / "m.duckdb", lang, {"pillar": "CAT"}, monkeypatch, "--demo")
+    from pages._officials import fit_grid
+
+    shown, config = fit_grid(at.dataframe[0].value, lang, rtl=False)
+    widths = [config[col]["width"] for col in shown.columns]
+    # The main column is about 940 px wide at 1440 px; the grid's borders take a few more.
+    assert sum(widths) <= 900
