@@ -130,7 +130,10 @@ def small_multiples(
                 row=r + 1,
                 col=col + 1,
                 font={"color": "#6b7280"},
+                bgcolor="#fff",  # readable over the dashed target line drawn through the middle
             )
+            # No values: the axis has no years to show (plotly would number it 0 to 5).
+            fig.update_xaxes(showticklabels=False, row=r + 1, col=col + 1)
     fig.update_xaxes(nticks=3, tickformat="d", autorange="reversed" if rtl else True)
     fig.update_yaxes(side="right" if rtl else "left", nticks=4)
     fig.update_annotations(font_size=12)

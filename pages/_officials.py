@@ -59,18 +59,18 @@ def today(c: Ctx) -> dt.date:
 # name). The grid is 978 px wide there and draws each column 12 px wider than asked, so the eight columns
 # of either grid (Overview: expected by now, Pillar: gap) ask for 875 px; freshness gets room for its date.
 WIDTHS = {
-    "Indicator": 190,
+    "Indicator": 180,
     "Status": 100,
-    "Latest value": 150,
-    "Trend": 60,
+    "Latest value": 145,
+    "Trend": 55,
     "Progress": 65,
     "Expected by now": 65,
-    "Target": 120,
-    "Freshness": 125,
+    "Target": 125,
+    "Freshness": 140,
     "Gap to the expected path (points)": 65,
 }
 # With no stale value the freshness column is left out and its width goes to these.
-WIDER = {"Indicator": 60, "Latest value": 40, "Target": 25}
+WIDER = {"Indicator": 70, "Latest value": 45, "Target": 25}
 
 
 def fit_grid(table: pd.DataFrame, lang: str, *, rtl: bool) -> tuple[pd.DataFrame, dict]:

@@ -111,3 +111,15 @@ def test_the_grid_fits_the_main_column_at_1440_px(tmp_path, monkeypatch, lang):
         w["width"] for c, w in full.items() if c != translator(lang)("Expected by now")
     ]
     assert sum(with_freshness) + 12 * len(with_freshness) <= 976
+
+
+def test_a_panel_without_values_shows_no_made_up_years(tmp_path, monkeypatch):
+    at = _open(tmp_path / "m.duckdb", "fr", {"pillar": "EGOV"}, monkeypatch)
+    (chart,) = at.get("plotly_chart")
+    fig = json.loads(chart.proto.spec)
+    empty = [t["xaxis"] for t in fig["data"] if not t.get("x")]
+    assert empty  # the three service-quality indicators are not reported in the reference data
+    for axis in empty:
+        assert fig["layout"]["xaxis" + axis[1:]]["showticklabels"] is False
+    notes = [a for a in fig["layout"]["annotations"] if a.get("text") == "Pas encore rapporté"]
+    assert len(notes) == len(empty) and all(a["bgcolor"] == "#fff" for a in notes)
