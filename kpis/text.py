@@ -127,6 +127,15 @@ class Texts:
         text = fmt_percent(ratio, self.lang, decimals=d)
         return self.ltr(text if text.startswith("-") or is_zero(text) else "+" + text)
 
+    def signed_points(self, points, d: int = 1) -> str:
+        """A gap in percentage points with its sign ("+2,5 pts", "-7,9 pts"); "—" when there is none."""
+        if not isnum(points):
+            return "—"
+        text = fmt_number(points, self.lang, decimals=d)
+        if not (text.startswith("-") or is_zero(text)):
+            text = "+" + text
+        return self._("{value} pts", value=self.ltr(text))
+
     def signed(self, value, unit: str | None) -> str:
         """A change with its sign and unit ("+340 emplois", "-18,8 MW")."""
         if not isnum(value):

@@ -12,7 +12,7 @@ from loaders.i18n import N_, translator
 
 from . import view_overview as vo
 from . import views
-from .text import isnum
+from .text import isnum, texts
 
 SORTS = {
     "position": N_("Roadmap order"),
@@ -31,6 +31,8 @@ TONE_COLOURS = {
     "none": "#6b7280",
 }
 COLUMNS_PER_ROW = 3
+ROW_GAP_PX = 95
+MARGIN = {"l": 40, "r": 40, "t": 50, "b": 20}
 
 
 def pillar_table(grid: vo.Grid, status: pd.DataFrame, lang: str, sort: str) -> pd.DataFrame:
@@ -46,7 +48,9 @@ def pillar_table(grid: vo.Grid, status: pd.DataFrame, lang: str, sort: str) -> p
         gaps.append(round(100 * (float(p) - float(e)), 1) if ok else None)
         tones.append(views.status_group(s["status"]) if s is not None else "none")
     # The gap replaces the expected-progress bar: the grid must fit the page without scrolling.
-    t.insert(t.columns.get_loc(_(vo.COL_EXPECTED)) + 1, _(COL_GAP), gaps)
+    # Shown as text in the page's number format ("-7,9 pts", isolated in Arabic); sorted by the numbers.
+    shown = [texts(lang).signed_points(g) for g in gaps]
+    t.insert(t.columns.get_loc(_(vo.COL_EXPECTED)) + 1, _(COL_GAP), shown)
     t = t.drop(columns=_(vo.COL_EXPECTED))
     key = {
         "status": [TONE_RANK[x] for x in tones],
@@ -60,7 +64,7 @@ def pillar_table(grid: vo.Grid, status: pd.DataFrame, lang: str, sort: str) -> p
 
 
 def small_multiples(
-    grid: vo.Grid, status: pd.DataFrame, spark: dict, lang: str, *, rtl: bool, height_per_row=210
+    grid: vo.Grid, status: pd.DataFrame, spark: dict, lang: str, *, rtl: bool, height_per_row=250
 ) -> go.Figure:
     """One small chart per indicator of the pillar: its assessed values, and its target as a dashed line;
     each panel on its own scale, coloured by status."""
@@ -70,6 +74,7 @@ def small_multiples(
     names = grid.table[_(views.COL_INDICATOR)].tolist()
     n = max(len(codes), 1)
     rows = math.ceil(n / COLUMNS_PER_ROW)
+    height = max(rows * height_per_row, 260)
     # Subplot titles go in grid order (rows from the top, columns from the left): place each name where
     # its panel is drawn (mirrored in right-to-left languages).
     titles = [""] * (rows * COLUMNS_PER_ROW)
@@ -80,7 +85,10 @@ def small_multiples(
         rows=rows,
         cols=COLUMNS_PER_ROW,
         subplot_titles=titles,
-        vertical_spacing=min(0.35 / rows, 0.12),
+        # A row's year ticks and the next row's titles both sit in the gap: keep it ~95 px whatever the height.
+        vertical_spacing=min(
+            ROW_GAP_PX / (height - MARGIN["t"] - MARGIN["b"]), 1 / max(rows - 1, 1)
+        ),
         horizontal_spacing=0.06,
     )
     for i, code in enumerate(codes):
@@ -122,13 +130,16 @@ def small_multiples(
                 row=r + 1,
                 col=col + 1,
                 font={"color": "#6b7280"},
+                bgcolor="#fff",  # readable over the dashed target line drawn through the middle
             )
+            # No values: the axis has no years to show (plotly would number it 0 to 5).
+            fig.update_xaxes(showticklabels=False, row=r + 1, col=col + 1)
     fig.update_xaxes(nticks=3, tickformat="d", autorange="reversed" if rtl else True)
     fig.update_yaxes(side="right" if rtl else "left", nticks=4)
     fig.update_annotations(font_size=12)
     fig.update_layout(
-        height=max(rows * height_per_row, 260),
-        margin={"l": 40, "r": 40, "t": 50, "b": 20},
+        height=height,
+        margin=MARGIN,
         plot_bgcolor="#fff",
         font={"family": "Noto Sans Arabic, DejaVu Sans, sans-serif"},
     )

@@ -28,6 +28,11 @@ def _num(v) -> str:
     return "—" if v is None or pd.isna(v) else fmt_number(v, c.lang)
 
 
+def _year(v) -> str:
+    """A year as written ("2030"): a column with an empty year reads back as floats."""
+    return "—" if v is None or pd.isna(v) else str(int(v))
+
+
 st.title(_("Targets"))
 st.caption(
     _(
@@ -73,11 +78,11 @@ progress = {
 left, right = st.columns(2)
 left.metric(
     _("Original target"),
-    _("{value} in {year}", value=_num(row["original_value"]), year=row["original_year"] or "—"),
+    _("{value} in {year}", value=_num(row["original_value"]), year=_year(row["original_year"])),
 )
 right.metric(
     _("Current target"),
-    _("{value} in {year}", value=_num(row["current_value"]), year=row["current_year"] or "—"),
+    _("{value} in {year}", value=_num(row["current_value"]), year=_year(row["current_year"])),
 )
 if row["changed"]:
     st.markdown(
@@ -141,7 +146,7 @@ else:
             {
                 _("Change"): revs["revision_id"],
                 _("What"): [kinds.get(k, k) for k in revs["kind"]],
-                _("Year"): revs["target_year"],
+                _("Year"): [_year(v) for v in revs["target_year"]],
                 _("Value"): [_num(v) for v in revs["target_value"]],
                 _("Changed on"): [_when(v) for v in revs["changed_at"]],
                 _("By"): revs["changed_by"],

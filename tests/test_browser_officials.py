@@ -77,3 +77,19 @@ def test_a_shared_link_keeps_date_method_and_filters(app):
         assert part in page.url
     assert page.get_by_test_id("stException").count() == 0
     page.close()
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
+@pytest.mark.parametrize("slug", ["overview", "pillar"])
+def test_the_indicator_grids_fit_without_scrolling_at_1440(app, slug, lang):
+    base, b = app
+    path = "" if slug == "overview" else slug
+    page = open_page(b, f"{base}/{path}{PAGES[slug]}&lang={lang}", width=1440, height=900)
+    page.wait_for_selector("[data-testid=stDataFrame] .dvn-scroller")
+    # Every column readable: no grid is wider than the main column (an Arabic one would open scrolled).
+    overflow = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=stDataFrame] .dvn-scroller')]
+          .map(s => s.scrollWidth - s.clientWidth)"""
+    )
+    page.close()
+    assert overflow and max(overflow) <= 0, overflow

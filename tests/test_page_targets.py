@@ -64,3 +64,20 @@ def test_targets_page_reports_a_change_the_schema_refuses(tmp_path, monkeypatch)
     at.text_input(key="targets_source").set_value("letter").run()
     at.button(key="targets_save").click().run()
     assert at.error[0].value == "DM.5G: target 120 is outside the unit's range (%)"
+
+
+def test_targets_page_writes_years_as_years_in_arabic(tmp_path, monkeypatch):
+    db = tmp_path / "t.duckdb"
+    open_store(str(db))
+    at = _page(db, "ar", monkeypatch)
+    at.text_input(key="targets_user").set_value("admin1").run()
+    at.selectbox(key="targets_code").set_value("DM.FTTH").run()
+    at.number_input(key="targets_value").set_value(9.7).run()
+    at.text_input(key="targets_source").set_value("ANRT").run()
+    at.button(key="targets_save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    # The catalog's 2030 target, before and after the change; never "2030.0".
+    assert all("2030" in m.value and "2030.0" not in m.value for m in at.metric[:2])
+    # In Arabic the changes are an HTML table (right to left): its year cell reads 2030.
+    (table,) = at.table
+    assert "2030" in str(table.proto) and "2030.0" not in str(table.proto)

@@ -241,3 +241,12 @@ def test_marsads_own_loads_are_named_in_the_page_language():
     assert texts("fr").user(PUBLIC_USER) == "Marsad (données de référence)"
     assert texts("ar").user(PUBLIC_USER) == "مرصد (البيانات المرجعية)"
     assert texts("ar").user("Nadia B.") == f"{FSI}Nadia B.{PDI}"
+
+
+def test_a_gap_in_points_reads_in_the_page_number_format():
+    assert texts("fr").signed_points(-7.94) == "-7,9\u00a0pts"
+    assert texts("en").signed_points(2.5) == "+2.5 pts"
+    assert texts("ar").signed_points(-7.94) == f"{LRI}-7,9{PDI} نقطة"  # the sign stays in front
+    assert texts("fr").signed_points(0.01) == "0,0\u00a0pts"  # no sign on a zero gap
+    assert texts("fr").signed_points(None) == "—"
+    assert texts("fr").signed_points(float("nan")) == "—"
