@@ -121,3 +121,23 @@ def data_note(text: str | None, lang: str) -> str:
     if not isinstance(text, str):
         return ""
     return _data_notes().get(text, {}).get(lang) or text
+
+
+@cache
+def _by_producer() -> dict[str, Source]:
+    return {s.producer: s for s in _catalog().sources if s.producer}
+
+
+def producer_name(code: str | None, lang: str) -> str:
+    """A catalog producer ("ANRT", "Office des Changes") by its institution's name in the language, its
+    code kept as a short tag when the name does not already carry it; an unknown code as written."""
+    if not isinstance(code, str) or not code:
+        return ""
+    s = _by_producer().get(code)
+    if s is None:
+        return code
+    name = s.name(lang)
+    if code.casefold() in name.casefold():
+        return name
+    tag = f"\u2066{code}\u2069" if lang == "ar" else code  # a Latin code kept whole in Arabic text
+    return f"{name} ({tag})"

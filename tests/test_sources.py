@@ -149,3 +149,17 @@ def test_the_indicator_page_shows_each_values_own_source_linked(tmp_path, monkey
     assert "Suivi seulement : aucune cible publiée" in captions  # the catalog note, in French
     obs = at.table[-1].value
     assert set(obs["Source"]) <= {s.name_fr for s in load_catalog().sources}
+
+
+def test_every_producer_of_the_catalog_has_its_name_in_three_languages():
+    c = load_catalog()
+    producers = {i.producer for i in c.indicators if i.producer}
+    assert producers <= {s.producer for s in c.sources}
+    assert sources.producer_name("ADD", "fr") == "Agence de développement du digital (ADD)"
+    assert sources.producer_name("Office des Changes", "ar") == "مكتب الصرف"
+    assert sources.producer_name("Office des Changes", "fr") == "Office des Changes"
+    assert (
+        sources.producer_name("MTNRA", "ar")
+        == "وزارة الانتقال الرقمي وإصلاح الإدارة (\u2066MTNRA\u2069)"
+    )
+    assert sources.producer_name("Nobody", "ar") == "Nobody"
