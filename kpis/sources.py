@@ -130,14 +130,16 @@ def _by_producer() -> dict[str, Source]:
 
 def producer_name(code: str | None, lang: str) -> str:
     """A catalog producer ("ANRT", "Office des Changes") by its institution's name in the language, its
-    code kept as a short tag when the name does not already carry it; an unknown code as written."""
+    code (an acronym) kept as a short tag when the name does not already carry it; an unknown code as written."""
     if not isinstance(code, str) or not code:
         return ""
     s = _by_producer().get(code)
     if s is None:
         return code
     name = s.name(lang)
-    if code.casefold() in name.casefold():
+    if (
+        " " in code or code.casefold() in name.casefold()
+    ):  # "Office des Changes" is a name, not a tag
         return name
     tag = f"\u2066{code}\u2069" if lang == "ar" else code  # a Latin code kept whole in Arabic text
     return f"{name} ({tag})"
