@@ -79,7 +79,7 @@ def test_arabic_notes_and_scales_read_in_arabic_and_left_to_right(tmp_path, monk
     notes = list(gari[_("Note")])
     assert notes[0] == "منهجية سابقة على سلّم من 0 إلى 10: غير قابلة للمقارنة مع الإصدارات اللاحقة"
     # The score and its scale as one isolated left-to-right run: "4,72 (0-10)", never "(‎-0 10)".
-    assert list(gari[_("Score")])[0] == "\u20664,72 (0-10)\u2069"
+    assert list(gari[_("Score")])[0] == "\u20664,72\u00a0(0\u201110)\u2069"
     tortoise = t[t[_("Index")] == _("Tortoise Global AI Index")]
     assert list(tortoise[_("Note")]) == [
         "كثيرًا ما يُنسب خطأً إلى هيئة تابعة للأمم المتحدة في الصحافة العربية"
