@@ -18,6 +18,7 @@ from . import charts, charts_regions, views
 from .engine import status_table
 from .inputs import KpiInputs
 from .methods import METHODS, STATUS_BY_METHOD, STATUS_LABELS
+from .sources import data_note
 from .view_indicator import indicator_view
 from .view_regions import regions_view
 
@@ -402,7 +403,7 @@ def peers_table(lang: str) -> pd.DataFrame:
             _("Rank"): ed["morocco_rank"],
             _("Countries ranked"): ed["countries_ranked"],
             _("Countries behind Morocco (%)"): (behind * 100).round(1),
-            _("Series note"): ed["series_note"].fillna(""),
+            _("Series note"): [data_note(n, lang) for n in ed["series_note"].fillna("")],
             _("Source"): ed["source"],
         }
     )

@@ -8,6 +8,9 @@ from functools import cache
 
 from loaders.catalog import load_catalog
 from loaders.catalog_sources import Source
+from loaders.i18n import gettext
+
+from .text import SYSTEM_SOURCES
 
 # "host/path (a note)": a catalog entry; the host names the institution, the path the page.
 _ENTRY = re.compile(r"^(?P<host>[\w-]+(\.[\w-]+)+)(?P<path>/\S*)?(\s*\(.*\))?$", re.IGNORECASE)
@@ -48,6 +51,8 @@ def entry(text: str, lang: str, source_id: str | None = None) -> tuple[str, str 
     ("lematin.ma/economie/…", "cafrad.io (launch report)") becomes its institution, linked to the page
     when it has a path, else to the institution's site; any other text (typed in an upload) stays as is."""
     text = text.strip()
+    if text in SYSTEM_SOURCES:  # the DEMO generator's: in the language, no link
+        return gettext(SYSTEM_SOURCES[text], lang), None
     m = _ENTRY.match(text)
     src = _by_id().get(source_id or "") or (_source_of_host(m["host"]) if m else None)
     if src is None:
@@ -95,3 +100,46 @@ def catalog_note(code: str, notes: str | None, lang: str, corrected: str | None 
         return notes or ""
     translated = {"fr": ind.notes_fr, "ar": ind.notes_ar}.get(lang, "")
     return translated or (notes or "")
+
+
+@cache
+def _data_notes() -> dict[str, dict[str, str]]:
+    """The catalog's English notes on published values and index editions -> their French and Arabic."""
+    c = _catalog()
+    out = {o.note: {"fr": o.note_fr, "ar": o.note_ar} for _row, o in c.observations if o.note}
+    out |= {
+        e.series_note: {"fr": e.series_note_fr, "ar": e.series_note_ar}
+        for e in c.index_editions
+        if e.series_note
+    }
+    return out
+
+
+def data_note(text: str | None, lang: str) -> str:
+    """A note stored with a value or an edition, in the language when the catalog translates it (a
+    note typed in an upload stays as written)."""
+    if not isinstance(text, str):
+        return ""
+    return _data_notes().get(text, {}).get(lang) or text
+
+
+@cache
+def _by_producer() -> dict[str, Source]:
+    return {s.producer: s for s in _catalog().sources if s.producer}
+
+
+def producer_name(code: str | None, lang: str) -> str:
+    """A catalog producer ("ANRT", "Office des Changes") by its institution's name in the language, its
+    code (an acronym) kept as a short tag when the name does not already carry it; an unknown code as written."""
+    if not isinstance(code, str) or not code:
+        return ""
+    s = _by_producer().get(code)
+    if s is None:
+        return code
+    name = s.name(lang)
+    if (
+        " " in code or code.casefold() in name.casefold()
+    ):  # "Office des Changes" is a name, not a tag
+        return name
+    tag = f"\u2066{code}\u2069" if lang == "ar" else code  # a Latin code kept whole in Arabic text
+    return f"{name} ({tag})"

@@ -6,6 +6,8 @@ import pandas as pd
 
 from loaders.i18n import fmt_date, fmt_number, translator
 
+from .text import texts
+
 # Undone batches read greyed in every language; the Status column says it in words.
 UNDONE_STYLE = "color: #8a8a8a; text-decoration: line-through;"
 
@@ -21,21 +23,22 @@ def batches_frame(batches: pd.DataFrame, lang: str, to_local) -> pd.DataFrame:
     """One row per batch. Nine columns, so that all fit at 1440 px in French and English: the values read
     are the sum of new, revised and unchanged; undone on/by are one Status sentence."""
     _ = translator(lang)
+    t = texts(lang)
     origins = {"public": _("published reference"), "upload": _("upload"), "demo": _("DEMO")}
     status = [
         _("in force")
         if at is None or pd.isna(at)
-        else _("undone on {when} by {user}", when=when(at, lang, to_local), user=by or "")
+        else _("undone on {when} by {user}", when=when(at, lang, to_local), user=t.user(by))
         for at, by in zip(batches["undone_at"], batches["undone_by"], strict=True)
     ]
     return pd.DataFrame(
         {
             _("Batch"): batches["batch_id"],
             _("Loaded on"): [when(v, lang, to_local) for v in batches["created_at"]],
-            _("By"): batches["user_name"],
+            _("By"): [t.user(u) for u in batches["user_name"]],
             _("Origin"): [origins.get(o, o) for o in batches["origin"]],
             _("Files"): [
-                f if o == "upload" else _file_names(f)  # an uploaded name is shown as sent
+                f if o == "upload" else _file_names(f, t)  # an uploaded name is shown as sent
                 for f, o in zip(batches["files"], batches["origin"], strict=True)
             ],
             _("New"): batches["inserted"],
@@ -46,11 +49,12 @@ def batches_frame(batches: pd.DataFrame, lang: str, to_local) -> pd.DataFrame:
     )
 
 
-def _file_names(files) -> str:
-    """The seed's files without their folders (data/catalog/… takes a third of the table's width)."""
+def _file_names(files, t) -> str:
+    """The seed's files without their folders (data/catalog/… takes a third of the table's width); the
+    DEMO generator's "file" in words."""
     if not isinstance(files, str):
         return ""
-    return "; ".join(f.strip().rsplit("/", 1)[-1] for f in files.split(";"))
+    return "; ".join(t.file(f.strip().rsplit("/", 1)[-1]) for f in files.split(";"))
 
 
 def undone_rows(batches: pd.DataFrame) -> list[bool]:
@@ -69,9 +73,10 @@ def styled(frame: pd.DataFrame, undone: list[bool]):
 def versions_frame(versions: pd.DataFrame, lang: str, to_local) -> pd.DataFrame:
     """Every version of one value, newest first; where it came from as one column (file · sheet · row)."""
     _ = translator(lang)
+    t = texts(lang)
 
     def where(file, sheet, row) -> str:
-        parts = [p for p in (file, sheet) if isinstance(p, str) and p]
+        parts = [t.file(p) for p in (file, sheet) if isinstance(p, str) and p]
         if row is not None and not pd.isna(row):
             parts.append(_("row {row}", row=int(row)))
         return " · ".join(parts)
@@ -82,14 +87,14 @@ def versions_frame(versions: pd.DataFrame, lang: str, to_local) -> pd.DataFrame:
             _("Value"): [fmt_number(v, lang) for v in versions["value"]],
             _("Current"): [_("yes") if v else "" for v in versions["current"]],
             _("Loaded on"): [when(v, lang, to_local) for v in versions["created_at"]],
-            _("By"): versions["user_name"],
+            _("By"): [t.user(u) for u in versions["user_name"]],
             _("Where"): [
                 where(f, s, r)
                 for f, s, r in zip(
                     versions["file"], versions["sheet"], versions["row_number"], strict=True
                 )
             ],
-            _("Source"): versions["source"].fillna(""),
+            _("Source"): [t.source(v) for v in versions["source"]],
             _("Undone on"): [when(v, lang, to_local) for v in versions["undone_at"]],
         }
     )

@@ -135,7 +135,7 @@ def indicator_milestones(inputs: KpiInputs, code: str, t: Texts, today: dt.date)
 
 
 def _where(r, t: Texts) -> str:
-    parts = [t.free(str(r.file))] if isinstance(r.file, str) and r.file else []
+    parts = [t.file(r.file)] if isinstance(r.file, str) and r.file else []
     if isinstance(r.sheet, str) and r.sheet:
         parts.append(t.free(str(r.sheet)))
     if isnum(r.row_number):

@@ -12,6 +12,8 @@ from loaders.i18n import N_, fmt_date, fmt_period, name_col, translator
 
 from . import views
 from .periods import period_end
+from .sources import data_note
+from .text import texts
 
 JAZARI = "IA.JAZARI"
 KINDS = {
@@ -135,7 +137,8 @@ def timeline(
         place = reg_names.get(j["region"], j["region"])
         j["label"] = _("JAZARI institute · {region}", region=place)
         if j["state"] == "done":
-            j["detail"] = " · ".join(x for x in (fmt_period(j["period"], lang), j["detail"]) if x)
+            note = data_note(j["detail"], lang)
+            j["detail"] = " · ".join(x for x in (fmt_period(j["period"], lang), note) if x)
         else:
             j["detail"] = _(
                 "none reported; the network is to cover every region by {year}", year=due_year
@@ -227,6 +230,6 @@ def timeline_table(t: pd.DataFrame, lang: str) -> pd.DataFrame:
                 d + (" · " + _("DEMO") if demo else "")
                 for d, demo in zip(t["detail"], t["demo"], strict=True)
             ],
-            _("Source"): t["source"].tolist(),
+            _("Source"): [texts(lang).source(s) for s in t["source"]],
         }
     )

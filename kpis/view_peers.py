@@ -10,6 +10,8 @@ import plotly.graph_objects as go
 
 from loaders.i18n import N_, fmt_number, name_col, translator
 
+from .sources import data_note
+
 # Index names as the catalog writes them (English), marked here for translation.
 INDEX_LABELS = (
     N_("Oxford Insights Government AI Readiness Index"),
@@ -49,12 +51,14 @@ def editions_view(t: pd.DataFrame, lang: str) -> pd.DataFrame:
             _("Rank"): [num(r) for r in t["rank"]],
             _("Countries ranked"): [num(n) for n in t["countries_ranked"]],
             _("Percentile"): [num(p, 1) for p in t["percentile"]],
+            # The whole "4,72 (0-10)" run is left to right: isolated in Arabic, its parts keep their order;
+            # it does not wrap in a narrow column (no-break space and hyphen).
             _("Score"): [
-                f"{num(s, 2)} ({_ltr(sc, lang)})" if not _nan(s) else "—"
+                _ltr(f"{num(s, 2)}\u00a0({_nobreak(sc)})", lang) if not _nan(s) else "—"
                 for s, sc in zip(t["score"], t["score_scale"], strict=True)
             ],
             _("Series"): [_("break: method changed") if b else "" for b in t["break_before"]],
-            _("Note"): t["series_note"].tolist(),
+            _("Note"): [data_note(n, lang) for n in t["series_note"]],
             _("Source"): t["source"].tolist(),
         }
     )
@@ -63,6 +67,10 @@ def editions_view(t: pd.DataFrame, lang: str) -> pd.DataFrame:
 def _ltr(text: str, lang: str) -> str:
     """A scale such as 0-100 kept left to right inside Arabic text (isolated, so it does not read 100-0)."""
     return f"\u2066{text}\u2069" if lang == "ar" else text
+
+
+def _nobreak(scale: str) -> str:
+    return scale.replace("-", "\u2011")
 
 
 def _nan(x) -> bool:

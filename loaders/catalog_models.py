@@ -162,6 +162,9 @@ class PublicObservation(Strict):
     value: float
     source: str
     note: str = ""
+    # The note in French and Arabic (this project's columns; English `note` is the reference's).
+    note_fr: str = Field("", **SHOWN_ONLY)
+    note_ar: str = Field("", **SHOWN_ONLY)
     # The day the figure became public (this project's column): "as known on" a date shows it from
     # then. Where the source gives only a month, quarter or year, the end of it ("conservative: …"
     # in published_note), so an as-of view never shows a figure before it could have been known.
@@ -216,6 +219,9 @@ class IndexEdition(Strict):
     morocco_score: float | None = None
     score_scale: str
     series_note: str = ""  # a method change: editions on either side do not compare
+    # The series note in French and Arabic (this project's columns).
+    series_note_fr: str = Field("", **SHOWN_ONLY)
+    series_note_ar: str = Field("", **SHOWN_ONLY)
     source: Text
     # This project's column: the catalog indicator that tracks this index (blank: context only).
     indicator: str = ""

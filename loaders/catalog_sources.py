@@ -22,6 +22,8 @@ class Source(Strict):
     name_en: Text
     name_ar: Text
     url: str = ""
+    # The catalog producer (indicators.csv `producer`) this institution is, when it owes figures.
+    producer: str = ""
 
     @field_validator("id")
     @classmethod

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kpis import calendar
+from kpis.sources import producer_name
 from loaders.i18n import fmt_date, fmt_period
 from loaders.store import local_today
 from pages._auth import signed_in_user
@@ -53,7 +54,7 @@ mine = st.selectbox(
     _("Your producer (listed first)"),
     options,
     index=options.index(own) if own in options else 0,
-    format_func=lambda p: p or _("none"),
+    format_func=lambda p: producer_name(p, c.lang) or _("none"),
     key="reporting_producer",
 )
 
@@ -85,7 +86,8 @@ def _frame(rows: pd.DataFrame) -> pd.DataFrame:
 st.caption(_("As of {date}", date=fmt_date(today, c.lang)))
 for producer, rows in calendar.by_producer(table, first=mine or None):
     late = int((rows["status"] == "overdue").sum())
-    title = producer if not late else _("{producer}: {n} overdue", producer=producer, n=late)
+    name = producer_name(producer, c.lang)
+    title = name if not late else _("{producer}: {n} overdue", producer=name, n=late)
     st.subheader(title)
     show_table(c, _frame(rows), key=f"reporting_{producer}")
 
@@ -97,7 +99,7 @@ if not loose.empty:
             pd.DataFrame(
                 {
                     _("Indicator"): [f"{names.get(k, k)} ({k})" for k in loose["code"]],
-                    _("Producer"): loose["producer"],
+                    _("Producer"): [producer_name(p, c.lang) for p in loose["producer"]],
                     _("Last period reported"): [_p(p) for p in loose["last_period"]],
                     _("Last reported on"): [_d(d) for d in loose["last_reported"]],
                 }

@@ -135,10 +135,15 @@ def test_the_reporting_page_opens_on_the_signed_in_analysts_producer(tmp_path, m
     at = _reporting(db, acc.sign_in(store, "nadia", PW).token)
     assert at.selectbox(key="reporting_producer").value == "ANRT"
     # ANRT's three quarterly figures, none received, are listed first.
-    assert at.subheader[0].value == "ANRT: 3 overdue"
+    # (each producer under its institution's name, its code as a tag: fixtext)
+    assert (
+        at.subheader[0].value == "National Telecommunications Regulatory Agency (ANRT): 3 overdue"
+    )
     at.selectbox(key="reporting_producer").set_value("ADD").run()
-    assert at.subheader[0].value.startswith("ADD")
+    assert at.subheader[0].value.startswith("Digital Development Agency (ADD)")
     # Without a producer: nothing preselected, the most overdue producer first.
     at = _reporting(db, acc.sign_in(store, "omar", PW).token)
     assert at.selectbox(key="reporting_producer").value == ""
-    assert at.subheader[0].value == "MTNRA: 4 overdue"
+    assert at.subheader[0].value == (
+        "Ministry of Digital Transition and Administrative Reform (MTNRA): 4 overdue"
+    )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kpis.text import SYSTEM_SOURCES, SYSTEM_USERS
 from loaders.catalog import load_catalog
 from loaders.i18n import _messages
 from tests.test_boundaries import _msgids
@@ -21,6 +22,9 @@ PAGES = [
     ("pages/methodology.py", {}),
     ("pages/upload.py", {}),
     ("pages/history.py", {}),
+    ("pages/milestones.py", {}),
+    ("pages/peers.py", {}),
+    ("pages/reporting.py", {}),
 ]
 ISOLATES = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))
 
@@ -77,11 +81,17 @@ def _english_sentences(lang: str) -> list[str]:
     c = load_catalog()
     found += [i.name_en for i in c.indicators] + [p.name_en for p in c.pillars]
     found += [i.notes for i in c.indicators if i.notes]
+    # Notes of published values and of index editions; the English names of the institutions.
+    found += [o.note for _row, o in c.observations if o.note]
+    found += [e.series_note for e in c.index_editions if e.series_note]
+    found += [s.name_en for s in c.sources if s.name_en != s.name(lang)]
     # Placeholders split a msgid into fixed pieces; each piece of four words or more must not appear.
     pieces = []
     for s in found:
         pieces += [p.strip(" .,;:()") for p in re.split(r"\{\w+\}", s)]
-    return sorted({p for p in pieces if len(re.findall(r"[A-Za-z]{2,}", p)) >= 4})
+    # Marsad's own user names and DEMO source, whatever their length.
+    system = [*SYSTEM_USERS, *SYSTEM_SOURCES]
+    return sorted({p for p in pieces if len(re.findall(r"[A-Za-z]{2,}", p)) >= 4} | set(system))
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])

@@ -58,3 +58,15 @@ def test_regulatory_milestones_are_due_without_reports_and_the_state_filter_empt
     assert set(t["État"]) == {"À venir"}  # none reported done: all four are due
     at = _open(tmp_path / "m2.duckdb", "fr", {"kind": "event", "state": "done"}, monkeypatch)
     assert [i.value for i in at.info] == ["Rien ne correspond à ces filtres."]
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [("fr", "Premier institut (Guelmim-Oued Noun)"), ("ar", "أول معهد (كلميم-واد نون)")],
+)
+def test_an_institutes_note_reads_in_the_page_language(tmp_path, monkeypatch, lang, note):
+    at = _open(tmp_path / "m.duckdb", lang, {"region": "MA-10"}, monkeypatch)
+    assert not at.exception
+    (row,) = _table(at).to_dict("records")
+    detail = row[list(row)[3]]
+    assert detail.endswith(note) and "First institute" not in detail

@@ -67,3 +67,20 @@ def test_egdi_editions_from_the_observations_share_the_survey_count(tmp_path, mo
     # 90th in 2024 among the 193 countries of that UN survey: 100 x 103 / 192 = 53.6.
     assert (last["Rank"], last["Countries ranked"], last["Percentile"]) == ("90", "193", "53.6")
     assert t.iloc[0]["Percentile"] == "—"  # 2008: the count is not in the catalog
+
+
+def test_arabic_notes_and_scales_read_in_arabic_and_left_to_right(tmp_path, monkeypatch):
+    from loaders.i18n import translator
+
+    _ = translator("ar")
+    at = _open(tmp_path / "m.duckdb", "ar", {}, monkeypatch)
+    t = _table(at)
+    gari = t[t[_("Index")] == _("Oxford Insights Government AI Readiness Index")]
+    notes = list(gari[_("Note")])
+    assert notes[0] == "منهجية سابقة على سلّم من 0 إلى 10: غير قابلة للمقارنة مع الإصدارات اللاحقة"
+    # The score and its scale as one isolated left-to-right run: "4,72 (0-10)", never "(‎-0 10)".
+    assert list(gari[_("Score")])[0] == "\u20664,72\u00a0(0\u201110)\u2069"
+    tortoise = t[t[_("Index")] == _("Tortoise Global AI Index")]
+    assert list(tortoise[_("Note")]) == [
+        "كثيرًا ما يُنسب خطأً إلى هيئة تابعة للأمم المتحدة في الصحافة العربية"
+    ]
