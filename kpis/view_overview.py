@@ -15,6 +15,7 @@ from . import methods as m
 from . import views
 from .freshness import staleness
 from .inputs import KpiInputs
+from .sources import producer_name
 from .text import isnum, texts
 
 # Filter values: the Overview's status groups, and data that is stale (kpis/freshness.py).
@@ -84,7 +85,7 @@ def overdue_badges(inputs: KpiInputs, lang: str, today: dt.date) -> dict[str, st
             "{producer} owes the figure for {period}, due on {date}",
             period=t.period(r.period),
             date=fmt_date(r.due_date, lang, "medium"),
-            producer=r.producer or "—",
+            producer=producer_name(r.producer, lang) or "—",
         )
         late = t.n_("{n} day late", "{n} days late", int(r.days_overdue))
         out[r.code] = f"{due} · {late}"

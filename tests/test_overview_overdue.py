@@ -35,23 +35,30 @@ def test_only_a_figure_past_its_due_date_is_badged():
     inputs = _fibre_and_5g()
     assert overdue_badges(inputs, "en", dt.date(2026, 5, 15)) == {}  # due that day, not late yet
     assert overdue_badges(inputs, "en", dt.date(2026, 5, 16)) == {
-        "DM.5G": "ANRT owes the figure for Q1 2026, due on May 15, 2026 · 1 day late"
+        "DM.5G": "National Telecommunications Regulatory Agency (ANRT) owes the figure for Q1 2026, due on May 15, 2026 · 1 day late"
     }
     assert overdue_badges(inputs, "fr", dt.date(2026, 6, 1)) == {
-        "DM.5G": "ANRT doit le chiffre de T1 2026, attendu le 15 mai 2026 · 17 jours de retard"
+        "DM.5G": "Agence nationale de réglementation des télécommunications (ANRT) doit le chiffre de T1 2026, attendu le 15 mai 2026 · 17 jours de retard"
     }
     ar = overdue_badges(inputs, "ar", dt.date(2026, 5, 17))["DM.5G"].translate(ISOLATES)
-    assert ar == "على ANRT تقديم رقم الربع الأول 2026، وكان موعده 15/05/2026 · متأخر يومين"
+    assert (
+        ar
+        == "على الوكالة الوطنية لتقنين المواصلات (ANRT) تقديم رقم الربع الأول 2026، وكان موعده 15/05/2026 · متأخر يومين"
+    )
 
 
+ANRT_FR = "Agence nationale de réglementation des télécommunications (ANRT)"
+MTNRA_FR = "Ministère de la Transition numérique et de la Réforme de l'administration (MTNRA)"
+ANRT_EN = "National Telecommunications Regulatory Agency (ANRT)"
+MTNRA_EN = "Ministry of Digital Transition and Administrative Reform (MTNRA)"
 CAT_OVERDUE = {
     # As known on 1 June 2026, no connectivity figure of 2026-Q1 had been published; the annual ones
     # (trained, talents, reskilled, foreign, graduates) are not due before 2027.
     "fr": [
-        ("Couverture 5G de la population", "ANRT"),
-        ("Ménages éligibles à la fibre (FTTH)", "ANRT"),
-        ("Sites administratifs raccordés à la fibre", "MTNRA"),
-        ("Zones blanches couvertes (PNHD 2)", "ANRT"),
+        ("Couverture 5G de la population", ANRT_FR),
+        ("Ménages éligibles à la fibre (FTTH)", ANRT_FR),
+        ("Sites administratifs raccordés à la fibre", MTNRA_FR),
+        ("Zones blanches couvertes (PNHD 2)", ANRT_FR),
     ],
 }
 
@@ -80,5 +87,9 @@ def test_the_overview_badges_overdue_figures_with_due_date_and_producer(
             f":orange-badge[:material/schedule: {label} · {name}]" for name, _p in CAT_OVERDUE["fr"]
         ]
     assert len(badges) == 4
+    # The producer by its institution's name in the page's language, its acronym as a tag.
     producers = [p for _n, p in CAT_OVERDUE["fr"]]
+    if lang == "en":
+        names = {ANRT_FR: ANRT_EN, MTNRA_FR: MTNRA_EN}
+        producers = [names[p] for p in producers]
     assert [m.help for m in badges] == [f"{p} {due}" for p in producers]
