@@ -52,6 +52,17 @@ STREAMLIT_LABELS = (
     N_("Choose date"),
     N_("Help"),
 )
+# An empty date input: what each part shows ("yyyy", read by the eye) and what a screen reader hears
+# ("year, <label>", "Empty"); the selectbox's hidden placeholder.
+DATE_PARTS = {"year": N_("yyyy"), "month": N_("mm"), "day": N_("dd")}
+SCREEN_READER_TEXTS = (
+    N_("year"),
+    N_("month"),
+    N_("day"),
+    N_("Empty"),
+    N_("Choose an option"),
+    N_("Choose options"),
+)
 # The screen-reader name of a "?" help icon: "Help for <widget label>".
 HELP_FOR = N_("Help for {label}")
 # What st.table writes in its one cell when it has no row ("empty").
@@ -99,6 +110,10 @@ def chrome_css(lang: str, _) -> str:
         f'[data-testid="stTableStyledEmptyTableCell"]::after {{ content: {css_text(_(EMPTY_TABLE))};'
         " font-size: .875rem; }",
     ]
+    for part, shown in DATE_PARTS.items():
+        segment = f'[data-testid="stDateInput"] [data-placeholder="true"][data-type="{part}"]'
+        rules.append(f"{segment} {{ font-size: 0 !important; }}")
+        rules.append(f"{segment}::after {{ content: {css_text(_(shown))}; font-size: 1rem; }}")
     for title in STREAMLIT_CHART_BUTTONS:
         rules.append(
             f'.js-plotly-plot .modebar-btn[data-title="{title}"]::after {{ content: {css_text(_(title))}; }}'
@@ -128,11 +143,25 @@ SCRIPT = """<script>(() => {
       if (t && b.getAttribute('aria-label') !== t) b.setAttribute('aria-label', t);
     });
     document.querySelectorAll('[data-testid=stElementToolbarButton] button[aria-label],'
-      + ' [data-testid=stDateInputCalendarButton], [aria-label^="Help for "], [aria-label=Help]').forEach(b => {
+      + ' [aria-label="Choose date"], [aria-label^="Help for "], [aria-label=Help], [data-marsad-en]').forEach(b => {
       const en = b.dataset.marsadEn ?? b.getAttribute('aria-label');
       b.dataset.marsadEn = en;
       const t = say(en);
       if (b.getAttribute('aria-label') !== t) b.setAttribute('aria-label', t);
+    });
+    document.querySelectorAll('[data-testid=stDateInput] [role=spinbutton]').forEach(s => {
+      const en = s.dataset.marsadEnPart ?? s.getAttribute('aria-label') ?? '';
+      s.dataset.marsadEnPart = en;
+      const i = en.indexOf(', '), head = i < 0 ? en : en.slice(0, i);
+      const t = (labels[head] ?? head) + (i < 0 ? '' : en.slice(i));
+      if (s.getAttribute('aria-label') !== t) s.setAttribute('aria-label', t);
+      if (s.getAttribute('aria-valuetext') === 'Empty') s.setAttribute('aria-valuetext', labels.Empty);
+    });
+    document.querySelectorAll('input[placeholder]').forEach(i => {
+      const en = i.dataset.marsadEnPlaceholder ?? i.getAttribute('placeholder');
+      if (!labels[en]) return;
+      i.dataset.marsadEnPlaceholder = en;
+      if (i.getAttribute('placeholder') !== labels[en]) i.setAttribute('placeholder', labels[en]);
     });
     document.querySelectorAll('[data-testid=stTooltipContent] p').forEach(p => {
       const n = p.firstChild;
@@ -155,7 +184,7 @@ def chrome_script(lang: str, _) -> None:
     """Give the page's language to the document, and the skip link, Streamlit's chart button, the data
     grid's toolbar, the calendar button and help icons their translated accessible names for screen readers (CSS changes what is drawn, not what is read)."""
     names = {t: _(t) for t in STREAMLIT_CHART_BUTTONS}
-    labels = {t: _(t) for t in STREAMLIT_LABELS}
+    labels = {t: _(t) for t in (*STREAMLIT_LABELS, *SCREEN_READER_TEXTS)}
     skip = _("Skip to main content") if lang != "en" else ""
     values = {
         "lang": lang,
