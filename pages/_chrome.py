@@ -40,6 +40,31 @@ PLOTLY_TEXTS = (
 )
 # Streamlit adds its own toolbar button to every chart, its title fixed in English: only CSS can re-say it.
 STREAMLIT_CHART_BUTTONS = (N_("Fullscreen"), N_("Close fullscreen"))
+# Streamlit's own buttons whose English aria-label (and hover tooltip) chrome_script re-says: the data grid's
+# toolbar and the date input's calendar button. Streamlit may add ": <context>" after the label.
+STREAMLIT_LABELS = (
+    N_("Show/hide columns"),
+    N_("Download as CSV"),
+    N_("Search"),
+    N_("Fullscreen"),
+    N_("Close fullscreen"),
+    N_("Clear selection"),
+    N_("Choose date"),
+    N_("Help"),
+)
+# An empty date input: what each part shows ("yyyy", read by the eye) and what a screen reader hears
+# ("year, <label>", "Empty"); the selectbox's hidden placeholder.
+DATE_PARTS = {"year": N_("yyyy"), "month": N_("mm"), "day": N_("dd")}
+SCREEN_READER_TEXTS = (
+    N_("year"),
+    N_("month"),
+    N_("day"),
+    N_("Empty"),
+    N_("Choose an option"),
+    N_("Choose options"),
+)
+# The screen-reader name of a "?" help icon: "Help for <widget label>".
+HELP_FOR = N_("Help for {label}")
 # What st.table writes in its one cell when it has no row ("empty").
 EMPTY_TABLE = N_("No rows")
 
@@ -85,6 +110,10 @@ def chrome_css(lang: str, _) -> str:
         f'[data-testid="stTableStyledEmptyTableCell"]::after {{ content: {css_text(_(EMPTY_TABLE))};'
         " font-size: .875rem; }",
     ]
+    for part, shown in DATE_PARTS.items():
+        segment = f'[data-testid="stDateInput"] [data-placeholder="true"][data-type="{part}"]'
+        rules.append(f"{segment} {{ font-size: 0 !important; }}")
+        rules.append(f"{segment}::after {{ content: {css_text(_(shown))}; font-size: 1rem; }}")
     for title in STREAMLIT_CHART_BUTTONS:
         rules.append(
             f'.js-plotly-plot .modebar-btn[data-title="{title}"]::after {{ content: {css_text(_(title))}; }}'
@@ -92,18 +121,53 @@ def chrome_css(lang: str, _) -> str:
     return "<style>\n" + "\n".join(rules) + "\n</style>"
 
 
-# Inline, no network. Streamlit's chart button is read by its English aria-label, and charts are drawn after
-# this script and redrawn later: an observer (one per page; a language switch replaces it) names each new one.
+# Inline, no network. Streamlit's buttons are read by their English aria-label, and charts, grids and tooltips
+# are drawn after this script and redrawn later: an observer (one per page; a language switch replaces it)
+# names each new one. The English label is kept in data-marsad-en, so a switch back to English restores it.
+# A hover tooltip's one text node is re-said in place (React keeps the node it owns).
 SCRIPT = """<script>(() => {
-  const lang = %(lang)s, skip = %(skip)s, names = %(names)s;
+  const lang = %(lang)s, skip = %(skip)s, names = %(names)s, labels = %(labels)s, helpFor = %(help)s;
   document.documentElement.lang = lang;
   const a = document.querySelector('[data-testid="stSkipToContent"]');
   if (a && skip) { a.setAttribute('aria-label', skip); a.lang = lang; }
   else if (a) { a.removeAttribute('aria-label'); a.removeAttribute('lang'); }
-  const name = () => document.querySelectorAll('.modebar-btn[data-title]').forEach(b => {
-    const t = names[b.getAttribute('data-title')];
-    if (t && b.getAttribute('aria-label') !== t) b.setAttribute('aria-label', t);
-  });
+  const say = en => {
+    const i = en.indexOf(': '), head = i < 0 ? en : en.slice(0, i);
+    if (labels[head]) return labels[head] + (i < 0 ? '' : en.slice(i));
+    if (en.startsWith('Help for ')) return helpFor.replace('{label}', en.slice(9));
+    return en;
+  };
+  const name = () => {
+    document.querySelectorAll('.modebar-btn[data-title]').forEach(b => {
+      const t = names[b.getAttribute('data-title')];
+      if (t && b.getAttribute('aria-label') !== t) b.setAttribute('aria-label', t);
+    });
+    document.querySelectorAll('[data-testid=stElementToolbarButton] button[aria-label],'
+      + ' [aria-label="Choose date"], [aria-label^="Help for "], [aria-label=Help], [data-marsad-en]').forEach(b => {
+      const en = b.dataset.marsadEn ?? b.getAttribute('aria-label');
+      b.dataset.marsadEn = en;
+      const t = say(en);
+      if (b.getAttribute('aria-label') !== t) b.setAttribute('aria-label', t);
+    });
+    document.querySelectorAll('[data-testid=stDateInput] [role=spinbutton]').forEach(s => {
+      const en = s.dataset.marsadEnPart ?? s.getAttribute('aria-label') ?? '';
+      s.dataset.marsadEnPart = en;
+      const i = en.indexOf(', '), head = i < 0 ? en : en.slice(0, i);
+      const t = (labels[head] ?? head) + (i < 0 ? '' : en.slice(i));
+      if (s.getAttribute('aria-label') !== t) s.setAttribute('aria-label', t);
+      if (s.getAttribute('aria-valuetext') === 'Empty') s.setAttribute('aria-valuetext', labels.Empty);
+    });
+    document.querySelectorAll('input[placeholder]').forEach(i => {
+      const en = i.dataset.marsadEnPlaceholder ?? i.getAttribute('placeholder');
+      if (!labels[en]) return;
+      i.dataset.marsadEnPlaceholder = en;
+      if (i.getAttribute('placeholder') !== labels[en]) i.setAttribute('placeholder', labels[en]);
+    });
+    document.querySelectorAll('[data-testid=stTooltipContent] p').forEach(p => {
+      const n = p.firstChild;
+      if (p.childNodes.length === 1 && n.nodeType === 3 && labels[n.nodeValue]) n.nodeValue = labels[n.nodeValue];
+    });
+  };
   window.__marsadNames?.disconnect();
   name();
   window.__marsadNames = new MutationObserver(name);
@@ -117,11 +181,19 @@ def _js(value) -> str:
 
 
 def chrome_script(lang: str, _) -> None:
-    """Give the page's language to the document, and the skip link and Streamlit's chart button their
-    translated accessible names for screen readers (CSS changes what is drawn, not what is read)."""
+    """Give the page's language to the document, and the skip link, Streamlit's chart button, the data
+    grid's toolbar, the calendar button and help icons their translated accessible names for screen readers (CSS changes what is drawn, not what is read)."""
     names = {t: _(t) for t in STREAMLIT_CHART_BUTTONS}
+    labels = {t: _(t) for t in (*STREAMLIT_LABELS, *SCREEN_READER_TEXTS)}
     skip = _("Skip to main content") if lang != "en" else ""
+    values = {
+        "lang": lang,
+        "skip": skip,
+        "names": names,
+        "labels": labels,
+        "help": _(HELP_FOR, label="{label}"),
+    }
     st.html(
-        SCRIPT % {"lang": _js(lang), "skip": _js(skip), "names": _js(names)},
+        SCRIPT % {k: _js(v) for k, v in values.items()},
         unsafe_allow_javascript=True,
     )

@@ -116,31 +116,34 @@ def nav_buttons(k: int) -> None:
     # Presentation remotes send Page Up / Page Down; a room expects the space bar too.
     with cols[2]:
         with st.container(key="present_keys"):
+            # Visually hidden but read by screen readers: named in the page's language.
             st.button(
-                "next",
+                _("Next slide"),
                 key="present_next_space",
                 on_click=go,
                 args=(min(n, k + 1),),
                 shortcut="space",
             )
             st.button(
-                "next",
+                _("Next slide"),
                 key="present_next_pgdn",
                 on_click=go,
                 args=(min(n, k + 1),),
                 shortcut="pagedown",
             )
             st.button(
-                "prev",
+                _("Previous slide"),
                 key="present_prev_pgup",
                 on_click=go,
                 args=(max(1, k - 1),),
                 shortcut="pageup",
             )
-            st.button("first", key="present_home", on_click=go, args=(1,), shortcut="home")
-            st.button("last", key="present_end", on_click=go, args=(n,), shortcut="end")
+            st.button(_("First slide"), key="present_home", on_click=go, args=(1,), shortcut="home")
+            st.button(_("Last slide"), key="present_end", on_click=go, args=(n,), shortcut="end")
             if show:
-                st.button("exit", key="present_exit", on_click=stop_show, shortcut="escape")
+                st.button(
+                    _("End the show"), key="present_exit", on_click=stop_show, shortcut="escape"
+                )
 
 
 def render(slide: sl.Slide, k: int, *, chart_height: int) -> None:

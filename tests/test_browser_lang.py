@@ -1,5 +1,5 @@
 """Streamlit's and plotly.js's own English in headless Chromium: on French and Arabic pages the chart toolbar's
-tooltips and the "Skip to main content" link read in the page's language, for the eye and for a screen reader."""
+tooltips, the data grid's toolbar, the presenter's hidden keys and the "Skip to main content" link read in the page's language, for the eye and for a screen reader."""
 
 import pytest
 
@@ -151,4 +151,65 @@ def test_an_empty_table_says_so_in_arabic(app):
         " return [c.firstChild.textContent, r.getBoundingClientRect().width]; }"
     )
     assert width == ["empty", 0]  # Streamlit's English word takes no room
+    page.close()
+
+
+GRID = {
+    "fr": ["Afficher/masquer les colonnes", "Télécharger en CSV", "Rechercher", "Plein écran"],
+    "ar": ["إظهار/إخفاء الأعمدة", "تنزيل بصيغة CSV", "بحث", "ملء الشاشة"],
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_data_grid_toolbar_speaks_the_page_language(app, lang):
+    base, b = app
+    page = open_page(b, _url(base, "", lang), width=1440, height=900)
+    grid = page.get_by_test_id("stDataFrame").first
+    # The sticky header would take the pointer from a toolbar scrolled under it: out of the test's way.
+    page.add_style_tag(content="[data-testid=stHeader] { display: none !important; }")
+    grid.evaluate("e => e.scrollIntoView({block: 'center'})")
+    grid.hover()
+    buttons = grid.locator("xpath=..").get_by_test_id("stElementToolbarButton").locator("button")
+    names = buttons.evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")
+    assert names == GRID[lang]
+    # The tooltip a sighted user waits for reads in the page's language too.
+    buttons.nth(1).hover()
+    tip = page.get_by_test_id("stTooltipContent").filter(has_text=GRID[lang][1])
+    tip.wait_for(timeout=5000)
+    assert page.get_by_test_id("stTooltipContent").filter(has_text="Download as CSV").count() == 0
+    # The filters' help icons and the sidebar's calendar button are named in the language too.
+    labels = page.evaluate(
+        "() => [...document.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))"
+    )
+    assert not [t for t in labels if t.startswith("Help for ") or t == "Choose date"]
+    assert not {"Show/hide columns", "Download as CSV", "Search", "Fullscreen"} & set(labels)
+    page.close()
+
+
+PRESENTER = {
+    "fr": (
+        "Diapositive suivante",
+        "Diapositive précédente",
+        "Première diapositive",
+        "Dernière diapositive",
+    ),
+    "ar": ("الشريحة التالية", "الشريحة السابقة", "الشريحة الأولى", "الشريحة الأخيرة"),
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_presenter_keys_and_date_are_named_in_the_page_language(app, lang):
+    base, b = app
+    page = open_page(b, _url(base, "present", lang), width=1440, height=900, wait_for=".ms-title")
+    # The keyboard-shortcut buttons are hidden from the eye, not from a screen reader.
+    keys = page.locator(".st-key-present_keys button")
+    texts = [t.split("\n")[0] for t in keys.all_inner_texts()]
+    assert texts == [PRESENTER[lang][0], PRESENTER[lang][0], *PRESENTER[lang][1:]]
+    for name in PRESENTER[lang]:
+        assert page.get_by_role("button", name=name).count() >= 1
+    calendar = page.locator(".st-key-present_as_of").get_by_test_id("stDateInputCalendarButton")
+    assert (
+        calendar.get_attribute("aria-label")
+        == {"fr": "Choisir une date", "ar": "اختيار تاريخ"}[lang]
+    )
     page.close()
