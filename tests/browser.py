@@ -137,6 +137,7 @@ ALL_PAGES = {
     "reporting": "reporting",
     "targets": "targets",
     "audit": "audit",
+    "translations": "translations",
 }
 SIZES = ((1440, 900), (1920, 1080))
 # Streamlit scrolls inside its own containers: the whole page is their tallest content.
