@@ -159,24 +159,7 @@ def undo(store: Store, revision_id: int, *, user: str, role: str, now=None) -> N
     require(role, "edit_targets")
     now = now or utcnow()
     with store.begin(write=True) as conn:
-        row = (
-            conn.execute(
-                sa.select(target_revision).where(target_revision.c.revision_id == revision_id)
-            )
-            .mappings()
-            .first()
-        )
-        if row is None or row["undone_at"] is not None:
-            raise TargetError(
-                "unknown-revision",
-                N_("There is no change {revision_id} to undo"),
-                revision_id=revision_id,
-            )
-        conn.execute(
-            sa.update(target_revision)
-            .where(target_revision.c.revision_id == revision_id)
-            .values(undone_at=now, undone_by=user)
-        )
+        row = mark_undone(conn, target_revision, revision_id, by=user, at=now, error=TargetError)
         record(
             store,
             conn,
@@ -211,3 +194,23 @@ def apply_to_frames(ind, ms, revs):
             )
             ms = pd.concat([ms, new], ignore_index=True)
     return ind, ms.sort_values(["indicator", "year"]).reset_index(drop=True)
+
+
+def mark_undone(conn, table: sa.Table, revision_id: int, *, by: str, at: dt.datetime, error: type):
+    """The revision row of `table` (target or text revisions), now marked undone; `error` (a ReviewError
+    kind) when there is no such revision or it is undone already."""
+    row = (
+        conn.execute(sa.select(table).where(table.c.revision_id == revision_id)).mappings().first()
+    )
+    if row is None or row["undone_at"] is not None:
+        raise error(
+            "unknown-revision",
+            N_("There is no change {revision_id} to undo"),
+            revision_id=revision_id,
+        )
+    conn.execute(
+        sa.update(table)
+        .where(table.c.revision_id == revision_id)
+        .values(undone_at=at, undone_by=by)
+    )
+    return row

@@ -17,6 +17,7 @@ from .i18n import N_
 from .review import ReviewError
 from .store import Store, utcnow
 from .store.schema import text_revision, text_revision_seq
+from .targets import mark_undone
 
 LANGS = ("fr", "ar", "en")
 # What may be corrected: (kind of catalog row, field) -> longest text. Names are table cells and titles; notes
@@ -208,22 +209,7 @@ def undo(
     require(user, "edit_catalog")
     now = now or utcnow()
     with store.begin(write=True) as conn:
-        row = (
-            conn.execute(sa.select(text_revision).where(text_revision.c.revision_id == revision_id))
-            .mappings()
-            .first()
-        )
-        if row is None or row["undone_at"] is not None:
-            raise TextError(
-                "unknown-revision",
-                N_("There is no change {revision_id} to undo"),
-                revision_id=revision_id,
-            )
-        conn.execute(
-            sa.update(text_revision)
-            .where(text_revision.c.revision_id == revision_id)
-            .values(undone_at=now, undone_by=user.name)
-        )
+        row = mark_undone(conn, text_revision, revision_id, by=user.name, at=now, error=TextError)
         what = {"field": row["field"], "language": row["language"], "revision_id": revision_id}
         record(
             conn,
