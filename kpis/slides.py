@@ -398,7 +398,7 @@ def peers_table(lang: str) -> pd.DataFrame:
     behind = (ed["countries_ranked"] - ed["morocco_rank"]) / ed["countries_ranked"]
     return pd.DataFrame(
         {
-            _("Index"): ed["index"],
+            _("Index"): [_(x) for x in ed["index"]],  # index names are msgids (data/locales)
             _("Edition"): ed["edition"],
             _("Rank"): ed["morocco_rank"],
             _("Countries ranked"): ed["countries_ranked"],
@@ -426,7 +426,7 @@ def _peers(inputs: KpiInputs, lang: str) -> Slide:
             x=grp["edition"],
             y=behind,
             mode="lines+markers",
-            name=_wrap(name, 48),
+            name=_wrap(_(name), 48),
             marker={
                 "size": [16 if b else 10 for b in breaks],
                 "symbol": ["x" if b else "circle" for b in breaks],

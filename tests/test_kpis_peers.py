@@ -69,3 +69,13 @@ def test_breaks_around_a_method_change_and_percentiles_per_edition():
     assert round(egdi["percentile"].iloc[1], 1) == 53.6
     assert math.isnan(egdi["countries_ranked"].iloc[0])
     assert not t["break_before"][t["index"] != "GARI"].any()
+
+
+def test_the_presenter_peers_slide_names_each_index_in_the_page_language():
+    from kpis.slides import peers_table
+
+    ar = set(peers_table("ar").iloc[:, 0])
+    assert "مؤشر جاهزية الحكومات للذكاء الاصطناعي (أكسفورد إنسايتس)" in ar
+    assert not any("Index" in x for x in ar)
+    fr = set(peers_table("fr").iloc[:, 0])
+    assert "Indice mondial de l'IA (Tortoise)" in fr
