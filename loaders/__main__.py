@@ -266,19 +266,16 @@ def _published(result, _):
     """The ingest result of a batch `--publish` has just published: viewers see it now."""
     import dataclasses
 
+    from .ingest_result import loaded, pending
+
     if result.status != "submitted":
         # "unchanged" stays (nothing new for viewers), without the sentence asking for a validator.
-        pending = ". " + _("Submitted for review: a validator must publish it.")
-        if result.message.endswith(pending):
-            return dataclasses.replace(result, message=result.message[: -len(pending)])
+        tail = pending(_)
+        if result.message.endswith(tail):
+            return dataclasses.replace(result, message=result.message[: -len(tail)])
         return result
-    message = _(
-        "Batch {batch_id} loaded: {inserted} new, {revised} revised, {unchanged} unchanged",
-        batch_id=result.batch_id,
-        inserted=result.inserted,
-        revised=result.revised,
-        unchanged=result.unchanged,
-    )
+    counts = {"inserted": result.inserted, "revised": result.revised, "unchanged": result.unchanged}
+    message = loaded(_, result.batch_id, **counts)
     return dataclasses.replace(result, status="committed", message=message)
 
 

@@ -142,6 +142,22 @@ def preview_message(_, preview: Preview, *, stale: bool) -> str:
     )
 
 
+def loaded(_, batch_id: int, *, inserted: int, revised: int, unchanged: int) -> str:
+    """The sentence of a batch viewers now see."""
+    return _(
+        "Batch {batch_id} loaded: {inserted} new, {revised} revised, {unchanged} unchanged",
+        batch_id=batch_id,
+        inserted=inserted,
+        revised=revised,
+        unchanged=unchanged,
+    )
+
+
+def pending(_) -> str:
+    """What an unchanged batch under review adds to its sentence."""
+    return ". " + _("Submitted for review: a validator must publish it.")
+
+
 def written(
     _, preview: Preview, *, batch_id: int, same: int | None, batch_status: str
 ) -> IngestResult:
@@ -156,12 +172,7 @@ def written(
         )
         return preview.result("submitted", msg, batch_id, same)
     if preview.inserted + preview.revised:
-        msg = _(
-            "Batch {batch_id} loaded: {inserted} new, {revised} revised, {unchanged} unchanged",
-            batch_id=batch_id,
-            **preview.counts(),
-        )
-        return preview.result("committed", msg, batch_id, same)
+        return preview.result("committed", loaded(_, batch_id, **preview.counts()), batch_id, same)
     # Recorded all the same: these values now rest on this batch too, so undoing the batch that first
     # loaded them keeps them (as if that batch had never been loaded).
     msg = (
@@ -181,5 +192,5 @@ def written(
         )
     )
     if batch_status == "submitted":
-        msg += ". " + _("Submitted for review: a validator must publish it.")
+        msg += pending(_)
     return preview.result("unchanged", msg, batch_id, same)

@@ -159,6 +159,8 @@ class DuckDBStore(Store):
         raw = self._raw(conn)
         raw.register("_marsad_bulk_in", data)
         try:
+            # Identifiers only, quoted and checked against the schema by _identifiers (the allow-list);
+            # the values never enter the SQL: they come from the registered Arrow table.
             raw.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _marsad_bulk_in")
         finally:
             raw.unregister("_marsad_bulk_in")
